@@ -1,0 +1,96 @@
+import { Command, CommanderError, Option } from '@commander-js/extra-typings';
+import { emulatorCommand } from './commands/emulator.js';
+import type { CommandContext } from './commands/context.js';
+import { TenantsError } from './core/tenants-error.js';
+import { colorAllowed, Output } from './io/output.js';
+
+/**
+ * Builds the `tenants` program. This file is the only place that decides exit codes and exits:
+ * commands throw TenantsError (or return), and `main` maps the outcome to a code.
+ */
+export function buildProgram(context: () => CommandContext): Command {
+  const program = new Command('tenants')
+    .description('Onboard SaaS customers into Auth0: one application per tenant, a shared API, a tenant-claim Action, and backend config.')
+    .version(VERSION)
+    .option('--json', 'print exactly one JSON document on stdout')
+    .option('--no-color', 'no colour in output (NO_COLOR is honoured too)')
+    .addOption(new Option('--no-input', 'never prompt; a missing value is an error naming its flag'))
+    .showHelpAfterError('(run with --help for usage)')
+    .exitOverride();
+  program.addCommand(emulatorCommand(context));
+  for (const command of program.commands) command.exitOverride();
+  return program as unknown as Command;
+}
+
+const VERSION = '0.1.0';
+
+export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env): Promise<number> {
+  const controller = new AbortController();
+  let signalled: NodeJS.Signals | undefined;
+  const onSignal = (signal: NodeJS.Signals) => {
+    if (signalled) process.exit(signal === 'SIGINT' ? 130 : 143);
+    signalled = signal;
+    controller.abort();
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+
+  let out: Output | undefined;
+  const context = (): CommandContext => {
+    const opts = program.opts() as { json?: boolean; color?: boolean; input?: boolean };
+    const json = Boolean(opts.json);
+    out ??= new Output({ json, color: colorAllowed(opts.color !== false, env, process.stderr.isTTY) });
+    const ci = env['CI'] !== undefined && env['CI'] !== '' && env['CI'] !== 'false' && env['CI'] !== '0';
+    return {
+      out,
+      env,
+      cwd: process.cwd(),
+      interactive: opts.input !== false && !json && !ci && Boolean(process.stdin.isTTY) && Boolean(process.stderr.isTTY),
+      stopSignal: controller.signal,
+    };
+  };
+  const program = buildProgram(context);
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+    if (signalled) return signalled === 'SIGINT' ? 130 : 143;
+    return 0;
+  } catch (error) {
+    return report(error, out ?? new Output({ json: argv.includes('--json'), color: false }));
+  } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+  }
+}
+
+function report(error: unknown, out: Output): number {
+  if (error instanceof CommanderError) {
+    if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version' || error.code === 'commander.help') return 0;
+    return 2; // commander has already printed its message to stderr
+  }
+  if (isPromptCancel(error)) {
+    out.message('Cancelled.');
+    return 130;
+  }
+  const failure = error instanceof TenantsError ? error : new TenantsError('auth0', 'unexpected', describeUnexpected(error), { cause: error });
+  if (out.json && !out.hasEmitted) out.result({ error: failure.toJSON() });
+  out.message(`${out.color.red('Error')} [${failure.code}]: ${failure.message}`);
+  if (failure.hint) out.message(`${out.color.dim('Hint:')} ${failure.hint}`);
+  return failure.exitCode;
+}
+
+function isPromptCancel(error: unknown): boolean {
+  return error instanceof Error && (error.name === 'ExitPromptError' || error.name === 'AbortPromptError');
+}
+
+function describeUnexpected(error: unknown): string {
+  if (error instanceof Error) return error.message;
+  return String(error);
+}
+
+// Run when executed (bin/tenants.js imports this module), not when imported by tests.
+const entry = process.argv[1] ?? '';
+if (/tenants(\.js)?$|cli\.js$/.test(entry)) {
+  main(process.argv.slice(2)).then((code) => {
+    process.exitCode = code;
+  });
+}

@@ -1,0 +1,44 @@
+import { Command, Option } from '@commander-js/extra-typings';
+import { z } from 'zod';
+import type { CommandContext } from './context.js';
+import { parseOptions } from './parse-options.js';
+
+const schema = z.object({
+  port: z.coerce.number().int().min(0).max(65535),
+  state: z.string().min(1).optional(),
+  rateLimit: z.coerce.number().positive().optional(),
+  latency: z.coerce.number().int().min(0).max(60_000).optional(),
+  failRate: z.coerce.number().min(0).max(1).optional(),
+  plan: z.enum(['free', 'self-service', 'enterprise']),
+  actionBuildMs: z.coerce.number().int().min(0).max(120_000),
+});
+
+export function emulatorCommand(context: () => CommandContext) {
+  return new Command('emulator')
+    .description('run a local Auth0 tenant on 127.0.0.1 over HTTPS (prints one JSON ready line, serves until SIGINT/SIGTERM)')
+    .option('--port <n>', 'port to listen on; 0 picks a free one', '0')
+    .option('--state <file>', 'persist the tenant in this file across restarts (default: in memory)')
+    .option('--rate-limit <rps>', 'Management API budget in requests per second (429 past it)')
+    .option('--latency <ms>', 'delay every answer by this many milliseconds')
+    .option('--fail-rate <0..1>', 'share of Management API requests answered with 429, 500, 503 or a dropped connection')
+    .addOption(new Option('--plan <plan>', "Auth0 plan whose entity limits apply").choices(['free', 'self-service', 'enterprise']).default('self-service'))
+    .option('--action-build-ms <ms>', 'how long an Action stays pending before it is built', '300')
+    .action(async (raw) => {
+      const ctx = context();
+      const options = parseOptions(schema, raw);
+      const { startEmulator } = await import('../emulator/emulator.js');
+      const emulator = await startEmulator({
+        port: options.port,
+        ...(options.state ? { stateFile: options.state } : {}),
+        ...(options.rateLimit ? { rateLimit: options.rateLimit } : {}),
+        ...(options.latency ? { latencyMs: options.latency } : {}),
+        ...(options.failRate ? { failRate: options.failRate } : {}),
+        plan: options.plan,
+        actionBuildMs: options.actionBuildMs,
+      });
+      process.stdout.write(`${emulator.readyLine()}\n`);
+      ctx.out.message(`Auth0 emulator listening on https://${emulator.domain} (Ctrl-C to stop)`);
+      await new Promise<void>((resolve) => ctx.stopSignal.addEventListener('abort', () => resolve(), { once: true }));
+      await emulator.close();
+    });
+}

@@ -1,0 +1,51 @@
+/**
+ * Every failure the tool reports is a TenantsError: a stable `code` that scripts and tests match on,
+ * a human `message`, an optional `hint` that names the fix, and the exit `kind` that src/cli.ts maps
+ * to a process exit code. Nothing else in the code base decides exit codes.
+ */
+export type ErrorKind = 'usage' | 'auth0' | 'rejected' | 'credentials' | 'cancelled';
+
+export const EXIT_CODES: Record<ErrorKind, number> = {
+  auth0: 1,
+  usage: 2,
+  rejected: 3,
+  credentials: 4,
+  cancelled: 130,
+};
+
+export class TenantsError extends Error {
+  readonly code: string;
+  readonly kind: ErrorKind;
+  readonly hint: string | undefined;
+  readonly details: Record<string, unknown> | undefined;
+
+  constructor(
+    kind: ErrorKind,
+    code: string,
+    message: string,
+    options: { hint?: string; details?: Record<string, unknown>; cause?: unknown } = {},
+  ) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.name = 'TenantsError';
+    this.kind = kind;
+    this.code = code;
+    this.hint = options.hint;
+    this.details = options.details;
+  }
+
+  get exitCode(): number {
+    return EXIT_CODES[this.kind];
+  }
+
+  toJSON(): Record<string, unknown> {
+    return {
+      code: this.code,
+      message: this.message,
+      ...(this.hint ? { hint: this.hint } : {}),
+      ...(this.details ? { details: this.details } : {}),
+    };
+  }
+}
+
+export const usageError = (code: string, message: string, hint?: string): TenantsError =>
+  new TenantsError('usage', code, message, hint === undefined ? {} : { hint });

@@ -1,0 +1,195 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:https';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { JWK } from 'jose';
+import { ApiError } from './api-error.js';
+import { freshState } from './fresh-state.js';
+import { readBody, sendJson } from './http.js';
+import type { Tenant } from './management/handler.js';
+import { serveManagementApi } from './management-api.js';
+import { clientCredentialsGrant, OAuthError, openidConfiguration } from './oauth.js';
+import { OpenApiSpec } from './openapi.js';
+import type { PlanName } from './plans.js';
+import { RateLimiter } from './rate-limiter.js';
+import { SigningKeys } from './signing.js';
+import { State } from './state.js';
+import { generateTlsMaterial, type TlsMaterial } from './tls.js';
+
+export interface EmulatorOptions {
+  port?: number;
+  host?: string;
+  /** Persist the tenant here across restarts; in memory when absent. */
+  stateFile?: string;
+  /** Management API budget in requests per second (Auth0 answers 429 past it). */
+  rateLimit?: number;
+  latencyMs?: number;
+  /** Share of Management API requests answered with a random fault: 429, 500, 503 or a dropped connection. */
+  failRate?: number;
+  plan?: PlanName;
+  actionBuildMs?: number;
+  /** Reuse a certificate (tests share one across emulators); generated when absent. */
+  tls?: TlsMaterial;
+  /** Where to write the CA PEM; a new temporary directory when absent. */
+  caCertFile?: string;
+  random?: () => number;
+}
+
+export interface RequestRecord { method: string; path: string; operationId: string | undefined; status: number }
+
+export interface RunningEmulator {
+  domain: string;
+  url: string;
+  caCertFile: string;
+  clientId: string;
+  clientSecret: string;
+  tenant: Tenant;
+  spec: OpenApiSpec;
+  /** Every Management API request answered so far, in order. */
+  requests: RequestRecord[];
+  /** The ready line the `tenants emulator` command prints. */
+  readyLine(): string;
+  close(): Promise<void>;
+}
+
+const DEFAULT_RATE_LIMIT = 1000;
+let sharedSpec: OpenApiSpec | undefined;
+
+/** Starts a local Auth0 tenant on HTTPS. Resolves when it is listening. */
+export async function startEmulator(options: EmulatorOptions = {}): Promise<RunningEmulator> {
+  const host = options.host ?? '127.0.0.1';
+  const random = options.random ?? Math.random;
+  const spec = (sharedSpec ??= new OpenApiSpec());
+  const tls = options.tls ?? (await generateTlsMaterial());
+  const state = await State.load(options.stateFile, freshState);
+  const keys = await SigningKeys.load(state.data.signingKeys as JWK[]);
+  const limiter = new RateLimiter(options.rateLimit ?? DEFAULT_RATE_LIMIT);
+  const tenant: Tenant = { state, domain: '', plan: options.plan ?? 'self-service', actionBuildMs: options.actionBuildMs ?? 300 };
+  const requests: RequestRecord[] = [];
+  const sockets = new Set<Socket>();
+
+  const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    const url = new URL(req.url ?? '/', `https://${tenant.domain}`);
+    if (options.latencyMs) await sleep(options.latencyMs);
+    if (url.pathname.startsWith('/api/v2/')) {
+      const { allowed, headers } = limiter.take();
+      const record: RequestRecord = { method: req.method ?? 'GET', path: url.pathname, operationId: undefined, status: 0 };
+      requests.push(record);
+      if (!allowed) {
+        record.status = 429;
+        const error = new ApiError(429, 'too_many_requests', 'Global limit has been reached');
+        return sendJson(res, 429, error.toBody(), headers);
+      }
+      const fault = options.failRate && random() < options.failRate ? pickFault(random) : undefined;
+      if (fault === 'drop-before') return void req.socket.destroy();
+      if (fault === 429 || fault === 503 || fault === 500) {
+        record.status = fault;
+        return sendJson(res, fault, new ApiError(fault, fault === 429 ? 'too_many_requests' : 'server_error',
+          fault === 429 ? 'Global limit has been reached' : 'Service temporarily unavailable').toBody(), headers);
+      }
+      if (fault === 'drop-after') {
+        // The write happens, the answer is lost: what makes retried creates dangerous on real Auth0.
+        const sink = { writeHead: () => sink, end: () => req.socket.destroy(), setHeader: () => undefined } as unknown as ServerResponse;
+        record.operationId = await serveManagementApi(req, sink, url, tenant, spec, keys, headers);
+        return;
+      }
+      record.operationId = await serveManagementApi(req, res, url, tenant, spec, keys, headers);
+      record.status = res.statusCode;
+      return;
+    }
+    await serveAuthentication(req, res, url, tenant, keys);
+  };
+
+  const server: Server = createServer({ cert: tls.cert, key: tls.key }, (req, res) => {
+    handle(req, res).catch((error: unknown) => {
+      if (!res.headersSent) sendJson(res, 500, { statusCode: 500, error: 'Internal Server Error', message: String(error), errorCode: 'server_error' });
+      else res.destroy();
+    });
+  });
+  server.on('connection', (socket: Socket) => {
+    sockets.add(socket);
+    socket.on('close', () => sockets.delete(socket));
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, host, () => resolve());
+  });
+  const port = (server.address() as AddressInfo).port;
+  tenant.domain = `${host}:${port}`;
+  adoptDomain(state, tenant.domain);
+
+  const tempDir = options.caCertFile ? undefined : mkdtempSync(join(tmpdir(), 'auth0-tenants-emulator-'));
+  const caCertFile = options.caCertFile ?? join(tempDir ?? '', 'ca.pem');
+  writeFileSync(caCertFile, tls.cert);
+  const m2m = state.data.clients[state.data.managementClientId] ?? {};
+
+  const clientId = state.data.managementClientId;
+  const clientSecret = String(m2m['client_secret']);
+  const domain = tenant.domain;
+  return {
+    domain,
+    url: `https://${domain}`,
+    caCertFile,
+    clientId,
+    clientSecret,
+    tenant,
+    spec,
+    requests,
+    readyLine() {
+      return JSON.stringify({ domain, caCertFile, clientId, clientSecret });
+    },
+    async close() {
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        for (const socket of sockets) socket.destroy();
+      });
+      if (tempDir) rmSync(tempDir, { recursive: true, force: true });
+    },
+  };
+}
+
+type Fault = 429 | 500 | 503 | 'drop-before' | 'drop-after';
+function pickFault(random: () => number): Fault {
+  const faults: Fault[] = [429, 500, 503, 'drop-before', 'drop-after'];
+  return faults[Math.floor(random() * faults.length)] ?? 500;
+}
+
+/** The Management API's identifier is `https://{domain}/api/v2/`; a restart on another port moves it. */
+function adoptDomain(state: State, domain: string): void {
+  const system = Object.values(state.data.resourceServers).find((rs) => rs['is_system']);
+  if (!system) return;
+  const previous = system['identifier'];
+  const identifier = `https://${domain}/api/v2/`;
+  if (previous === identifier) return;
+  system['identifier'] = identifier;
+  for (const grant of Object.values(state.data.clientGrants)) if (grant['audience'] === previous) grant['audience'] = identifier;
+  state.commit();
+}
+
+async function serveAuthentication(req: IncomingMessage, res: ServerResponse, url: URL, tenant: Tenant, keys: SigningKeys): Promise<void> {
+  const route = `${req.method} ${url.pathname}`;
+  if (route === 'GET /.well-known/openid-configuration') return sendJson(res, 200, openidConfiguration(tenant));
+  if (route === 'GET /.well-known/jwks.json') return sendJson(res, 200, keys.jwks);
+  if (route === 'POST /oauth/token') {
+    try {
+      let body: Record<string, unknown> | undefined;
+      try {
+        body = (await readBody(req)) ?? {};
+      } catch {
+        throw new OAuthError(400, 'invalid_request', 'Invalid request body');
+      }
+      const grantType = body['grant_type'];
+      if (grantType === 'client_credentials') {
+        return sendJson(res, 200, await clientCredentialsGrant(tenant, keys, body, req.headers.authorization));
+      }
+      throw new OAuthError(403, 'unsupported_grant_type', `Unsupported grant type: ${String(grantType)}`);
+    } catch (error) {
+      if (!(error instanceof OAuthError)) throw error;
+      return sendJson(res, error.status, error.toBody());
+    }
+  }
+  sendJson(res, 404, { error: 'not_found', error_description: 'Not found' });
+}

@@ -1,0 +1,69 @@
+import { randomBytes, randomUUID } from 'node:crypto';
+import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
+
+export type Entity = Record<string, unknown>;
+
+export interface Binding {
+  id: string;
+  trigger_id: string;
+  action_id: string;
+  display_name: string;
+  created_at: string;
+  updated_at: string;
+}
+
+/** Everything a tenant holds. Plain JSON so that `--state` can persist it as is. */
+export interface StateData {
+  version: 1;
+  managementClientId: string;
+  signingKeys: Entity[];
+  clients: Record<string, Entity>;
+  resourceServers: Record<string, Entity>;
+  clientGrants: Record<string, Entity>;
+  actions: Record<string, Entity>;
+  actionVersions: Record<string, Entity[]>;
+  bindings: Record<string, Binding[]>;
+  users: Record<string, Entity>;
+  /** Authorization codes and refresh tokens issued by logins. */
+  grants: Record<string, Entity>;
+}
+
+export const newId = (bytes = 24): string => randomBytes(bytes).toString('base64url').replace(/[-_]/g, 'x');
+export const newUuid = (): string => randomUUID();
+export const nowIso = (): string => new Date().toISOString();
+
+/**
+ * The emulator's tenant state. Mutations go through `commit()`, which persists the whole state
+ * atomically (write to a temporary file, then rename) when a state file was given, so a crash or
+ * SIGKILL leaves either the previous or the next state, never half of one.
+ */
+export class State {
+  constructor(
+    readonly data: StateData,
+    private readonly file: string | undefined,
+  ) {}
+
+  static async load(file: string | undefined, fresh: () => Promise<StateData>): Promise<State> {
+    if (file) {
+      let text: string | undefined;
+      try {
+        text = readFileSync(file, 'utf8');
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+      }
+      if (text !== undefined) return new State(JSON.parse(text) as StateData, file);
+    }
+    const state = new State(await fresh(), file);
+    state.commit();
+    return state;
+  }
+
+  commit(): void {
+    if (!this.file) return;
+    mkdirSync(dirname(this.file), { recursive: true });
+    const tmp = `${this.file}.${process.pid}.tmp`;
+    writeFileSync(tmp, JSON.stringify(this.data), { mode: 0o600 });
+    renameSync(tmp, this.file);
+  }
+}

@@ -1,0 +1,55 @@
+import { Chalk, type ChalkInstance } from 'chalk';
+
+export interface OutputOptions {
+  json: boolean;
+  color: boolean;
+  stdout?: NodeJS.WritableStream;
+  stderr?: NodeJS.WritableStream;
+}
+
+/**
+ * The only way commands talk to the user: results to stdout (with --json exactly one JSON document),
+ * messages and progress to stderr. Colour only when allowed: NO_COLOR, --no-color and non-TTYs turn it
+ * off (chalk does not read NO_COLOR by itself).
+ */
+export class Output {
+  readonly json: boolean;
+  readonly color: ChalkInstance;
+  private readonly stdout: NodeJS.WritableStream;
+  private readonly stderr: NodeJS.WritableStream;
+  private emitted = false;
+
+  constructor(options: OutputOptions) {
+    this.json = options.json;
+    this.stdout = options.stdout ?? process.stdout;
+    this.stderr = options.stderr ?? process.stderr;
+    this.color = new Chalk({ level: options.color ? 1 : 0 });
+  }
+
+  /** The command's result: `human` text normally, `data` as one JSON document with --json. */
+  result(data: unknown, human?: string): void {
+    if (this.json) {
+      if (this.emitted) throw new Error('a --json command emits exactly one document');
+      this.emitted = true;
+      this.stdout.write(`${JSON.stringify(data, null, 2)}\n`);
+    } else if (human !== undefined) {
+      this.stdout.write(human.endsWith('\n') ? human : `${human}\n`);
+    }
+  }
+
+  /** A message for the person at the terminal (stderr, never parsed). */
+  message(text: string): void {
+    this.stderr.write(`${text}\n`);
+  }
+
+  get hasEmitted(): boolean {
+    return this.emitted;
+  }
+}
+
+export function colorAllowed(flag: boolean, env: NodeJS.ProcessEnv, isTTY: boolean | undefined): boolean {
+  if (!flag) return false;
+  if (env['NO_COLOR'] !== undefined && env['NO_COLOR'] !== '') return false;
+  if (env['FORCE_COLOR'] !== undefined && env['FORCE_COLOR'] !== '0') return true;
+  return Boolean(isTTY);
+}
