@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:https';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
@@ -123,7 +123,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
 
   const tempDir = options.caCertFile ? undefined : mkdtempSync(join(tmpdir(), 'auth0-tenants-emulator-'));
   const caCertFile = options.caCertFile ?? join(tempDir ?? '', 'ca.pem');
-  writeFileSync(caCertFile, tls.cert);
+  if (!existsSync(caCertFile) || readFileSync(caCertFile, 'utf8') !== tls.cert) writeFileSync(caCertFile, tls.cert);
   const m2m = state.data.clients[state.data.managementClientId] ?? {};
 
   const clientId = state.data.managementClientId;

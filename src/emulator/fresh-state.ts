@@ -43,7 +43,7 @@ export async function freshState(): Promise<StateData> {
       },
     },
     clientGrants: {
-      cgr_management: { id: 'cgr_management', client_id: managementClientId, audience: '', scope: MANAGEMENT_SCOPES, subject_type: 'client', allow_any_organization: false, created_at: now },
+      cgr_management: { id: 'cgr_management', client_id: managementClientId, audience: '', scope: MANAGEMENT_SCOPES, subject_type: 'client', allow_any_organization: false },
     },
     actions: {},
     actionVersions: {},

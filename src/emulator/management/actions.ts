@@ -95,7 +95,7 @@ export const actionHandlers: Handlers = {
     action['deployed_version'] = version;
     version['action'] = base(action);
     tenant.state.commit();
-    return ok(version);
+    return ok(version, 202);
   },
   delete_action: ({ tenant, params, query }) => {
     const id = params['id'] ?? '';
