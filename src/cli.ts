@@ -1,8 +1,17 @@
 import { Command, CommanderError, Option } from '@commander-js/extra-typings';
-import { emulatorCommand } from './commands/emulator.js';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { createCommand } from './commands/create.js';
 import type { CommandContext } from './commands/context.js';
+import { deleteCommand } from './commands/delete.js';
+import { demoCommand } from './commands/demo.js';
+import { emitCommand } from './commands/emit.js';
+import { emulatorCommand } from './commands/emulator.js';
+import { initCommand } from './commands/init.js';
+import { listCommand } from './commands/list.js';
+import { showCommand } from './commands/show.js';
 import { TenantsError } from './core/tenants-error.js';
 import { colorAllowed, Output } from './io/output.js';
+import { inquirerPrompter } from './io/prompter.js';
 
 /**
  * Builds the `tenants` program. This file is the only place that decides exit codes and exits:
@@ -17,6 +26,13 @@ export function buildProgram(context: () => CommandContext): Command {
     .addOption(new Option('--no-input', 'never prompt; a missing value is an error naming its flag'))
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride();
+  program.addCommand(initCommand(context));
+  program.addCommand(createCommand(context));
+  program.addCommand(listCommand(context));
+  program.addCommand(showCommand(context));
+  program.addCommand(emitCommand(context));
+  program.addCommand(deleteCommand(context));
+  program.addCommand(demoCommand(context));
   program.addCommand(emulatorCommand(context));
   for (const command of program.commands) command.exitOverride();
   return program as unknown as Command;
@@ -46,6 +62,10 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env)
       env,
       cwd: process.cwd(),
       interactive: opts.input !== false && !json && !ci && Boolean(process.stdin.isTTY) && Boolean(process.stderr.isTTY),
+      prompter: inquirerPrompter(),
+      management: async (credentials) => (await import('./auth0/sdk-management.js')).createSdkManagement(credentials),
+      sleep: (ms) => sleep(ms),
+      now: Date.now,
       stopSignal: controller.signal,
     };
   };

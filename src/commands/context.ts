@@ -1,11 +1,20 @@
+import type { ManagementPort } from '../auth0/management-port.js';
+import type { Credentials } from '../core/credentials.js';
 import type { Output } from '../io/output.js';
+import type { Prompter } from '../io/prompter.js';
 
-/** What every command gets from src/cli.ts: output, environment, and whether it may prompt. */
+/** What every command gets from src/cli.ts. Tests build one with fakes (test/helpers/fake-context.ts). */
 export interface CommandContext {
   out: Output;
   env: NodeJS.ProcessEnv;
   cwd: string;
+  /** True only on a terminal, without --no-input, --json or CI. */
   interactive: boolean;
-  /** Resolves when the user asks to stop (SIGINT or SIGTERM). */
+  prompter: Prompter;
+  /** Opens the Management API (lazily imports the SDK). */
+  management: (credentials: Credentials) => Promise<ManagementPort>;
+  sleep: (ms: number) => Promise<void>;
+  now: () => number;
+  /** Aborted when the user asks to stop (SIGINT or SIGTERM). */
   stopSignal: AbortSignal;
 }

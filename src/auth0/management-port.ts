@@ -1,0 +1,34 @@
+import type { Action, Binding, Client, ClientGrant, ResourceServer } from './resources.js';
+
+export type Body = Record<string, unknown>;
+
+/**
+ * The narrow port over Auth0's Management API: only the calls this tool makes. The SDK sits behind
+ * it (src/auth0/sdk-management.ts); tests can put anything that honours it in its place.
+ */
+export interface ManagementPort {
+  /** Every application, read page by page (per_page 100). */
+  listClients(): Promise<Client[]>;
+  getClient(id: string): Promise<Client | undefined>;
+  /** One attempt, never retried by the SDK: a lost answer must be checked by tag before trying again. */
+  createClient(body: Body): Promise<Client>;
+  updateClient(id: string, body: Body): Promise<Client>;
+  /** Deleting what is already gone succeeds. */
+  deleteClient(id: string): Promise<void>;
+
+  findResourceServer(identifier: string): Promise<ResourceServer | undefined>;
+  createResourceServer(body: Body): Promise<ResourceServer>;
+  updateResourceServer(id: string, body: Body): Promise<ResourceServer>;
+
+  findActionByName(name: string): Promise<Action | undefined>;
+  getAction(id: string): Promise<Action>;
+  createAction(body: Body): Promise<Action>;
+  updateAction(id: string, body: Body): Promise<Action>;
+  deployAction(id: string): Promise<void>;
+
+  listBindings(trigger: string): Promise<Binding[]>;
+  replaceBindings(trigger: string, bindings: { actionId: string; displayName: string }[]): Promise<Binding[]>;
+
+  listClientGrants(filter: { audience?: string; clientId?: string }): Promise<ClientGrant[]>;
+  createClientGrant(body: Body): Promise<ClientGrant>;
+}

@@ -1,0 +1,93 @@
+import type { Credentials } from '../core/credentials.js';
+import type { Body, ManagementPort } from './management-port.js';
+import { actionSchema, bindingSchema, clientGrantSchema, clientSchema, resourceServerSchema } from './resources.js';
+import { toTenantsError } from './to-tenants-error.js';
+
+const PER_PAGE = 100;
+const NO_RETRY = { maxRetries: 0 } as const;
+
+/**
+ * The Management port on the official `auth0` SDK. The SDK is imported here, lazily, so that commands
+ * which never talk to Auth0 (`--help`, `verify-token`) do not pay its half-second import.
+ */
+export async function createSdkManagement(credentials: Credentials): Promise<ManagementPort> {
+  const { ManagementClient } = await import('auth0');
+  const sdk = new ManagementClient(
+    'token' in credentials
+      ? { domain: credentials.domain, token: credentials.token }
+      : { domain: credentials.domain, clientId: credentials.clientId, clientSecret: credentials.clientSecret },
+  );
+  const call = async <T>(doing: string, run: () => Promise<T>): Promise<T> => {
+    try {
+      return await run();
+    } catch (error) {
+      throw toTenantsError(error, doing);
+    }
+  };
+  const notFoundIsUndefined = async <T>(doing: string, run: () => Promise<T>): Promise<T | undefined> => {
+    try {
+      return await run();
+    } catch (error) {
+      if ((error as { statusCode?: number }).statusCode === 404) return undefined;
+      throw toTenantsError(error, doing);
+    }
+  };
+  const all = async <T>(doing: string, page: () => Promise<AsyncIterable<unknown>>, parse: (x: unknown) => T): Promise<T[]> =>
+    call(doing, async () => {
+      const items: T[] = [];
+      for await (const item of await page()) items.push(parse(item));
+      return items;
+    });
+
+  return {
+    listClients: () => all('listing applications', () => sdk.clients.list({ per_page: PER_PAGE, include_totals: true }), (x) => clientSchema.parse(x)),
+    getClient: (id) => notFoundIsUndefined('reading an application', async () => clientSchema.parse(await sdk.clients.get(id))),
+    createClient: (body) => call('creating an application', async () => clientSchema.parse(await sdk.clients.create(body as never, NO_RETRY))),
+    updateClient: (id, body) => call('updating an application', async () => clientSchema.parse(await sdk.clients.update(id, body as never))),
+    deleteClient: async (id) => {
+      await notFoundIsUndefined('deleting an application', () => sdk.clients.delete(id));
+    },
+
+    findResourceServer: (identifier) =>
+      notFoundIsUndefined('reading the API', async () => {
+        const found = (await sdk.resourceServers.list({ identifiers: [identifier], per_page: PER_PAGE })).data
+          .map((x) => resourceServerSchema.parse(x))
+          .find((rs) => rs.identifier === identifier);
+        return found;
+      }),
+    createResourceServer: (body) => call('creating the API', async () => resourceServerSchema.parse(await sdk.resourceServers.create(body as never, NO_RETRY))),
+    updateResourceServer: (id, body: Body) => call('updating the API', async () => resourceServerSchema.parse(await sdk.resourceServers.update(id, body as never))),
+
+    findActionByName: (name) =>
+      call('reading Actions', async () => {
+        for await (const item of await sdk.actions.list({ actionName: name, per_page: PER_PAGE })) {
+          const action = actionSchema.parse(item);
+          if (action.name === name) return action;
+        }
+        return undefined;
+      }),
+    getAction: (id) => call('reading the Action', async () => actionSchema.parse(await sdk.actions.get(id))),
+    createAction: (body) => call('creating the Action', async () => actionSchema.parse(await sdk.actions.create(body as never, NO_RETRY))),
+    updateAction: (id, body) => call('updating the Action', async () => actionSchema.parse(await sdk.actions.update(id, body as never))),
+    deployAction: async (id) => {
+      await call('deploying the Action', () => sdk.actions.deploy(id));
+    },
+
+    listBindings: (trigger) => all('reading the post-login bindings', () => sdk.actions.triggers.bindings.list(trigger as never, { per_page: 20 }), (x) => bindingSchema.parse(x)),
+    replaceBindings: (trigger, bindings) =>
+      call('binding the Action to post-login', async () => {
+        const answer = await sdk.actions.triggers.bindings.updateMany(trigger as never, {
+          bindings: bindings.map((b) => ({ ref: { type: 'action_id', value: b.actionId }, display_name: b.displayName })),
+        });
+        return (answer.bindings ?? []).map((x) => bindingSchema.parse(x));
+      }),
+
+    listClientGrants: (filter) =>
+      all('listing client grants', () => sdk.clientGrants.list({
+        take: PER_PAGE,
+        ...(filter.audience ? { audience: filter.audience } : {}),
+        ...(filter.clientId ? { client_id: filter.clientId } : {}),
+      }), (x) => clientGrantSchema.parse(x)),
+    createClientGrant: (body) => call('creating the client grant', async () => clientGrantSchema.parse(await sdk.clientGrants.create(body as never, NO_RETRY))),
+  };
+}

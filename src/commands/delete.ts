@@ -1,0 +1,49 @@
+import { rmdirSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { Command } from '@commander-js/extra-typings';
+import { findTagged } from '../core/find-tagged.js';
+import type { Step } from '../core/plan.js';
+import { TENANT_FILES } from '../core/tenant-files.js';
+import { parseTenantIds } from '../core/tenant-id.js';
+import { TenantsError } from '../core/tenants-error.js';
+import { renderSteps } from '../io/render-steps.js';
+import type { CommandContext } from './context.js';
+import { openProject } from './project.js';
+
+export function deleteCommand(context: () => CommandContext) {
+  return new Command('delete')
+    .description("delete a tenant's application (only one carrying our tag) and its emitted files")
+    .argument('<tenant>', 'tenant id')
+    .option('--yes', 'do not ask for confirmation (required without a terminal)')
+    .option('--config <path>', 'config file (default: ./tenants.config.json)')
+    .action(async (tenantArg, options) => {
+      const ctx = context();
+      const [tenant] = parseTenantIds([tenantArg]) as [string];
+      if (!options.yes && !ctx.interactive) {
+        throw new TenantsError('usage', 'confirmation_required', `Deleting ${tenant} needs confirmation.`, { hint: `Pass --yes: tenants delete ${tenant} --yes` });
+      }
+      const project = await openProject(ctx, options.config);
+      const apps = findTagged(await project.port.listClients(), tenant);
+      if (!options.yes) {
+        const what = apps.length ? `application ${apps.map((a) => a.client_id).join(', ')}` : 'no application (already gone)';
+        const ok = await ctx.prompter.confirm({ message: `Delete tenant ${tenant}: ${what} and its files?`, default: false });
+        if (!ok) throw new TenantsError('cancelled', 'cancelled', 'Nothing was deleted.');
+      }
+      const steps: Step[] = [];
+      for (const app of apps) {
+        await project.port.deleteClient(app.client_id);
+        steps.push({ resource: 'application', action: 'delete', tenant, id: app.client_id });
+      }
+      if (apps.length === 0) steps.push({ resource: 'application', action: 'absent', tenant });
+      const dir = join(project.outputDir, tenant);
+      // Only the files we emit: anything else someone put there stays.
+      for (const name of [...TENANT_FILES, 'tenant_auth.py']) rmSync(join(dir, name), { force: true });
+      try {
+        rmdirSync(dir);
+      } catch {
+        // not empty or not there: leave it
+      }
+      steps.push({ resource: 'files', action: 'delete', tenant });
+      ctx.out.result({ tenant, steps }, `Deleted ${tenant}:\n${renderSteps(steps, ctx.out.color, false)}`);
+    });
+}

@@ -1,0 +1,39 @@
+import { Command } from '@commander-js/extra-typings';
+import { findTagged, taggedTenants } from '../core/find-tagged.js';
+import { readCurrentState } from '../core/provision-tenants.js';
+import { tenantSettings } from '../core/tenant-files.js';
+import { parseTenantIds } from '../core/tenant-id.js';
+import { TenantsError, usageError } from '../core/tenants-error.js';
+import { writeTenantFiles } from '../io/write-tenant-files.js';
+import type { CommandContext } from './context.js';
+import { openProject } from './project.js';
+
+export function emitCommand(context: () => CommandContext) {
+  return new Command('emit')
+    .description("rewrite tenants' files (tenant.json, backend.env, spa.env) from Auth0's current state")
+    .argument('[tenant...]', 'tenant ids')
+    .option('--all', 'every tagged tenant')
+    .option('--config <path>', 'config file (default: ./tenants.config.json)')
+    .action(async (tenantArgs, options) => {
+      const ctx = context();
+      if (options.all && tenantArgs.length > 0) throw usageError('invalid_arguments', 'Give tenant ids or --all, not both.');
+      const named = options.all ? [] : parseTenantIds(tenantArgs);
+      const project = await openProject(ctx, options.config);
+      const state = await readCurrentState(project.port, project.config);
+      const tenants = options.all ? [...taggedTenants(state.clients).keys()].sort() : named;
+      const missing = tenants.filter((t) => findTagged(state.clients, t).length === 0);
+      if (missing.length > 0) {
+        throw new TenantsError('usage', 'tenant_not_found', `No application is tagged for ${missing.join(', ')}.`, {
+          hint: `Create it with: tenants create ${missing.join(' ')}`,
+        });
+      }
+      const results = tenants.map((tenant) => {
+        const clientId = findTagged(state.clients, tenant)[0]!.client_id;
+        return { tenant, clientId, files: writeTenantFiles(project.outputDir, tenantSettings(project.config, tenant, clientId, state.api), project.config) };
+      });
+      ctx.out.result({ tenants: results }, results.map((r) => {
+        const written = Object.entries(r.files).filter(([, o]) => o !== 'unchanged').map(([n]) => n);
+        return `${r.tenant}: ${written.length ? `wrote ${written.join(', ')}` : 'files unchanged'}`;
+      }).join('\n') || 'No tagged tenants.');
+    });
+}

@@ -1,0 +1,69 @@
+import { readFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { Command } from '@commander-js/extra-typings';
+import { renderActionCode } from '../core/action-code.js';
+import { credentialsFromEnv } from '../core/credentials.js';
+import { ensureSharedResources } from '../core/ensure-shared-resources.js';
+import { isWrite } from '../core/plan.js';
+import { CONFIG_FILE, projectConfigJsonSchema, SCHEMA_FILE, tenantClaim } from '../core/project-config.js';
+import { resolveInitConfig } from '../core/resolve-init-config.js';
+import { TenantsError } from '../core/tenants-error.js';
+import { renderSteps } from '../io/render-steps.js';
+import { readTemplate } from '../io/templates.js';
+import { writeFileAtomic } from '../io/write-file-atomic.js';
+import type { CommandContext } from './context.js';
+
+export function initCommand(context: () => CommandContext) {
+  return new Command('init')
+    .description('create or reconcile the shared API and the tenant-claim Action, and write tenants.config.json')
+    .option('--domain <domain>', 'Auth0 domain tokens are issued under (default: AUTH0_DOMAIN)')
+    .option('--audience <identifier>', 'identifier of the shared API (the audience of every tenant token)')
+    .option('--api-name <name>', 'display name of the shared API')
+    .option('--claim-namespace <url>', 'namespace of the tenant claim, a URL ending in "/"')
+    .option('--output-dir <dir>', 'where per-tenant files go (default: tenants/)')
+    .option('--no-require-client-grant', 'let any application of the Auth0 tenant get user tokens for the API')
+    .option('--config <path>', `config file (default: ./${CONFIG_FILE})`)
+    .option('--dry-run', 'show what would change, change nothing')
+    .action(async (options) => {
+      const ctx = context();
+      const configPath = resolve(ctx.cwd, options.config ?? CONFIG_FILE);
+      const config = await resolveInitConfig(readExisting(configPath), {
+        domain: options.domain, audience: options.audience, apiName: options.apiName,
+        claimNamespace: options.claimNamespace, outputDir: options.outputDir,
+        requireClientGrant: options.requireClientGrant === false ? false : undefined,
+      }, ctx.env['AUTH0_DOMAIN'], ctx.interactive
+        ? (_field, message, validate) => ctx.prompter.input({ message, validate })
+        : undefined);
+      const credentials = credentialsFromEnv(ctx.env, config.domain);
+      const files = options.dryRun ? {} : {
+        [CONFIG_FILE]: writeFileAtomic(configPath, `${JSON.stringify(config, null, 2)}\n`),
+        [SCHEMA_FILE]: writeFileAtomic(join(dirname(configPath), SCHEMA_FILE), `${JSON.stringify(projectConfigJsonSchema(), null, 2)}\n`),
+      };
+      const port = await ctx.management(credentials);
+      const steps = await ensureSharedResources(
+        { port, sleep: ctx.sleep, now: ctx.now, progress: (t) => ctx.out.message(ctx.out.color.dim(t)) },
+        { config, actionCode: renderActionCode(readTemplate('post-login-action.js'), tenantClaim(config)), dryRun: Boolean(options.dryRun) },
+      );
+      const changed = steps.some(isWrite);
+      ctx.out.result(
+        { dryRun: Boolean(options.dryRun), changed, config: configPath, files, steps },
+        `${options.dryRun ? 'Plan' : changed ? 'Initialised' : 'Already up to date'} (${config.audience} on ${config.domain}):\n${renderSteps(steps, ctx.out.color, Boolean(options.dryRun))}`,
+      );
+    });
+}
+
+function readExisting(path: string): Record<string, unknown> | undefined {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch {
+    return undefined;
+  }
+  try {
+    const value = JSON.parse(text) as unknown;
+    if (value && typeof value === 'object' && !Array.isArray(value)) return value as Record<string, unknown>;
+  } catch {
+    // fall through
+  }
+  throw new TenantsError('usage', 'config_invalid', `${path} is not a JSON object.`, { hint: 'Fix or delete it, then run `tenants init` again.' });
+}

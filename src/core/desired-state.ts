@@ -1,0 +1,46 @@
+import type { Body } from '../auth0/management-port.js';
+import { fillTenant, type ProjectConfig } from './project-config.js';
+
+export const TENANT_TAG = 'tenant';
+export const POST_LOGIN = 'post-login';
+export const ACTION_RUNTIME = 'node22';
+
+/** One SPA per tenant, tagged with client_metadata.tenant so the tool finds it again. */
+export function desiredApplication(config: ProjectConfig, tenant: string): Body {
+  const fill = (values: string[]) => values.map((v) => fillTenant(v, tenant));
+  return {
+    name: fillTenant(config.application.name, tenant),
+    app_type: 'spa',
+    token_endpoint_auth_method: 'none',
+    grant_types: ['authorization_code', 'refresh_token'],
+    oidc_conformant: true,
+    jwt_configuration: { alg: 'RS256' },
+    refresh_token: {
+      rotation_type: 'rotating',
+      expiration_type: 'expiring',
+      leeway: 0,
+      token_lifetime: 2_592_000,
+      infinite_token_lifetime: false,
+      idle_token_lifetime: 1_296_000,
+      infinite_idle_token_lifetime: false,
+    },
+    callbacks: fill(config.application.callbacks),
+    allowed_logout_urls: fill(config.application.logoutUrls),
+    web_origins: fill(config.application.webOrigins),
+    client_metadata: { [TENANT_TAG]: tenant },
+  };
+}
+
+/** The shared API: identifier = audience, RS256, and (by default) tied to the applications holding a grant. */
+export function desiredResourceServer(config: ProjectConfig): Body {
+  return {
+    name: config.apiName,
+    identifier: config.audience,
+    signing_alg: 'RS256',
+    subject_type_authorization: { user: { policy: config.requireClientGrant ? 'require_client_grant' : 'allow_all' } },
+  };
+}
+
+export function desiredUserGrant(config: ProjectConfig, clientId: string): Body {
+  return { client_id: clientId, audience: config.audience, scope: [], subject_type: 'user' };
+}

@@ -1,0 +1,149 @@
+import type { Binding } from '../auth0/resources.js';
+import type { ManagementPort } from '../auth0/management-port.js';
+import { ACTION_RUNTIME, desiredResourceServer, POST_LOGIN } from './desired-state.js';
+import { driftedFields } from './drift.js';
+import type { Step } from './plan.js';
+import type { ProjectConfig } from './project-config.js';
+import { TenantsError } from './tenants-error.js';
+
+export interface SharedDeps {
+  port: ManagementPort;
+  sleep: (ms: number) => Promise<void>;
+  now: () => number;
+  progress: (text: string) => void;
+}
+
+export interface SharedOptions {
+  config: ProjectConfig;
+  actionCode: string;
+  dryRun: boolean;
+  /** How long to wait for Auth0 to build the Action (30 to 45 s is common on real Auth0). */
+  buildTimeoutMs?: number;
+  pollMs?: number;
+}
+
+/**
+ * `tenants init` against Auth0: the shared API, the post-login Action (built, deployed) and its binding,
+ * each created, repaired or left alone. Re-running converges and, when nothing drifted, writes nothing.
+ */
+export async function ensureSharedResources(deps: SharedDeps, options: SharedOptions): Promise<Step[]> {
+  const api = await ensureApi(deps, options);
+  const { step: actionStep, actionId } = await ensureAction(deps, options);
+  const binding = actionId ? await ensureBinding(deps, options, actionId) : { resource: 'binding' as const, action: 'create' as const };
+  return [api, actionStep, binding];
+}
+
+async function ensureApi({ port, progress }: SharedDeps, { config, dryRun }: SharedOptions): Promise<Step> {
+  const desired = desiredResourceServer(config);
+  const current = await port.findResourceServer(config.audience);
+  if (!current) {
+    if (dryRun) return { resource: 'api', action: 'create', detail: config.audience };
+    progress(`Creating the API ${config.audience}`);
+    const created = await port.createResourceServer(desired);
+    return { resource: 'api', action: 'create', id: created.id, detail: config.audience };
+  }
+  const { identifier, ...updatable } = desired;
+  void identifier;
+  const changes = driftedFields(updatable, current);
+  if (changes.length === 0) return { resource: 'api', action: 'unchanged', id: current.id, detail: config.audience };
+  if (!dryRun) {
+    progress(`Updating the API (${changes.join(', ')})`);
+    await port.updateResourceServer(current.id, Object.fromEntries(changes.map((k) => [k, updatable[k]])));
+  }
+  return { resource: 'api', action: 'update', id: current.id, changes, detail: config.audience };
+}
+
+async function ensureAction(deps: SharedDeps, options: SharedOptions): Promise<{ step: Step; actionId?: string }> {
+  const { port, progress } = deps;
+  const { config, actionCode, dryRun } = options;
+  const desired = { code: actionCode, runtime: ACTION_RUNTIME, supported_triggers: [{ id: POST_LOGIN, version: 'v3' }] };
+  let action = await port.findActionByName(config.actionName);
+  let step: Step;
+  if (!action) {
+    if (dryRun) return { step: { resource: 'action', action: 'create', detail: config.actionName } };
+    progress(`Creating the Action ${config.actionName}`);
+    action = await port.createAction({ name: config.actionName, ...desired });
+    step = { resource: 'action', action: 'create', id: action.id, detail: config.actionName };
+  } else {
+    const changes = driftedFields({ code: desired.code, runtime: desired.runtime }, action);
+    const deployedCode = action.deployed_version?.code;
+    const needsDeploy = changes.length > 0 || action.all_changes_deployed !== true || deployedCode !== actionCode;
+    if (!needsDeploy) return { step: { resource: 'action', action: 'unchanged', id: action.id, detail: config.actionName }, actionId: action.id };
+    step = { resource: 'action', action: 'update', id: action.id, changes: changes.length ? changes : ['deployment'], detail: config.actionName };
+    if (dryRun) return { step, actionId: action.id };
+    if (changes.length > 0) {
+      progress(`Updating the Action (${changes.join(', ')})`);
+      action = await port.updateAction(action.id, desired);
+    }
+  }
+  await waitUntilBuilt(deps, action.id, options);
+  progress('Deploying the Action');
+  await port.deployAction(action.id);
+  return { step, actionId: action.id };
+}
+
+async function waitUntilBuilt({ port, sleep, now, progress }: SharedDeps, id: string, options: SharedOptions): Promise<void> {
+  const deadline = now() + (options.buildTimeoutMs ?? 120_000);
+  let announced = false;
+  for (;;) {
+    const action = await port.getAction(id);
+    if (action.status === 'built') return;
+    if (action.status === 'failed') {
+      throw new TenantsError('auth0', 'action_build_failed', 'Auth0 could not build the tenant-claim Action.', {
+        hint: 'Open the Action in the Auth0 dashboard to see the build error, then re-run `tenants init`.',
+      });
+    }
+    if (now() >= deadline) {
+      throw new TenantsError('auth0', 'action_build_timeout', `The Action is still "${action.status ?? 'pending'}" after waiting.`, {
+        hint: 'Auth0 builds can take a minute; re-run `tenants init` to continue where it stopped.',
+      });
+    }
+    if (!announced) progress('Waiting for Auth0 to build the Action');
+    announced = true;
+    await sleep(options.pollMs ?? 1000);
+  }
+}
+
+const BIND_ATTEMPTS = 5;
+
+/** Adds our Action to post-login after the bindings already there (their order kept), then reads back. */
+async function ensureBinding(deps: SharedDeps, options: SharedOptions, actionId: string): Promise<Step> {
+  const { port, progress, sleep } = deps;
+  const current = await port.listBindings(POST_LOGIN);
+  const ours = current.filter((b) => b.action?.id === actionId);
+  if (ours.length === 1) return { resource: 'binding', action: 'unchanged', id: ours[0]?.id, detail: POST_LOGIN };
+  const step: Step = { resource: 'binding', action: ours.length === 0 ? 'create' : 'update', detail: POST_LOGIN, ...(ours.length > 1 ? { changes: ['duplicate bindings'] } : {}) };
+  if (options.dryRun) return step;
+  progress('Binding the Action to the post-login flow');
+  for (let attempt = 1; ; attempt++) {
+    const before = attempt === 1 ? current : await port.listBindings(POST_LOGIN);
+    const next = merged(before, actionId, options.config.actionName);
+    try {
+      await port.replaceBindings(POST_LOGIN, next);
+      const after = await port.listBindings(POST_LOGIN);
+      if (after.filter((b) => b.action?.id === actionId).length === 1 && sameOthers(before, after, actionId)) return step;
+    } catch (error) {
+      // Binding right after a deploy fails now and then on Auth0: try again, but not forever.
+      if (attempt >= BIND_ATTEMPTS || (error instanceof TenantsError && error.kind === 'credentials')) throw error;
+    }
+    if (attempt >= BIND_ATTEMPTS) {
+      throw new TenantsError('auth0', 'binding_not_confirmed', 'Auth0 did not confirm the post-login binding.', {
+        hint: 'Re-run `tenants init`; it binds the Action without disturbing other bindings.',
+      });
+    }
+    await sleep(500 * attempt);
+  }
+}
+
+function merged(current: Binding[], actionId: string, name: string): { actionId: string; displayName: string }[] {
+  const others = current.filter((b) => b.action?.id !== actionId && b.action?.id);
+  return [
+    ...others.map((b) => ({ actionId: b.action!.id, displayName: b.display_name ?? b.action!.name ?? b.action!.id })),
+    { actionId, displayName: name },
+  ];
+}
+
+function sameOthers(before: Binding[], after: Binding[], actionId: string): boolean {
+  const ids = (list: Binding[]) => list.filter((b) => b.action?.id !== actionId).map((b) => b.action?.id).join(',');
+  return ids(before) === ids(after);
+}

@@ -1,0 +1,44 @@
+import { z } from 'zod';
+
+const urlTemplate = z.string().min(1).refine((v) => {
+  try {
+    new URL(v.replaceAll('{tenant}', 'tenant').replace(/\*/g, 'x'));
+    return true;
+  } catch {
+    return false;
+  }
+}, 'must be an absolute URL ({tenant} placeholders allowed)');
+
+/** `tenants.config.json`: the project's settings. The JSON Schema beside it is generated from this. */
+export const projectConfigSchema = z.object({
+  $schema: z.string().optional(),
+  domain: z.string().regex(/^[A-Za-z0-9.-]+(?::\d{1,5})?$/, 'must be a host name such as "acme.eu.auth0.com" (no scheme, no path)')
+    .describe('The Auth0 domain tokens are issued under (a custom domain if you use one): the issuer is https://<domain>/.'),
+  audience: z.string().min(1).max(600).describe('The identifier of the shared API: the audience of every tenant\'s access tokens.'),
+  apiName: z.string().min(1).max(200).regex(/^[^<>]+$/, 'must not contain < or >').default('Tenants API').describe('Display name of the shared API in Auth0.'),
+  claimNamespace: z.string().regex(/^https?:\/\/[^\s]+\/$/, 'must be a URL ending in "/", e.g. "https://saas.example.com/"')
+    .describe('Namespace of the tenant claim; the claim is <claimNamespace>tenant.'),
+  requireClientGrant: z.boolean().default(true)
+    .describe('Only applications holding a user client grant may get tokens for the API (Auth0 subject_type_authorization.user.policy = require_client_grant).'),
+  actionName: z.string().min(1).max(100).default('auth0-tenants-tenant-claim').describe('Name of the post-login Action that adds the tenant claim.'),
+  application: z.object({
+    name: z.string().min(1).max(100).default('{tenant}').describe('Application name; {tenant} is replaced by the tenant id.'),
+    callbacks: z.array(urlTemplate).default([]).describe('Allowed callback URLs ({tenant} placeholders allowed).'),
+    logoutUrls: z.array(urlTemplate).default([]).describe('Allowed logout URLs ({tenant} placeholders allowed).'),
+    webOrigins: z.array(urlTemplate).default([]).describe('Allowed web origins ({tenant} placeholders allowed).'),
+  }).strict().default({ name: '{tenant}', callbacks: [], logoutUrls: [], webOrigins: [] }),
+  outputDir: z.string().min(1).default('tenants/').describe('Where per-tenant files are written, relative to the config file.'),
+}).strict();
+
+export type ProjectConfig = z.infer<typeof projectConfigSchema>;
+
+export const CONFIG_FILE = 'tenants.config.json';
+export const SCHEMA_FILE = 'tenants.config.schema.json';
+
+/** The JSON Schema editors use to complete and check the config file. */
+export function projectConfigJsonSchema(): Record<string, unknown> {
+  return z.toJSONSchema(projectConfigSchema, { io: 'input' }) as Record<string, unknown>;
+}
+
+export const tenantClaim = (config: Pick<ProjectConfig, 'claimNamespace'>): string => `${config.claimNamespace}tenant`;
+export const fillTenant = (template: string, tenant: string): string => template.replaceAll('{tenant}', tenant);

@@ -1,0 +1,112 @@
+import type { ManagementPort } from '../auth0/management-port.js';
+import type { Client, ClientGrant, ResourceServer } from '../auth0/resources.js';
+import { isRetryable } from '../auth0/to-tenants-error.js';
+import { desiredApplication, desiredUserGrant, TENANT_TAG } from './desired-state.js';
+import { driftedFields } from './drift.js';
+import { findTagged } from './find-tagged.js';
+import type { Step } from './plan.js';
+import type { ProjectConfig } from './project-config.js';
+import { TenantsError } from './tenants-error.js';
+
+export interface ProvisionDeps {
+  port: ManagementPort;
+  sleep: (ms: number) => Promise<void>;
+  progress: (text: string) => void;
+}
+
+export interface CurrentState { clients: Client[]; api: ResourceServer; grants: ClientGrant[] }
+
+export interface TenantOutcome { tenant: string; clientId: string | undefined; steps: Step[]; warnings: string[] }
+
+/** Reads what exists once: every application (paged), the shared API, and the API's client grants. */
+export async function readCurrentState(port: ManagementPort, config: ProjectConfig): Promise<CurrentState> {
+  const api = await port.findResourceServer(config.audience);
+  if (!api) {
+    throw new TenantsError('auth0', 'api_missing', `The shared API ${config.audience} does not exist in Auth0.`, {
+      hint: 'Run `tenants init` first.',
+    });
+  }
+  const [clients, grants] = await Promise.all([port.listClients(), port.listClientGrants({ audience: config.audience })]);
+  return { clients, api, grants };
+}
+
+export const requiresClientGrant = (api: ResourceServer): boolean => api.subject_type_authorization?.user?.policy === 'require_client_grant';
+
+/**
+ * Makes each tenant's application and client grant match the config: creates what is missing,
+ * repairs what drifted (only the drifted fields are sent), leaves the rest alone. With dryRun it only
+ * reports the plan. Creates are idempotent: after a failure that may have happened server-side, the
+ * tag is looked up before trying again, so a lost answer never becomes a duplicate application.
+ */
+export async function provisionTenant(deps: ProvisionDeps, config: ProjectConfig, state: CurrentState, tenant: string, dryRun: boolean): Promise<TenantOutcome> {
+  const desired = desiredApplication(config, tenant);
+  const tagged = findTagged(state.clients, tenant);
+  const warnings = tagged.length > 1
+    ? [`${tagged.length} applications carry the tag tenant=${tenant}; using the oldest (${tagged[0]?.client_id}). Delete the others in Auth0.`]
+    : [];
+  let app = tagged[0];
+  const steps: Step[] = [];
+  if (!app) {
+    steps.push({ resource: 'application', action: 'create', tenant });
+    if (!dryRun) {
+      app = await createIdempotently(deps, desired, tenant);
+      state.clients.push(app);
+      steps[0]!.id = app.client_id;
+    }
+  } else {
+    const changes = driftedFields(desired, app);
+    steps.push({ resource: 'application', action: changes.length ? 'update' : 'unchanged', tenant, id: app.client_id, ...(changes.length ? { changes } : {}) });
+    if (changes.length && !dryRun) {
+      deps.progress(`Repairing ${tenant}'s application (${changes.join(', ')})`);
+      const patch = Object.fromEntries(changes.map((k) => [k, desired[k]]));
+      // Keep whatever else the application's metadata holds; only our tag is ours.
+      if (patch['client_metadata']) patch['client_metadata'] = { ...app.client_metadata, [TENANT_TAG]: tenant };
+      const updated = await deps.port.updateClient(app.client_id, patch);
+      Object.assign(app, updated);
+    }
+  }
+  if (requiresClientGrant(state.api)) steps.push(await ensureGrant(deps, config, state, tenant, app?.client_id, dryRun));
+  return { tenant, clientId: app?.client_id, steps, warnings };
+}
+
+async function ensureGrant(deps: ProvisionDeps, config: ProjectConfig, state: CurrentState, tenant: string, clientId: string | undefined, dryRun: boolean): Promise<Step> {
+  const existing = clientId ? state.grants.find((g) => g.client_id === clientId && g.subject_type === 'user') : undefined;
+  if (existing) return { resource: 'client-grant', action: 'unchanged', tenant, id: existing.id };
+  if (dryRun || !clientId) return { resource: 'client-grant', action: 'create', tenant };
+  try {
+    const grant = await withRetries(deps, () => deps.port.createClientGrant(desiredUserGrant(config, clientId)));
+    state.grants.push(grant);
+    return { resource: 'client-grant', action: 'create', tenant, id: grant.id };
+  } catch (error) {
+    // 409: it exists already (an earlier answer was lost): that is the state we want.
+    if (error instanceof TenantsError && error.details?.['statusCode'] === 409) return { resource: 'client-grant', action: 'unchanged', tenant };
+    throw error;
+  }
+}
+
+const ATTEMPTS = 4;
+
+async function createIdempotently(deps: ProvisionDeps, desired: Record<string, unknown>, tenant: string): Promise<Client> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      deps.progress(`Creating ${tenant}'s application`);
+      return await deps.port.createClient(desired);
+    } catch (error) {
+      if (!isRetryable(error) || attempt >= ATTEMPTS) throw error;
+      await deps.sleep(250 * 2 ** attempt);
+      const created = findTagged(await deps.port.listClients(), tenant)[0];
+      if (created) return created;
+    }
+  }
+}
+
+async function withRetries<T>(deps: ProvisionDeps, run: () => Promise<T>): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await run();
+    } catch (error) {
+      if (!isRetryable(error) || attempt >= ATTEMPTS) throw error;
+      await deps.sleep(250 * 2 ** attempt);
+    }
+  }
+}
