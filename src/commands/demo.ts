@@ -35,7 +35,7 @@ export function demoCommand(context: () => CommandContext) {
         ...(ctx.out.color.level === 0 ? { NO_COLOR: '1' } : { FORCE_COLOR: '1' }),
       };
       const run = async (args: string[]) => {
-        say(`\n${c.cyan('$')} ${c.bold(['tenants', ...args].join(' '))}`);
+        say(`\n${c.cyan('$')} ${c.bold(['tenants', ...args].map((a) => (/\s/.test(a) ? `'${a}'` : a)).join(' '))}`);
         const code = await new Promise<number | null>((done, fail) => {
           const child = spawn(process.execPath, [BIN, ...args], {
             cwd: dir, env, stdio: ['ignore', ctx.out.json ? process.stderr : 'inherit', 'inherit'],

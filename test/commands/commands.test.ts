@@ -1,0 +1,75 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { runWithFakeContext } from '../helpers/fake-context.js';
+import { FakePort } from '../helpers/fake-port.js';
+import { snapshot, tempDir } from '../helpers/workspace.js';
+
+const dirs: { remove: () => void }[] = [];
+const workspace = () => {
+  const d = tempDir('tenants-cmd-');
+  dirs.push(d);
+  return d.path;
+};
+afterEach(() => dirs.splice(0).forEach((d) => d.remove()));
+
+const initArgs = ['init', '--domain', 'acme.eu.auth0.com', '--audience', 'https://api.example.com', '--claim-namespace', 'https://saas.example.com/'];
+
+describe('commands on a fake context', () => {
+  it('init prompts on a terminal only for what is missing, and writes the config with its schema', async () => {
+    const cwd = workspace();
+    const run = await runWithFakeContext(['init', '--domain', 'acme.eu.auth0.com'], { cwd, interactive: true, answers: ['https://api.example.com', 'https://saas.example.com/'] });
+    expect(run.error).toBeUndefined();
+    expect(run.prompts).toHaveLength(2);
+    const config = JSON.parse(readFileSync(join(cwd, 'tenants.config.json'), 'utf8')) as Record<string, unknown>;
+    expect(config).toMatchObject({ $schema: './tenants.config.schema.json', audience: 'https://api.example.com' });
+    const schema = JSON.parse(readFileSync(join(cwd, 'tenants.config.schema.json'), 'utf8')) as { properties: Record<string, unknown> };
+    expect(Object.keys(schema.properties)).toEqual(expect.arrayContaining(['domain', 'audience', 'claimNamespace', 'application', 'outputDir']));
+  });
+
+  it('init without a terminal names the missing flag and writes nothing', async () => {
+    const cwd = workspace();
+    const port = new FakePort();
+    const run = await runWithFakeContext(['init', '--domain', 'acme.eu.auth0.com', '--audience', 'https://api.example.com'], { cwd, port });
+    expect(run.error).toMatchObject({ code: 'missing_option', kind: 'usage' });
+    expect((run.error as Error).message).toContain('--claim-namespace');
+    expect(snapshot(cwd)).toEqual({});
+    expect(port.calls).toEqual([]);
+  });
+
+  it('--json prints exactly one document; --dry-run changes nothing', async () => {
+    const cwd = workspace();
+    const port = new FakePort();
+    const dry = await runWithFakeContext([...initArgs, '--dry-run', '--json'], { cwd, port });
+    expect(dry.error).toBeUndefined();
+    const doc = JSON.parse(dry.stdout) as { dryRun: boolean; steps: { action: string }[] };
+    expect(doc.dryRun).toBe(true);
+    expect(doc.steps.map((s) => s.action)).toEqual(['create', 'create', 'create']);
+    expect(port.calls.every((c) => /^(find|list|get)/.test(c))).toBe(true);
+    expect(snapshot(cwd)).toEqual({});
+
+    const real = await runWithFakeContext([...initArgs, '--json'], { cwd, port });
+    expect(real.error).toBeUndefined();
+    expect(() => JSON.parse(real.stdout)).not.toThrow();
+    const created = await runWithFakeContext(['create', 'acme', '--json'], { cwd, port });
+    const result = JSON.parse(created.stdout) as { tenants: { clientId: string; files: Record<string, string> }[] };
+    expect(result.tenants[0]!.files).toEqual({ 'tenant.json': 'created', 'backend.env': 'created', 'spa.env': 'created' });
+    expect(created.stdout + created.stderr).not.toContain('fake-secret');
+    expect(existsSync(join(cwd, 'tenants', 'acme', 'tenant.json'))).toBe(true);
+  });
+
+  it('delete refuses without --yes off a terminal, and a declined prompt is a cancel', async () => {
+    const cwd = workspace();
+    const port = new FakePort();
+    await runWithFakeContext(initArgs, { cwd, port });
+    await runWithFakeContext(['create', 'acme'], { cwd, port });
+    const refused = await runWithFakeContext(['delete', 'acme'], { cwd, port });
+    expect(refused.error).toMatchObject({ code: 'confirmation_required', kind: 'usage' });
+    const declined = await runWithFakeContext(['delete', 'acme'], { cwd, port, interactive: true, answers: ['n'] });
+    expect(declined.error).toMatchObject({ kind: 'cancelled' });
+    expect(port.clients).toHaveLength(1);
+    const confirmed = await runWithFakeContext(['delete', 'acme'], { cwd, port, interactive: true, answers: ['y'] });
+    expect(confirmed.error).toBeUndefined();
+    expect(port.clients).toHaveLength(0);
+  });
+});

@@ -1,0 +1,56 @@
+import { PassThrough } from 'node:stream';
+import { buildProgram } from '../../src/cli.js';
+import type { CommandContext } from '../../src/commands/context.js';
+import { Output } from '../../src/io/output.js';
+import type { Prompter } from '../../src/io/prompter.js';
+import { FakePort } from './fake-port.js';
+
+export interface FakeRun { stdout: string; stderr: string; error: unknown; prompts: string[] }
+
+/**
+ * Runs a command in-process with a fake context: captured stdout/stderr, scripted prompt answers and
+ * an in-memory Management port. Errors come back as values (tests assert on their codes).
+ */
+export async function runWithFakeContext(
+  args: string[],
+  options: { cwd: string; port?: FakePort; answers?: string[]; interactive?: boolean; env?: NodeJS.ProcessEnv },
+): Promise<FakeRun> {
+  const stdout = new PassThrough();
+  const stderr = new PassThrough();
+  let out = '';
+  let err = '';
+  stdout.on('data', (d: Buffer) => (out += d.toString()));
+  stderr.on('data', (d: Buffer) => (err += d.toString()));
+  const prompts: string[] = [];
+  const answers = [...(options.answers ?? [])];
+  const prompter: Prompter = {
+    input: async (q) => {
+      prompts.push(q.message);
+      return answers.shift() ?? '';
+    },
+    confirm: async (q) => {
+      prompts.push(q.message);
+      return answers.shift() === 'y';
+    },
+  };
+  const port = options.port ?? new FakePort();
+  let output: Output | undefined;
+  const context = (): CommandContext => ({
+    out: (output ??= new Output({ json: args.includes('--json'), color: false, stdout, stderr })),
+    env: { AUTH0_DOMAIN: 'fake.auth0.com', AUTH0_CLIENT_ID: 'id', AUTH0_CLIENT_SECRET: 'fake-secret', ...options.env },
+    cwd: options.cwd,
+    interactive: options.interactive ?? false,
+    prompter,
+    management: async () => port,
+    sleep: async () => undefined,
+    now: () => 0,
+    stopSignal: new AbortController().signal,
+  });
+  let error: unknown;
+  try {
+    await buildProgram(context).parseAsync(args, { from: 'user' });
+  } catch (e) {
+    error = e;
+  }
+  return { stdout: out, stderr: err, error, prompts };
+}

@@ -1,0 +1,73 @@
+import type { Body, ManagementPort } from '../../src/auth0/management-port.js';
+import type { Action, Binding, Client, ClientGrant, ResourceServer } from '../../src/auth0/resources.js';
+
+let counter = 0;
+const id = (prefix: string) => `${prefix}${++counter}`;
+
+/** An in-memory Management port for unit tests of the core, with hooks to inject failures. */
+export class FakePort implements ManagementPort {
+  clients: Client[] = [];
+  apis: ResourceServer[] = [];
+  actions: Action[] = [];
+  bindings: Binding[] = [];
+  grants: ClientGrant[] = [];
+  calls: string[] = [];
+  /** Called before each method; throw from it to inject a failure. */
+  before: (method: string) => void = () => undefined;
+  /** Called after a write succeeded server-side; throw to simulate a lost answer. */
+  after: (method: string) => void = () => undefined;
+  buildStatus: (action: Action, polls: number) => string = () => 'built';
+  private polls = 0;
+
+  private hit(method: string) {
+    this.calls.push(method);
+    this.before(method);
+  }
+
+  async listClients() { this.hit('listClients'); return structuredClone(this.clients); }
+  async getClient(cid: string) { this.hit('getClient'); return this.clients.find((c) => c.client_id === cid); }
+  async createClient(body: Body) {
+    this.hit('createClient');
+    const client = { ...body, client_id: id('client') } as Client;
+    this.clients.push(client);
+    this.after('createClient');
+    return structuredClone(client);
+  }
+  async updateClient(cid: string, body: Body) {
+    this.hit('updateClient');
+    const client = this.clients.find((c) => c.client_id === cid)!;
+    Object.assign(client, body);
+    return structuredClone(client);
+  }
+  async deleteClient(cid: string) { this.hit('deleteClient'); this.clients = this.clients.filter((c) => c.client_id !== cid); }
+  async findResourceServer(identifier: string) { this.hit('findResourceServer'); return this.apis.find((a) => a.identifier === identifier); }
+  async createResourceServer(body: Body) { this.hit('createResourceServer'); const rs = { ...body, id: id('rs') } as ResourceServer; this.apis.push(rs); return rs; }
+  async updateResourceServer(rid: string, body: Body) { this.hit('updateResourceServer'); const rs = this.apis.find((a) => a.id === rid)!; Object.assign(rs, body); return rs; }
+  async findActionByName(name: string) { this.hit('findActionByName'); return this.actions.find((a) => a.name === name); }
+  async getAction(aid: string) {
+    this.hit('getAction');
+    const action = this.actions.find((a) => a.id === aid)!;
+    action.status = this.buildStatus(action, ++this.polls);
+    return structuredClone(action);
+  }
+  async createAction(body: Body) { this.hit('createAction'); const a = { ...body, id: id('action'), status: 'pending' } as Action; this.actions.push(a); return a; }
+  async updateAction(aid: string, body: Body) { this.hit('updateAction'); const a = this.actions.find((x) => x.id === aid)!; Object.assign(a, body, { status: 'pending', all_changes_deployed: false }); return a; }
+  async deployAction(aid: string) {
+    this.hit('deployAction');
+    const a = this.actions.find((x) => x.id === aid)!;
+    if (a.status !== 'built') throw new Error('not built');
+    a.all_changes_deployed = true;
+    a.deployed_version = { code: a.code };
+  }
+  async listBindings() { this.hit('listBindings'); return structuredClone(this.bindings); }
+  async replaceBindings(_trigger: string, list: { actionId: string; displayName: string }[]) {
+    this.hit('replaceBindings');
+    this.bindings = list.map((b) => ({ id: id('binding'), display_name: b.displayName, action: { id: b.actionId, name: this.actions.find((a) => a.id === b.actionId)?.name ?? b.actionId } }));
+    return structuredClone(this.bindings);
+  }
+  async listClientGrants(filter: { audience?: string; clientId?: string }) {
+    this.hit('listClientGrants');
+    return this.grants.filter((g) => (!filter.audience || g.audience === filter.audience) && (!filter.clientId || g.client_id === filter.clientId));
+  }
+  async createClientGrant(body: Body) { this.hit('createClientGrant'); const g = { ...body, id: id('cgr') } as ClientGrant; this.grants.push(g); return g; }
+}

@@ -1,0 +1,85 @@
+import { describe, expect, it } from 'vitest';
+import { ensureSharedResources } from '../../src/core/ensure-shared-resources.js';
+import { provisionTenant } from '../../src/core/provision-tenants.js';
+import { projectConfigSchema } from '../../src/core/project-config.js';
+import { TenantsError } from '../../src/core/tenants-error.js';
+import { FakePort } from '../helpers/fake-port.js';
+
+const config = projectConfigSchema.parse({ domain: 'acme.eu.auth0.com', audience: 'https://api.example.com', claimNamespace: 'https://saas.example.com/' });
+const deps = (port: FakePort) => ({ port, sleep: async () => undefined, now: () => port.calls.length * 1000, progress: () => undefined });
+const options = { config, actionCode: 'exports.onExecutePostLogin = async () => {};', dryRun: false, pollMs: 1, buildTimeoutMs: 20_000 };
+
+describe('ensureSharedResources', () => {
+  it('appends our binding after the others, keeping their order, and is a no-op the second time', async () => {
+    const port = new FakePort();
+    port.actions.push({ id: 'a1', name: 'first' }, { id: 'a2', name: 'second' });
+    port.bindings = [{ id: 'b1', display_name: 'first', action: { id: 'a1' } }, { id: 'b2', display_name: 'second', action: { id: 'a2' } }];
+    await ensureSharedResources(deps(port), options);
+    expect(port.bindings.map((b) => b.action?.id)).toEqual(['a1', 'a2', port.actions[2]!.id]);
+    port.calls = [];
+    const steps = await ensureSharedResources(deps(port), options);
+    expect(steps.map((s) => s.action)).toEqual(['unchanged', 'unchanged', 'unchanged']);
+    expect(port.calls.filter((c) => !/^(find|list|get)/.test(c))).toEqual([]);
+  });
+
+  it('waits for the build and only then deploys; stops on a failed build', async () => {
+    const port = new FakePort();
+    port.buildStatus = (_a, polls) => (polls < 3 ? 'building' : 'built');
+    await ensureSharedResources(deps(port), options);
+    expect(port.calls.filter((c) => c === 'getAction').length).toBe(3);
+    expect(port.calls.indexOf('deployAction')).toBeGreaterThan(port.calls.lastIndexOf('getAction'));
+
+    const failing = new FakePort();
+    failing.buildStatus = () => 'failed';
+    await expect(ensureSharedResources(deps(failing), options)).rejects.toMatchObject({ code: 'action_build_failed' });
+    expect(failing.calls).not.toContain('deployAction');
+  });
+
+  it('retries a binding that fails right after the deploy', async () => {
+    const port = new FakePort();
+    let failures = 2;
+    port.before = (m) => {
+      if (m === 'replaceBindings' && failures-- > 0) throw new TenantsError('auth0', 'auth0_error', 'transient', { details: { retryable: true } });
+    };
+    const steps = await ensureSharedResources(deps(port), options);
+    expect(steps[2]).toMatchObject({ resource: 'binding', action: 'create' });
+    expect(port.bindings).toHaveLength(1);
+  });
+
+  it('redeploys when the deployed code is not ours', async () => {
+    const port = new FakePort();
+    await ensureSharedResources(deps(port), options);
+    port.actions[0]!.code = 'tampered';
+    port.actions[0]!.deployed_version = { code: 'tampered' };
+    const steps = await ensureSharedResources(deps(port), options);
+    expect(steps[1]).toMatchObject({ resource: 'action', action: 'update', changes: ['code'] });
+    expect(port.actions[0]!.deployed_version?.code).toBe(options.actionCode);
+  });
+});
+
+describe('provisionTenant', () => {
+  it('never duplicates an application whose create answer was lost', async () => {
+    const port = new FakePort();
+    port.apis.push({ id: 'rs', identifier: config.audience, subject_type_authorization: { user: { policy: 'require_client_grant' } } });
+    let lose = true;
+    port.after = (m) => {
+      if (m === 'createClient' && lose) {
+        lose = false;
+        throw new TenantsError('auth0', 'network', 'socket hang up', { details: { retryable: true } });
+      }
+    };
+    const state = { clients: [], api: port.apis[0]!, grants: [] };
+    const outcome = await provisionTenant({ port, sleep: async () => undefined, progress: () => undefined }, config, state, 'acme', false);
+    expect(port.clients).toHaveLength(1);
+    expect(outcome.clientId).toBe(port.clients[0]!.client_id);
+    expect(port.grants).toEqual([expect.objectContaining({ client_id: outcome.clientId, subject_type: 'user', audience: config.audience })]);
+  });
+
+  it('plans without writing on a dry run', async () => {
+    const port = new FakePort();
+    const state = { clients: [], api: { id: 'rs', identifier: config.audience }, grants: [] };
+    const outcome = await provisionTenant({ port, sleep: async () => undefined, progress: () => undefined }, config, state, 'acme', true);
+    expect(outcome.steps).toEqual([{ resource: 'application', action: 'create', tenant: 'acme' }]);
+    expect(port.calls).toEqual([]);
+  });
+});
