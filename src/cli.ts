@@ -9,6 +9,7 @@ import { emulatorCommand } from './commands/emulator.js';
 import { initCommand } from './commands/init.js';
 import { listCommand } from './commands/list.js';
 import { showCommand } from './commands/show.js';
+import { verifyTokenCommand } from './commands/verify-token.js';
 import { TenantsError } from './core/tenants-error.js';
 import { colorAllowed, Output } from './io/output.js';
 import { inquirerPrompter } from './io/prompter.js';
@@ -17,7 +18,7 @@ import { inquirerPrompter } from './io/prompter.js';
  * Builds the `tenants` program. This file is the only place that decides exit codes and exits:
  * commands throw TenantsError (or return), and `main` maps the outcome to a code.
  */
-export function buildProgram(context: () => CommandContext): Command {
+export function buildProgram(context: () => CommandContext, readStdin: () => Promise<string> = readProcessStdin): Command {
   const program = new Command('tenants')
     .description('Onboard SaaS customers into Auth0: one application per tenant, a shared API, a tenant-claim Action, and backend config.')
     .version(VERSION)
@@ -32,6 +33,7 @@ export function buildProgram(context: () => CommandContext): Command {
   program.addCommand(showCommand(context));
   program.addCommand(emitCommand(context));
   program.addCommand(deleteCommand(context));
+  program.addCommand(verifyTokenCommand(context, readStdin));
   program.addCommand(demoCommand(context));
   program.addCommand(emulatorCommand(context));
   for (const command of program.commands) command.exitOverride();
@@ -39,6 +41,15 @@ export function buildProgram(context: () => CommandContext): Command {
 }
 
 const VERSION = '0.1.0';
+
+async function readProcessStdin(): Promise<string> {
+  if (process.stdin.isTTY) {
+    throw new TenantsError('usage', 'missing_token', 'No token given.', { hint: 'Pass the token as an argument, or pipe it: echo "$TOKEN" | tenants verify-token --tenant acme' });
+  }
+  const chunks: Buffer[] = [];
+  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString('utf8');
+}
 
 export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env): Promise<number> {
   const controller = new AbortController();
@@ -92,6 +103,7 @@ function report(error: unknown, out: Output): number {
     return 130;
   }
   const failure = error instanceof TenantsError ? error : new TenantsError('auth0', 'unexpected', describeUnexpected(error), { cause: error });
+  if (failure.alreadyReported) return failure.exitCode;
   if (out.json && !out.hasEmitted) out.result({ error: failure.toJSON() });
   out.message(`${out.color.red('Error')} [${failure.code}]: ${failure.message}`);
   if (failure.hint) out.message(`${out.color.dim('Hint:')} ${failure.hint}`);

@@ -37,7 +37,8 @@ export function deleteCommand(context: () => CommandContext) {
       if (apps.length === 0) steps.push({ resource: 'application', action: 'absent', tenant });
       const dir = join(project.outputDir, tenant);
       // Only the files we emit: anything else someone put there stays.
-      for (const name of [...TENANT_FILES, 'tenant_auth.py']) rmSync(join(dir, name), { force: true });
+      for (const name of TENANT_FILES) rmSync(join(dir, name), { force: true });
+      rmSync(join(dir, '__pycache__'), { recursive: true, force: true });
       try {
         rmdirSync(dir);
       } catch {

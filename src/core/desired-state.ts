@@ -37,6 +37,8 @@ export function desiredResourceServer(config: ProjectConfig): Body {
     name: config.apiName,
     identifier: config.audience,
     signing_alg: 'RS256',
+    // The SPAs use rotating refresh tokens: Auth0 issues them for an API only when it allows offline access.
+    allow_offline_access: true,
     subject_type_authorization: { user: { policy: config.requireClientGrant ? 'require_client_grant' : 'allow_all' } },
   };
 }

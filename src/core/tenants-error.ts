@@ -18,12 +18,14 @@ export class TenantsError extends Error {
   readonly kind: ErrorKind;
   readonly hint: string | undefined;
   readonly details: Record<string, unknown> | undefined;
+  /** The command already showed the outcome (e.g. a rejected token's checklist): only the exit code is left. */
+  readonly alreadyReported: boolean;
 
   constructor(
     kind: ErrorKind,
     code: string,
     message: string,
-    options: { hint?: string; details?: Record<string, unknown>; cause?: unknown } = {},
+    options: { hint?: string | undefined; details?: Record<string, unknown>; cause?: unknown; alreadyReported?: boolean } = {},
   ) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
     this.name = 'TenantsError';
@@ -31,6 +33,7 @@ export class TenantsError extends Error {
     this.code = code;
     this.hint = options.hint;
     this.details = options.details;
+    this.alreadyReported = options.alreadyReported ?? false;
   }
 
   get exitCode(): number {

@@ -8,10 +8,10 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { JWK } from 'jose';
 import { ApiError } from './api-error.js';
 import { freshState } from './fresh-state.js';
-import { readBody, sendJson } from './http.js';
+import { sendJson } from './http.js';
+import { serveAuthentication } from './authentication.js';
 import type { Tenant } from './management/handler.js';
 import { serveManagementApi } from './management-api.js';
-import { clientCredentialsGrant, OAuthError, openidConfiguration } from './oauth.js';
 import { OpenApiSpec } from './openapi.js';
 import type { PlanName } from './plans.js';
 import { RateLimiter } from './rate-limiter.js';
@@ -167,29 +167,4 @@ function adoptDomain(state: State, domain: string): void {
   system['identifier'] = identifier;
   for (const grant of Object.values(state.data.clientGrants)) if (grant['audience'] === previous) grant['audience'] = identifier;
   state.commit();
-}
-
-async function serveAuthentication(req: IncomingMessage, res: ServerResponse, url: URL, tenant: Tenant, keys: SigningKeys): Promise<void> {
-  const route = `${req.method} ${url.pathname}`;
-  if (route === 'GET /.well-known/openid-configuration') return sendJson(res, 200, openidConfiguration(tenant));
-  if (route === 'GET /.well-known/jwks.json') return sendJson(res, 200, keys.jwks);
-  if (route === 'POST /oauth/token') {
-    try {
-      let body: Record<string, unknown> | undefined;
-      try {
-        body = (await readBody(req)) ?? {};
-      } catch {
-        throw new OAuthError(400, 'invalid_request', 'Invalid request body');
-      }
-      const grantType = body['grant_type'];
-      if (grantType === 'client_credentials') {
-        return sendJson(res, 200, await clientCredentialsGrant(tenant, keys, body, req.headers.authorization));
-      }
-      throw new OAuthError(403, 'unsupported_grant_type', `Unsupported grant type: ${String(grantType)}`);
-    } catch (error) {
-      if (!(error instanceof OAuthError)) throw error;
-      return sendJson(res, error.status, error.toBody());
-    }
-  }
-  sendJson(res, 404, { error: 'not_found', error_description: 'Not found' });
 }

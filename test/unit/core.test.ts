@@ -62,7 +62,7 @@ describe('init settings', () => {
 describe('tenant files', () => {
   it('renders tenant.json in the contract shape and env files without secrets', () => {
     const settings = tenantSettings(config, 'acme', 'CLIENT123', { token_dialect: 'access_token' });
-    const files = renderTenantFiles(settings, config);
+    const files = renderTenantFiles(settings, config, { tenantAuthPy: '# module' });
     expect(JSON.parse(files['tenant.json']!)).toEqual({
       schemaVersion: 1, tenant: 'acme', issuer: 'https://acme.eu.auth0.com/', jwksUri: 'https://acme.eu.auth0.com/.well-known/jwks.json',
       audience: 'https://api.example.com', clientId: 'CLIENT123', clientIdClaim: 'azp', tenantClaim: 'https://saas.example.com/tenant',

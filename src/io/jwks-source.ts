@@ -1,0 +1,77 @@
+import { readFileSync } from 'node:fs';
+import type { JWK } from 'jose';
+import { z } from 'zod';
+import type { KeySource } from '../core/verify-token.js';
+import { TenantsError } from '../core/tenants-error.js';
+
+const jwksSchema = z.object({ keys: z.array(z.looseObject({ kty: z.string() })) });
+const LOOPBACK = /^(localhost|127(?:\.\d{1,3}){3}|\[::1\])$/;
+
+/**
+ * The key set `verify-token` trusts: the configured JWKS URL (https, or http on a loopback host only) or
+ * a local file (works offline). Never a URL taken from the token (jku, x5u). A URL is fetched once and
+ * refetched once more on an unknown kid; an unreachable one is an error (exit 1), not a verdict.
+ */
+export function jwksSource(location: string, fetchImpl: typeof fetch = fetch): KeySource {
+  if (!/^[a-z][a-z0-9+.-]*:\/\//i.test(location)) {
+    const keys = parse(readLocal(location), location, 'usage');
+    return { keys: async () => keys };
+  }
+  let url: URL;
+  try {
+    url = new URL(location);
+  } catch {
+    throw new TenantsError('usage', 'invalid_jwks', `${location} is not a URL.`, { hint: 'Give an https URL or a file path.' });
+  }
+  if (!(url.protocol === 'https:' || (url.protocol === 'http:' && LOOPBACK.test(url.hostname)))) {
+    throw new TenantsError('usage', 'insecure_jwks_uri', `Refusing to fetch keys from ${location}: only https (or http on a loopback host) is trusted.`, {
+      hint: 'Use the https JWKS URL of your Auth0 domain, or --jwks <file>.',
+    });
+  }
+  const load = async (): Promise<JWK[]> => {
+    let response: Response;
+    try {
+      response = await fetchImpl(url, { signal: AbortSignal.timeout(10_000), headers: { accept: 'application/json' } });
+    } catch (error) {
+      const cause = (error as { cause?: { message?: string } }).cause?.message ?? (error as Error).message;
+      throw new TenantsError('auth0', 'jwks_unreachable', `Could not fetch the key set from ${location}: ${cause}.`, {
+        hint: 'Check the network, or pass --jwks <file> to verify offline. For the local emulator, export NODE_EXTRA_CA_CERTS.',
+      });
+    }
+    if (!response.ok) {
+      throw new TenantsError('auth0', 'jwks_unreachable', `The key set at ${location} answered ${response.status}.`, { hint: 'Check jwksUri in tenant.json.' });
+    }
+    return parse(await response.text(), location);
+  };
+  let cached: Promise<JWK[]> | undefined;
+  let refreshed = false;
+  return {
+    keys: () => (cached ??= load()),
+    refresh: async () => {
+      if (refreshed) return cached ?? load();
+      refreshed = true;
+      cached = load();
+      return cached;
+    },
+  };
+}
+
+function readLocal(path: string): string {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch (error) {
+    throw new TenantsError('usage', 'invalid_jwks', `Cannot read ${path}: ${(error as Error).message}.`, { hint: 'Pass a JWKS file or URL to --jwks.' });
+  }
+}
+
+function parse(text: string, location: string, kind: 'auth0' | 'usage' = 'auth0'): JWK[] {
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    throw new TenantsError(kind, kind === 'usage' ? 'invalid_jwks' : 'jwks_unreachable', `The key set at ${location} is not JSON.`, { hint: 'Check jwksUri in tenant.json.' });
+  }
+  const parsed = jwksSchema.safeParse(json);
+  if (!parsed.success) throw new TenantsError(kind, kind === 'usage' ? 'invalid_jwks' : 'jwks_unreachable', `${location} is not a JWKS ({"keys": [...]}).`, { hint: 'Check jwksUri in tenant.json.' });
+  return parsed.data.keys as JWK[];
+}

@@ -1,0 +1,36 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { describeZodError } from '../core/describe-zod-error.js';
+import { CONFIG_FILE, projectConfigSchema } from '../core/project-config.js';
+import { tenantSettingsSchema, type VerifierSettings } from '../core/tenant-settings-schema.js';
+import { TenantsError } from '../core/tenants-error.js';
+
+/** Reads and checks a tenant.json; a problem names the field. */
+export function readTenantSettings(path: string): VerifierSettings {
+  let json: unknown;
+  try {
+    json = JSON.parse(readFileSync(path, 'utf8'));
+  } catch (error) {
+    const missing = (error as NodeJS.ErrnoException).code === 'ENOENT';
+    throw new TenantsError('usage', 'settings_invalid', missing ? `No tenant settings at ${path}.` : `${path} is not valid JSON.`, {
+      hint: missing ? 'Run `tenants emit <tenant>` to write it, or pass --config <path to tenant.json>.' : 'Re-generate it with `tenants emit <tenant>`.',
+    });
+  }
+  const parsed = tenantSettingsSchema.safeParse(json);
+  if (!parsed.success) {
+    const { field, problem } = describeZodError(parsed.error);
+    throw new TenantsError('usage', 'settings_invalid', `${path}: field "${field}" ${problem}.`, { hint: 'Re-generate it with `tenants emit <tenant>`.' });
+  }
+  return parsed.data;
+}
+
+/** `<outputDir>/<tenant>/tenant.json`, with outputDir from tenants.config.json when there is one. */
+export function tenantSettingsPath(cwd: string, tenant: string): string {
+  const configPath = resolve(cwd, CONFIG_FILE);
+  let outputDir = 'tenants/';
+  if (existsSync(configPath)) {
+    const parsed = projectConfigSchema.partial().safeParse(JSON.parse(readFileSync(configPath, 'utf8')) as unknown);
+    if (parsed.success && parsed.data.outputDir) outputDir = parsed.data.outputDir;
+  }
+  return join(cwd, outputDir, tenant, 'tenant.json');
+}
