@@ -76,11 +76,23 @@ def settings():
         return _settings
 
 
-def _json_object(segment):
-    if not segment or len(segment) % 4 == 1 or not _SEGMENT.fullmatch(segment):
+def _canonical(segment):
+    """base64url without padding or stray bits: the same rule as verify-token."""
+    if len(segment) % 4 == 1 or not _SEGMENT.fullmatch(segment):
         return None
     try:
-        text = base64.urlsafe_b64decode(segment + "=" * (-len(segment) % 4)).decode("utf-8")
+        raw = base64.urlsafe_b64decode(segment + "=" * (-len(segment) % 4))
+    except (binascii.Error, ValueError):
+        return None
+    return raw if base64.urlsafe_b64encode(raw).decode("ascii").rstrip("=") == segment else None
+
+
+def _json_object(segment):
+    raw = _canonical(segment) if segment else None
+    if raw is None:
+        return None
+    try:
+        text = raw.decode("utf-8")
         value = json.loads(text, parse_constant=_reject_constant)
     except (binascii.Error, UnicodeDecodeError, ValueError):
         return None
@@ -114,8 +126,8 @@ def _parts(token):
     payload = _json_object(parts[1])
     if payload is None:
         return ("malformed", "the payload is not base64url-encoded JSON")
-    if not _SEGMENT.fullmatch(parts[2]):
-        return ("malformed", "the signature is not base64url")
+    if _canonical(parts[2]) is None:
+        return ("malformed", "the signature is not canonical base64url")
     for claim in ("exp", "nbf", "iat"):
         if claim in payload and not _is_number(payload[claim]):
             return ("malformed", f"the {claim} claim is not a number")

@@ -5,6 +5,7 @@ import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Command } from '@commander-js/extra-typings';
 import { TenantsError } from '../core/tenants-error.js';
+import type { RunningEmulator } from '../emulator/emulator.js';
 import type { CommandContext } from './context.js';
 
 const BIN = fileURLToPath(new URL('../../bin/tenants.js', import.meta.url));
@@ -34,8 +35,8 @@ export function demoCommand(context: () => CommandContext) {
         NODE_EXTRA_CA_CERTS: emulator.caCertFile,
         ...(ctx.out.color.level === 0 ? { NO_COLOR: '1' } : { FORCE_COLOR: '1' }),
       };
-      const run = async (args: string[]) => {
-        say(`\n${c.cyan('$')} ${c.bold(['tenants', ...args].map((a) => (/\s/.test(a) ? `'${a}'` : a)).join(' '))}`);
+      const run = async (args: string[], expectedCode = 0, shown = args) => {
+        say(`\n${c.cyan('$')} ${c.bold(['tenants', ...shown].map((a) => (/\s/.test(a) ? `'${a}'` : a)).join(' '))}`);
         const code = await new Promise<number | null>((done, fail) => {
           const child = spawn(process.execPath, [BIN, ...args], {
             cwd: dir, env, stdio: ['ignore', ctx.out.json ? process.stderr : 'inherit', 'inherit'],
@@ -43,7 +44,8 @@ export function demoCommand(context: () => CommandContext) {
           child.on('error', fail);
           child.on('close', done);
         });
-        if (code !== 0) throw new TenantsError('auth0', 'demo_failed', `tenants ${args[0]} exited with ${code}.`);
+        if (code !== expectedCode) throw new TenantsError('auth0', 'demo_failed', `tenants ${args[0]} exited with ${code}, expected ${expectedCode}.`);
+        return code;
       };
       try {
         say(c.bold(`Auth0 emulator running on https://${emulator.domain} (no Auth0 account needed)`));
@@ -56,22 +58,51 @@ export function demoCommand(context: () => CommandContext) {
         await run(['show', 'acme']);
         const settings = readFileSync(join(dir, 'tenants', 'acme', 'tenant.json'), 'utf8');
         say(`\n${c.cyan('$')} ${c.bold('cat tenants/acme/tenant.json')}\n${settings.trimEnd()}`);
+
+        // A user of acme signs in to acme's application, through the Action the CLI deployed.
+        await emulator.createUser({ email: 'ann@acme.example', password: 'Demo-passw0rd', app_metadata: { tenant: 'acme' } });
+        const acme = JSON.parse(settings) as { clientId: string };
+        say(`\n${c.bold('ann@acme.example (app_metadata.tenant = acme) logs in to acme\'s application, asking for the API audience')}`);
+        const token = await emulatorLogin(emulator, { client_id: acme.clientId, username: 'ann@acme.example', password: 'Demo-passw0rd', audience: AUDIENCE, scope: 'openid profile' });
+        const shownToken = `${token.slice(0, 24)}...`;
+        const accepted = await run(['verify-token', '--tenant', 'acme', token], 0, ['verify-token', '--tenant', 'acme', shownToken]);
+        const rejected = await run(['verify-token', '--tenant', 'globex', token], 3, ['verify-token', '--tenant', 'globex', shownToken]);
+        say(`\n${c.bold('Verdicts')}: acme ${accepted === 0 ? c.green('accepted') : c.red('rejected')} (exit ${accepted}); globex ${c.red('rejected')} (exit ${rejected}), as its backend would refuse it.`);
         say([
           '',
           c.bold('What happened'),
           `  - one shared API (${AUDIENCE}) that only the tenant applications may get user tokens for;`,
           `  - one post-login Action adding ${NAMESPACE}tenant from app_metadata, built, deployed and bound;`,
           '  - one SPA application per tenant, tagged client_metadata.tenant, with its client grant;',
-          '  - the second `create` changed nothing: every command converges.',
+          '  - the second `create` changed nothing: every command converges;',
+          "  - acme's token is accepted for acme and refused for globex: the backend module tenant_auth.py decides the same way.",
           '',
           c.bold('Try next'),
           `  cd ${dir}`,
-          '  look at tenants/acme/backend.env and tenants/acme/spa.env',
+          '  look at tenants/acme/backend.env, tenants/acme/spa.env and tenants/acme/tenant_auth.py (FastAPI: Depends(require_tenant))',
           '  npx tenants emulator --port 0     # a long-running emulator for your own experiments',
         ].join('\n'));
-        ctx.out.result({ workspace: dir, domain: emulator.domain, tenants: { acme: JSON.parse(settings) as unknown } });
+        ctx.out.result({ workspace: dir, domain: emulator.domain, tenants: { acme: JSON.parse(settings) as unknown }, verdicts: { acme: accepted === 0, globex: rejected === 0 } });
       } finally {
         await emulator.close();
       }
     });
+}
+
+/** Logs in through the emulator's loopback helper (the demo's stand-in for a browser), trusting its CA. */
+async function emulatorLogin(emulator: RunningEmulator, body: Record<string, string>): Promise<string> {
+  const { request } = await import('node:https');
+  const answer = await new Promise<{ status: number; text: string }>((resolveAnswer, reject) => {
+    const req = request(`${emulator.url}/__emulator/login`, {
+      method: 'POST', ca: readFileSync(emulator.caCertFile), headers: { 'content-type': 'application/json' },
+    }, (res) => {
+      let text = '';
+      res.on('data', (d: Buffer) => (text += d.toString()));
+      res.on('end', () => resolveAnswer({ status: res.statusCode ?? 0, text }));
+    });
+    req.on('error', reject);
+    req.end(JSON.stringify(body));
+  });
+  if (answer.status !== 200) throw new TenantsError('auth0', 'demo_failed', `The demo login failed: ${answer.text}`);
+  return (JSON.parse(answer.text) as { access_token: string }).access_token;
 }

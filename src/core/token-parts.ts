@@ -5,11 +5,15 @@ export type TokenParts =
   | { kind: 'malformed'; reason: string };
 
 const SEGMENT = /^[A-Za-z0-9_-]*$/;
+
+/** base64url with no padding and no stray bits: one text per byte string, so no two tokens carry the same signature. */
+const canonical = (segment: string): boolean =>
+  SEGMENT.test(segment) && segment.length % 4 !== 1 && Buffer.from(segment, 'base64url').toString('base64url') === segment;
 const OPAQUE = /^[A-Za-z0-9\-._~+/=]+$/;
 const NUMERIC_DATES = ['exp', 'nbf', 'iat'] as const;
 
 function decodeJsonObject(segment: string): Record<string, unknown> | undefined {
-  if (segment.length === 0 || segment.length % 4 === 1 || !SEGMENT.test(segment)) return undefined;
+  if (segment.length === 0 || !canonical(segment)) return undefined;
   try {
     const text = new TextDecoder('utf-8', { fatal: true }).decode(Buffer.from(segment, 'base64url'));
     const value: unknown = JSON.parse(text);
@@ -39,7 +43,7 @@ export function tokenParts(raw: string): TokenParts {
   if (!header) return { kind: 'malformed', reason: 'the header is not base64url-encoded JSON' };
   const payload = decodeJsonObject(parts[1]!);
   if (!payload) return { kind: 'malformed', reason: 'the payload is not base64url-encoded JSON' };
-  if (!SEGMENT.test(parts[2]!)) return { kind: 'malformed', reason: 'the signature is not base64url' };
+  if (!canonical(parts[2]!)) return { kind: 'malformed', reason: 'the signature is not canonical base64url' };
   for (const claim of NUMERIC_DATES) {
     const value = payload[claim];
     if (value !== undefined && (typeof value !== 'number' || !Number.isFinite(value))) {

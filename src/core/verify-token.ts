@@ -133,7 +133,11 @@ export async function verifyToken(token: string, settings: VerifierSettings, key
   return verdict(header, claims);
 }
 
-const isoOf = (seconds: number) => new Date(seconds * 1000).toISOString();
+/** An ISO time for people; a NumericDate outside what Date can show is printed as the number. */
+const isoOf = (seconds: number): string => {
+  const date = new Date(seconds * 1000);
+  return Number.isNaN(date.getTime()) ? String(seconds) : date.toISOString();
+};
 
 const CHECK_CODES: Record<string, RejectionCode> = {
   format: 'malformed', algorithm: 'alg_not_allowed', key: 'unknown_kid', signature: 'bad_signature', issuer: 'wrong_issuer',

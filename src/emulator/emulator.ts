@@ -12,6 +12,7 @@ import { sendJson } from './http.js';
 import { serveAuthentication } from './authentication.js';
 import type { Tenant } from './management/handler.js';
 import { serveManagementApi } from './management-api.js';
+import { DATABASE_CONNECTION, userHandlers } from './management/users.js';
 import { OpenApiSpec } from './openapi.js';
 import type { PlanName } from './plans.js';
 import { RateLimiter } from './rate-limiter.js';
@@ -52,6 +53,8 @@ export interface RunningEmulator {
   requests: RequestRecord[];
   /** The ready line the `tenants emulator` command prints. */
   readyLine(): string;
+  /** Adds a database user as `POST /api/v2/users` would (for the demo, which has no users command yet). */
+  createUser(user: { email: string; password: string; app_metadata?: Record<string, unknown> }): Promise<string>;
   close(): Promise<void>;
 }
 
@@ -138,6 +141,10 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     tenant,
     spec,
     requests,
+    async createUser(user) {
+      const reply = await userHandlers['post_users']!({ tenant, params: {}, query: {}, body: { connection: DATABASE_CONNECTION, ...user } });
+      return String((reply.body as Record<string, unknown>)['user_id']);
+    },
     readyLine() {
       return JSON.stringify({ domain, caCertFile, clientId, clientSecret });
     },

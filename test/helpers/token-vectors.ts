@@ -73,6 +73,7 @@ export async function makeVectors(dir: string): Promise<{ groups: VectorGroup[];
     { name: 'two parts', token: `${h}.${p}`, expected: 'malformed' },
     { name: 'header not JSON', token: `${Buffer.from('nope').toString('base64url')}.${p}.${s}`, expected: 'malformed' },
     { name: 'Bearer prefix', token: `Bearer ${valid}`, expected: 'malformed' },
+    { name: 'signature with stray bits (same bytes)', token: `${h}.${p}.${strayBits(s)}`, expected: 'malformed' },
     { name: 'exp as a string', token: `${h}.${b64({ ...good, exp: String(now + 60) })}.${s}`, expected: 'malformed' },
     { name: 'empty', token: '', expected: 'malformed' },
     { name: 'opaque string', token: 'Xa9uQp3v2kLm8ZtR1yW0cN5bH7eJ4sDf', expected: 'opaque_token' },
@@ -109,4 +110,11 @@ export async function makeVectors(dir: string): Promise<{ groups: VectorGroup[];
       await new Promise<void>((r) => jwksServer.close(() => r()));
     },
   };
+}
+
+/** The same signature bytes written differently: flips an unused low bit of the last base64url character. */
+function strayBits(segment: string): string {
+  const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
+  const last = alphabet.indexOf(segment.at(-1)!);
+  return segment.slice(0, -1) + alphabet[last ^ 1];
 }

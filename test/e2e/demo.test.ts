@@ -1,0 +1,20 @@
+import { describe, expect, it } from 'vitest';
+import { runCli } from '../helpers/cli.js';
+import { tempDir } from '../helpers/workspace.js';
+
+describe('the README demo', () => {
+  it('runs init, create twice, and shows acme accepted and globex refused', async () => {
+    const work = tempDir('tenants-demo-test-');
+    try {
+      const result = await runCli(['demo', '--json', '--dir', work.path], { env: { CI: 'true', AUTH0_DOMAIN: '', AUTH0_CLIENT_ID: '', AUTH0_CLIENT_SECRET: '' } });
+      expect(result.code).toBe(0);
+      const summary = JSON.parse(result.stdout) as { verdicts: Record<string, boolean>; tenants: { acme: { tenant: string } } };
+      expect(summary.verdicts).toEqual({ acme: true, globex: false });
+      expect(summary.tenants.acme.tenant).toBe('acme');
+      expect(result.stderr).toContain('REJECTED [wrong_application] for tenant globex');
+      expect(result.stderr).toContain('files unchanged');
+    } finally {
+      work.remove();
+    }
+  });
+});
