@@ -48,10 +48,10 @@ export async function makeVectors(dir: string): Promise<{ groups: VectorGroup[];
     issuerServer.issuer.buildToken({
       kid: options.kid ?? first.kid,
       scopesOrTransform: (_header, payload) => {
-        for (const key of Object.keys(payload)) if (!['iat', 'exp', 'nbf'].includes(key)) delete payload[key];
+        for (const key of Object.keys(payload)) if (!['iat', 'exp', 'nbf'].includes(key)) delete (payload as Record<string, unknown>)[key];
         Object.assign(payload, { iat: now, exp: now + 3600 }, claims);
-        for (const key of options.drop ?? []) delete payload[key];
-        if (!('nbf' in claims)) delete payload['nbf'];
+        for (const key of options.drop ?? []) delete (payload as Record<string, unknown>)[key];
+        if (!('nbf' in claims)) delete (payload as Record<string, unknown>)['nbf'];
       },
     });
   const valid = await mint(good);

@@ -13,14 +13,14 @@ const now = Math.floor(Date.now() / 1000);
 const claims = { iss: settings.issuer, sub: 'auth0|1', aud: settings.audience, azp: settings.clientId, iat: now, exp: now + 3600, [settings.tenantClaim]: 'acme' };
 let valid: string;
 let keys: KeySource;
-let foreignKey: CryptoKey;
+let foreignKey: Awaited<ReturnType<typeof generateKeyPair>>['privateKey'];
 
 beforeAll(async () => {
   const pair = await generateKeyPair('RS256', { extractable: true });
   const jwk: JWK = { ...(await exportJWK(pair.publicKey)), kid: 'k1', alg: 'RS256', use: 'sig' };
   keys = { keys: async () => [jwk], refresh: async () => [jwk] };
   valid = await new SignJWT(claims).setProtectedHeader({ alg: 'RS256', kid: 'k1' }).sign(pair.privateKey);
-  foreignKey = (await generateKeyPair('RS256')).privateKey as CryptoKey;
+  foreignKey = (await generateKeyPair('RS256')).privateKey;
 });
 
 const verify = (token: string) => verifyToken(token, settings, keys, now);
