@@ -9,6 +9,7 @@ import { emulatorCommand } from './commands/emulator.js';
 import { initCommand } from './commands/init.js';
 import { listCommand } from './commands/list.js';
 import { showCommand } from './commands/show.js';
+import { syncCommand } from './commands/sync.js';
 import { verifyTokenCommand } from './commands/verify-token.js';
 import { TenantsError } from './core/tenants-error.js';
 import { colorAllowed, Output } from './io/output.js';
@@ -29,6 +30,7 @@ export function buildProgram(context: () => CommandContext, readStdin: () => Pro
     .exitOverride();
   program.addCommand(initCommand(context));
   program.addCommand(createCommand(context));
+  program.addCommand(syncCommand(context));
   program.addCommand(listCommand(context));
   program.addCommand(showCommand(context));
   program.addCommand(emitCommand(context));
@@ -74,7 +76,7 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env)
       cwd: process.cwd(),
       interactive: opts.input !== false && !json && !ci && Boolean(process.stdin.isTTY) && Boolean(process.stderr.isTTY),
       prompter: inquirerPrompter(),
-      management: async (credentials) => (await import('./auth0/sdk-management.js')).createSdkManagement(credentials),
+      management: async (credentials, pacer) => (await import('./auth0/sdk-management.js')).createSdkManagement(credentials, pacer),
       sleep: (ms) => sleep(ms),
       now: Date.now,
       stopSignal: controller.signal,

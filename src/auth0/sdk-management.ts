@@ -1,6 +1,8 @@
 import type { Credentials } from '../core/credentials.js';
 import type { Body, ManagementPort } from './management-port.js';
 import { actionSchema, bindingSchema, clientGrantSchema, clientSchema, resourceServerSchema } from './resources.js';
+import { pacedFetch } from './paced-fetch.js';
+import type { RequestPacer } from './request-pacer.js';
 import { toTenantsError } from './to-tenants-error.js';
 
 const PER_PAGE = 100;
@@ -10,12 +12,13 @@ const NO_RETRY = { maxRetries: 0 } as const;
  * The Management port on the official `auth0` SDK. The SDK is imported here, lazily, so that commands
  * which never talk to Auth0 (`--help`, `verify-token`) do not pay its half-second import.
  */
-export async function createSdkManagement(credentials: Credentials): Promise<ManagementPort> {
+export async function createSdkManagement(credentials: Credentials, pacer?: RequestPacer): Promise<ManagementPort> {
   const { ManagementClient } = await import('auth0');
+  const common = { maxRetries: 4, ...(pacer ? { fetch: pacedFetch(pacer) } : {}) };
   const sdk = new ManagementClient(
     'token' in credentials
-      ? { domain: credentials.domain, token: credentials.token }
-      : { domain: credentials.domain, clientId: credentials.clientId, clientSecret: credentials.clientSecret },
+      ? { domain: credentials.domain, token: credentials.token, ...common }
+      : { domain: credentials.domain, clientId: credentials.clientId, clientSecret: credentials.clientSecret, ...common },
   );
   const call = async <T>(doing: string, run: () => Promise<T>): Promise<T> => {
     try {

@@ -1,4 +1,5 @@
 import type { ManagementPort } from '../auth0/management-port.js';
+import type { RequestPacer } from '../auth0/request-pacer.js';
 import type { Credentials } from '../core/credentials.js';
 import type { Output } from '../io/output.js';
 import type { Prompter } from '../io/prompter.js';
@@ -11,8 +12,8 @@ export interface CommandContext {
   /** True only on a terminal, without --no-input, --json or CI. */
   interactive: boolean;
   prompter: Prompter;
-  /** Opens the Management API (lazily imports the SDK). */
-  management: (credentials: Credentials) => Promise<ManagementPort>;
+  /** Opens the Management API (lazily imports the SDK), paced by `pacer`. */
+  management: (credentials: Credentials, pacer: RequestPacer) => Promise<ManagementPort>;
   sleep: (ms: number) => Promise<void>;
   now: () => number;
   /** Aborted when the user asks to stop (SIGINT or SIGTERM). */

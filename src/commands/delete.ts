@@ -1,11 +1,9 @@
-import { rmdirSync, rmSync } from 'node:fs';
-import { join } from 'node:path';
 import { Command } from '@commander-js/extra-typings';
 import { findTagged } from '../core/find-tagged.js';
 import type { Step } from '../core/plan.js';
-import { TENANT_FILES } from '../core/tenant-files.js';
 import { parseTenantIds } from '../core/tenant-id.js';
 import { TenantsError } from '../core/tenants-error.js';
+import { removeTenantFiles } from '../io/remove-tenant-files.js';
 import { renderSteps } from '../io/render-steps.js';
 import type { CommandContext } from './context.js';
 import { openProject } from './project.js';
@@ -35,15 +33,8 @@ export function deleteCommand(context: () => CommandContext) {
         steps.push({ resource: 'application', action: 'delete', tenant, id: app.client_id });
       }
       if (apps.length === 0) steps.push({ resource: 'application', action: 'absent', tenant });
-      const dir = join(project.outputDir, tenant);
       // Only the files we emit: anything else someone put there stays.
-      for (const name of TENANT_FILES) rmSync(join(dir, name), { force: true });
-      rmSync(join(dir, '__pycache__'), { recursive: true, force: true });
-      try {
-        rmdirSync(dir);
-      } catch {
-        // not empty or not there: leave it
-      }
+      removeTenantFiles(project.outputDir, tenant);
       steps.push({ resource: 'files', action: 'delete', tenant });
       ctx.out.result({ tenant, steps }, `Deleted ${tenant}:\n${renderSteps(steps, ctx.out.color, false)}`);
     });

@@ -12,6 +12,8 @@ import { renderSteps } from '../io/render-steps.js';
 import { readTemplate } from '../io/templates.js';
 import { writeFileAtomic } from '../io/write-file-atomic.js';
 import type { CommandContext } from './context.js';
+import { INTERACTIVE_PACE } from './project.js';
+import { RequestPacer } from '../auth0/request-pacer.js';
 
 export function initCommand(context: () => CommandContext) {
   return new Command('init')
@@ -39,7 +41,7 @@ export function initCommand(context: () => CommandContext) {
         [CONFIG_FILE]: writeFileAtomic(configPath, `${JSON.stringify(config, null, 2)}\n`),
         [SCHEMA_FILE]: writeFileAtomic(join(dirname(configPath), SCHEMA_FILE), `${JSON.stringify(projectConfigJsonSchema(), null, 2)}\n`),
       };
-      const port = await ctx.management(credentials);
+      const port = await ctx.management(credentials, new RequestPacer(INTERACTIVE_PACE.maxRps, INTERACTIVE_PACE.concurrency));
       const steps = await ensureSharedResources(
         { port, sleep: ctx.sleep, now: ctx.now, progress: (t) => ctx.out.message(ctx.out.color.dim(t)) },
         { config, actionCode: renderActionCode(readTemplate('post-login-action.js'), tenantClaim(config)), dryRun: Boolean(options.dryRun) },

@@ -5,11 +5,15 @@ export const TENANT_TAG = 'tenant';
 export const POST_LOGIN = 'post-login';
 export const ACTION_RUNTIME = 'node22';
 
+/** Per-tenant replacements of the config's application defaults (from a sync manifest). */
+export interface ApplicationOverrides { name?: string | undefined; callbacks?: string[] | undefined; logoutUrls?: string[] | undefined; webOrigins?: string[] | undefined }
+
 /** One SPA per tenant, tagged with client_metadata.tenant so the tool finds it again. */
-export function desiredApplication(config: ProjectConfig, tenant: string): Body {
+export function desiredApplication(config: ProjectConfig, tenant: string, overrides: ApplicationOverrides = {}): Body {
   const fill = (values: string[]) => values.map((v) => fillTenant(v, tenant));
+  const app = { ...config.application, ...Object.fromEntries(Object.entries(overrides).filter(([, v]) => v !== undefined)) };
   return {
-    name: fillTenant(config.application.name, tenant),
+    name: fillTenant(app.name, tenant),
     app_type: 'spa',
     token_endpoint_auth_method: 'none',
     grant_types: ['authorization_code', 'refresh_token'],
@@ -24,9 +28,9 @@ export function desiredApplication(config: ProjectConfig, tenant: string): Body 
       idle_token_lifetime: 1_296_000,
       infinite_idle_token_lifetime: false,
     },
-    callbacks: fill(config.application.callbacks),
-    allowed_logout_urls: fill(config.application.logoutUrls),
-    web_origins: fill(config.application.webOrigins),
+    callbacks: fill(app.callbacks),
+    allowed_logout_urls: fill(app.logoutUrls),
+    web_origins: fill(app.webOrigins),
     client_metadata: { [TENANT_TAG]: tenant },
   };
 }

@@ -27,6 +27,8 @@ export const projectConfigSchema = z.object({
     logoutUrls: z.array(urlTemplate).default([]).describe('Allowed logout URLs ({tenant} placeholders allowed).'),
     webOrigins: z.array(urlTemplate).default([]).describe('Allowed web origins ({tenant} placeholders allowed).'),
   }).strict().default({ name: '{tenant}', callbacks: [], logoutUrls: [], webOrigins: [] }),
+  applicationLimit: z.number().int().positive().default(100)
+    .describe("Your Auth0 plan's application limit (10 free, 100 self-service, 100,000 enterprise); sync and create refuse to go past it."),
   outputDir: z.string().min(1).default('tenants/').describe('Where per-tenant files are written, relative to the config file.'),
 }).strict();
 

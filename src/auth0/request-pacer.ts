@@ -1,0 +1,92 @@
+/**
+ * Client-side pacing of Management API requests: a token bucket refilled at `maxRps` (the default is
+ * safe for Auth0's published limits), bounded concurrency, and whatever Auth0's answers say
+ * (`x-ratelimit-remaining` at 0 or a 429 pause everyone until `x-ratelimit-reset` or `Retry-After`).
+ * The bucket holds a single token: requests leave evenly spaced. Auth0's own burst allowance (what
+ * `x-ratelimit-remaining` says is left) is spent only down to a margin, which stays to absorb network
+ * jitter: a 429 costs up to a second, as x-ratelimit-reset counts whole seconds.
+ */
+export class RequestPacer {
+  private tokens: number;
+  private last: number;
+  private pausedUntil = 0;
+  private inFlight = 0;
+  private sent = 0;
+  /** What the most recent answer said was left, and how many requests had been sent by then. */
+  private serverRemaining = 0;
+  private observedAt = 0;
+  static readonly MARGIN = 5;
+  private readonly waiting: (() => void)[] = [];
+  readonly stats = { byMethod: {} as Record<string, number>, rateLimited: 0, retried: 0 };
+
+  constructor(
+    readonly maxRps: number,
+    readonly concurrency: number,
+    private readonly now: () => number = Date.now,
+    private readonly sleep: (ms: number) => Promise<void> = (ms) => new Promise((r) => setTimeout(r, ms)),
+  ) {
+    this.tokens = 1;
+    this.last = now();
+  }
+
+  /** Waits for a concurrency slot and a token; call `release()` when the answer has arrived. */
+  async acquire(): Promise<void> {
+    if (this.inFlight >= this.concurrency) await new Promise<void>((resolve) => this.waiting.push(resolve));
+    this.inFlight += 1;
+    for (;;) {
+      const now = this.now();
+      if (now < this.pausedUntil) {
+        await this.sleep(this.pausedUntil - now);
+        continue;
+      }
+      this.tokens = Math.min(1, this.tokens + ((now - this.last) / 1000) * this.maxRps);
+      this.last = now;
+      if (this.tokens >= 1) {
+        this.tokens -= 1;
+        this.sent += 1;
+        return;
+      }
+      if (this.serverRemaining - (this.sent - this.observedAt) > RequestPacer.MARGIN) {
+        this.sent += 1;
+        return;
+      }
+      await this.sleep(Math.ceil(((1 - this.tokens) / this.maxRps) * 1000));
+    }
+  }
+
+  release(): void {
+    this.inFlight -= 1;
+    this.waiting.shift()?.();
+  }
+
+  /** Learns from an answer's headers; returns true when it was a 429 (the request must be sent again). */
+  observe(status: number, headers: Headers, sentAt = this.sent): boolean {
+    const remaining = Number(headers.get('x-ratelimit-remaining') ?? NaN);
+    if (Number.isFinite(remaining) && sentAt >= this.observedAt) {
+      this.serverRemaining = remaining;
+      this.observedAt = sentAt;
+    }
+    const reset = Number(headers.get('x-ratelimit-reset') ?? NaN);
+    const retryAfter = Number(headers.get('retry-after') ?? NaN);
+    const now = this.now();
+    let until = 0;
+    if (status === 429) {
+      this.stats.rateLimited += 1;
+      until = Number.isFinite(retryAfter) ? now + retryAfter * 1000 : Number.isFinite(reset) ? reset * 1000 : now + 1000;
+      until = Math.max(until, now + 50);
+    } else if (remaining === 0 && Number.isFinite(reset)) {
+      until = reset * 1000;
+    }
+    if (until > this.pausedUntil) this.pausedUntil = until;
+    return status === 429;
+  }
+
+  /** The sequence number of the request just acquired (for `observe`). */
+  get sequence(): number {
+    return this.sent;
+  }
+
+  count(method: string): void {
+    this.stats.byMethod[method] = (this.stats.byMethod[method] ?? 0) + 1;
+  }
+}

@@ -1,0 +1,134 @@
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { Command } from '@commander-js/extra-typings';
+import { z } from 'zod';
+import { formatOf, parseManifest } from '../core/manifest.js';
+import { readCurrentState } from '../core/provision-tenants.js';
+import { applySync, type SyncOutcome } from '../core/sync-apply.js';
+import { checkApplicationLimit, planSync, type SyncItem } from '../core/sync-plan.js';
+import { tenantSettings } from '../core/tenant-files.js';
+import { TenantsError, usageError } from '../core/tenants-error.js';
+import { loadConfig } from '../io/config-file.js';
+import { createProgress } from '../io/progress.js';
+import { removeTenantFiles } from '../io/remove-tenant-files.js';
+import { renderTable } from '../io/render-table.js';
+import { writeTenantFiles } from '../io/write-tenant-files.js';
+import type { CommandContext } from './context.js';
+import { openProject } from './project.js';
+import { parseOptions } from './parse-options.js';
+
+/** Safe for every Auth0 plan's published Management API limits (about 2 requests/s on free tenants). */
+export const DEFAULT_MAX_RPS = 2;
+
+const schema = z.object({
+  maxRps: z.coerce.number().positive().max(1000),
+  concurrency: z.coerce.number().int().min(1).max(64),
+  applicationLimit: z.coerce.number().int().positive().optional(),
+});
+
+export function syncCommand(context: () => CommandContext) {
+  return new Command('sync')
+    .description('make Auth0 match a manifest of tenants (YAML, JSON or CSV): create what is missing, repair what drifted')
+    .argument('<manifest>', 'the manifest file')
+    .option('--dry-run', 'print the diff (create, update, unchanged, absent) and change nothing')
+    .option('--prune', 'delete tagged tenants that are not in the manifest')
+    .option('--yes', 'do not ask before pruning (required without a terminal)')
+    .option('--max-rps <n>', 'Management API requests per second at most', String(DEFAULT_MAX_RPS))
+    .option('--concurrency <n>', 'requests in flight at most', '8')
+    .option('--application-limit <n>', "your plan's application limit (default: applicationLimit in the config)")
+    .option('--config <path>', 'config file (default: ./tenants.config.json)')
+    .action(async (manifestPath, raw) => {
+      const ctx = context();
+      const options = parseOptions(schema, raw);
+      const loaded = loadConfig(ctx.cwd, raw.config);
+      const entries = parseManifest(readManifest(resolve(ctx.cwd, manifestPath)), formatOf(manifestPath));
+      const project = await openProject(ctx, raw.config, { maxRps: options.maxRps, concurrency: options.concurrency });
+      const state = await readCurrentState(project.port, project.config);
+      const items = planSync(project.config, entries, state);
+      const absent = items.filter((i) => i.action === 'absent');
+      if (raw.dryRun) return ctx.out.result({ dryRun: true, prune: Boolean(raw.prune), items: items.map(publicItem), counts: countBy(items) }, renderPlan(items, Boolean(raw.prune)));
+
+      const creates = items.filter((i) => i.action === 'create').length;
+      checkApplicationLimit(state, creates, raw.prune ? absent.length : 0, options.applicationLimit ?? loaded.config.applicationLimit);
+      if (raw.prune && absent.length > 0 && !raw.yes) {
+        if (!ctx.interactive) throw usageError('confirmation_required', `--prune would delete ${absent.length} tenant(s): ${absent.map((a) => a.tenant).join(', ')}.`, 'Add --yes to confirm.');
+        const ok = await ctx.prompter.confirm({ message: `Delete ${absent.length} tenant(s) not in the manifest (${absent.map((a) => a.tenant).join(', ')})?` });
+        if (!ok) throw new TenantsError('cancelled', 'cancelled', 'Nothing was changed.');
+      }
+
+      const progress = createProgress(process.stderr, 'sync');
+      const started = ctx.now();
+      const outcomes = await applySync({
+        port: project.port, sleep: ctx.sleep, stopSignal: ctx.stopSignal,
+        onProgress: (d, t, f) => progress.update(d, t, f),
+        onSettled: (outcome) => emitFiles(project.outputDir, outcome, () => writeTenantFiles(project.outputDir, tenantSettings(project.config, outcome.tenant, outcome.clientId!, state.api), project.config)),
+      }, project.config, items, state, { prune: Boolean(raw.prune), concurrency: options.concurrency });
+      progress.end();
+
+      const summary = {
+        dryRun: false,
+        seconds: Math.round((ctx.now() - started) / 100) / 10,
+        counts: countOutcomes(outcomes, absent.length, Boolean(raw.prune)),
+        requests: { ...project.pacer.stats.byMethod },
+        rateLimited: project.pacer.stats.rateLimited,
+        tenants: outcomes,
+        ...(raw.prune ? {} : { absent: absent.map((a) => a.tenant) }),
+      };
+      ctx.out.result(summary, renderSummary(summary, outcomes));
+      if (ctx.stopSignal.aborted) throw new TenantsError('cancelled', 'interrupted', 'Stopped: requests in flight finished; re-run to continue.', { alreadyReported: true });
+      const failed = outcomes.filter((o) => o.status === 'failed');
+      if (failed.length > 0) {
+        throw new TenantsError('auth0', 'sync_incomplete', `${failed.length} tenant(s) failed: ${failed.map((f) => f.tenant).join(', ')}. Re-run to converge.`);
+      }
+    });
+}
+
+function readManifest(path: string): string {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch (error) {
+    throw usageError('manifest_missing', `Cannot read the manifest ${path}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}.`, 'Give the path of a YAML, JSON or CSV manifest.');
+  }
+}
+
+function emitFiles(outputDir: string, outcome: SyncOutcome, write: () => void): void {
+  if (outcome.status !== 'done') return;
+  if (outcome.action === 'delete') return removeTenantFiles(outputDir, outcome.tenant);
+  if (outcome.clientId) write();
+}
+
+const publicItem = ({ desired, ...item }: SyncItem) => (void desired, item);
+
+function countBy(items: SyncItem[]): Record<string, number> {
+  const counts: Record<string, number> = { create: 0, update: 0, unchanged: 0, absent: 0 };
+  for (const i of items) counts[i.action] = (counts[i.action] ?? 0) + 1;
+  return counts;
+}
+
+function countOutcomes(outcomes: SyncOutcome[], absent: number, prune: boolean): Record<string, number> {
+  const done = (action: string) => outcomes.filter((o) => o.action === action && o.status === 'done').length;
+  return {
+    created: done('create'), updated: done('update'), unchanged: done('unchanged'), deleted: done('delete'),
+    absent: prune ? 0 : absent,
+    failed: outcomes.filter((o) => o.status === 'failed').length,
+    skipped: outcomes.filter((o) => o.status === 'skipped').length,
+  };
+}
+
+function renderPlan(items: SyncItem[], prune: boolean): string {
+  const sign = { create: '+', update: '~', unchanged: '=', absent: prune ? '-' : '?' } as const;
+  const lines = items.map((i) => `  ${sign[i.action]} ${i.tenant} (${i.action === 'absent' ? (prune ? 'would delete: not in the manifest' : 'not in the manifest; --prune deletes it') : `${i.action === 'unchanged' ? 'unchanged' : `would ${i.action}`}${i.changes ? `: ${i.changes.join(', ')}` : ''}`}${i.grantMissing && i.action !== 'create' ? ', client grant missing' : ''})`);
+  const c = countBy(items);
+  return [`Plan: ${c['create']} to create, ${c['update']} to update, ${c['unchanged']} unchanged, ${c['absent']} not in the manifest.`, ...lines].join('\n');
+}
+
+function renderSummary(summary: { seconds: number; counts: Record<string, number>; requests: Record<string, number>; rateLimited: number }, outcomes: SyncOutcome[]): string {
+  const rows = Object.entries(summary.counts).filter(([, n]) => n > 0).map(([k, n]) => [k, String(n)]);
+  const failed = outcomes.filter((o) => o.status === 'failed').map((o) => `  ${o.tenant}: [${o.error?.code}] ${o.error?.message}`);
+  const requests = Object.entries(summary.requests).map(([m, n]) => `${m} ${n}`).join(', ') || 'none';
+  return [
+    renderTable(['RESULT', 'TENANTS'], rows.length ? rows : [['unchanged', '0']]),
+    `Management API requests: ${requests}; ${summary.rateLimited} rate-limited answers absorbed; ${summary.seconds} s.`,
+    ...(failed.length ? ['Failed (re-run to converge):', ...failed] : []),
+  ].join('\n');
+}

@@ -1,0 +1,136 @@
+import type { ManagementPort } from '../auth0/management-port.js';
+import type { Client } from '../auth0/resources.js';
+import { isRetryable } from '../auth0/to-tenants-error.js';
+import { desiredUserGrant, TENANT_TAG } from './desired-state.js';
+import { findTagged } from './find-tagged.js';
+import type { ProjectConfig } from './project-config.js';
+import type { CurrentState } from './provision-tenants.js';
+import type { SyncAction, SyncItem } from './sync-plan.js';
+import { TenantsError } from './tenants-error.js';
+
+export interface SyncDeps {
+  port: ManagementPort;
+  sleep: (ms: number) => Promise<void>;
+  stopSignal: AbortSignal;
+  onProgress: (done: number, total: number, failed: number) => void;
+  /** Called as each tenant settles, so its files are written while other requests are in flight. */
+  onSettled?: (outcome: SyncOutcome) => void;
+}
+
+export interface SyncOutcome {
+  tenant: string;
+  action: SyncAction | 'delete';
+  status: 'done' | 'failed' | 'skipped';
+  clientId?: string;
+  error?: { code: string; message: string };
+}
+
+const ROUNDS = 5;
+const GRANT_ATTEMPTS = 4;
+
+/**
+ * Applies a sync plan with bounded concurrency (the pacer behind the port keeps the rate). Creates are
+ * never retried blindly: one whose answer was lost (5xx, dropped connection) is settled by a single
+ * re-listing of the applications after the round, then created again only if its tag is not there.
+ * On stop, requests in flight finish and the rest is reported as skipped.
+ */
+export async function applySync(deps: SyncDeps, config: ProjectConfig, items: SyncItem[], state: CurrentState, options: { prune: boolean; concurrency: number }): Promise<SyncOutcome[]> {
+  const outcomes = new Map<string, SyncOutcome>();
+  const work = items.filter((i) => i.action === 'create' || i.action === 'update' || i.grantMissing || (i.action === 'absent' && options.prune));
+  for (const item of items) {
+    if (work.includes(item) || item.action === 'absent') continue;
+    const outcome: SyncOutcome = { tenant: item.tenant, action: item.action, status: 'done', ...(item.clientId ? { clientId: item.clientId } : {}) };
+    outcomes.set(item.tenant, outcome);
+    deps.onSettled?.(outcome);
+  }
+  const total = work.length;
+  let failed = 0;
+  const finish = (outcome: SyncOutcome) => {
+    outcomes.set(outcome.tenant, outcome);
+    deps.onSettled?.(outcome);
+    if (outcome.status === 'failed') failed += 1;
+    deps.onProgress([...outcomes.values()].filter((o) => work.some((w) => w.tenant === o.tenant) && o.status !== 'skipped').length, total, failed);
+  };
+  const fail = (item: SyncItem, error: unknown, action: SyncOutcome['action'] = item.action) => {
+    const e = error instanceof TenantsError ? error : new TenantsError('auth0', 'unexpected', String(error));
+    finish({ tenant: item.tenant, action, status: 'failed', ...(item.clientId ? { clientId: item.clientId } : {}), error: { code: e.code, message: e.message } });
+  };
+
+  const ensureGrant = async (item: SyncItem, clientId: string) => {
+    if (!item.grantMissing) return;
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await deps.port.createClientGrant(desiredUserGrant(config, clientId));
+        return;
+      } catch (error) {
+        if (error instanceof TenantsError && error.details?.['statusCode'] === 409) return; // it exists: as wanted
+        if (!isRetryable(error) || attempt >= GRANT_ATTEMPTS) throw error;
+        await deps.sleep(200 * attempt);
+      }
+    }
+  };
+
+  const uncertain: SyncItem[] = [];
+  const run = async (item: SyncItem, adopted?: Client) => {
+    try {
+      if (item.action === 'absent') {
+        await deps.port.deleteClient(item.clientId!);
+        return finish({ tenant: item.tenant, action: 'delete', status: 'done', clientId: item.clientId! });
+      }
+      let clientId = adopted?.client_id ?? item.clientId;
+      if (item.action === 'create' && !adopted) {
+        try {
+          clientId = (await deps.port.createClient(item.desired!)).client_id;
+        } catch (error) {
+          if (!isRetryable(error)) throw error;
+          uncertain.push(item); // settled after this round, by tag
+          return;
+        }
+      } else if (item.action === 'update') {
+        const app = state.clients.find((c) => c.client_id === clientId);
+        const patch = Object.fromEntries((item.changes ?? []).map((k) => [k, item.desired![k]]));
+        if (patch['client_metadata']) patch['client_metadata'] = { ...app?.client_metadata, [TENANT_TAG]: item.tenant };
+        await deps.port.updateClient(clientId!, patch);
+      }
+      await ensureGrant(item, clientId!);
+      finish({ tenant: item.tenant, action: item.action, status: 'done', clientId: clientId! });
+    } catch (error) {
+      fail(item, error, item.action === 'absent' ? 'delete' : item.action);
+    }
+  };
+
+  let queue: { item: SyncItem; adopted?: Client }[] = work.map((item) => ({ item }));
+  for (let round = 1; queue.length > 0; round++) {
+    await pool(queue, options.concurrency, deps.stopSignal, ({ item, adopted }) => run(item, adopted));
+    if (deps.stopSignal.aborted) break;
+    if (uncertain.length === 0) break;
+    const settle = uncertain.splice(0);
+    if (round >= ROUNDS) {
+      for (const item of settle) fail(item, new TenantsError('auth0', 'create_unconfirmed', 'Auth0 kept failing while creating the application; re-run to converge.'));
+      break;
+    }
+    await deps.sleep(500 * round);
+    const clients = await deps.port.listClients();
+    state.clients.splice(0, state.clients.length, ...clients);
+    queue = settle.map((item) => {
+      const adopted = findTagged(clients, item.tenant)[0];
+      return adopted ? { item, adopted } : { item };
+    });
+  }
+  for (const item of work) {
+    if (!outcomes.has(item.tenant)) outcomes.set(item.tenant, { tenant: item.tenant, action: item.action === 'absent' ? 'delete' : item.action, status: 'skipped', ...(item.clientId ? { clientId: item.clientId } : {}) });
+  }
+  return [...outcomes.values()];
+}
+
+/** Runs tasks with at most `size` at once; stops taking new ones once `signal` is aborted. */
+async function pool<T>(tasks: T[], size: number, signal: AbortSignal, run: (task: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  const worker = async () => {
+    while (next < tasks.length && !signal.aborted) {
+      const task = tasks[next++]!;
+      await run(task);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(size, tasks.length)) }, worker));
+}

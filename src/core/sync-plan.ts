@@ -1,0 +1,52 @@
+import type { Client } from '../auth0/resources.js';
+import { desiredApplication } from './desired-state.js';
+import { driftedFields } from './drift.js';
+import { findTagged, taggedTenants } from './find-tagged.js';
+import type { ManifestEntry } from './manifest.js';
+import type { ProjectConfig } from './project-config.js';
+import { requiresClientGrant, type CurrentState } from './provision-tenants.js';
+import { TenantsError } from './tenants-error.js';
+
+export type SyncAction = 'create' | 'update' | 'unchanged' | 'absent';
+
+export interface SyncItem {
+  tenant: string;
+  action: SyncAction;
+  clientId?: string;
+  changes?: string[];
+  /** The client grant for the API is missing (it is created with the application, or on its own). */
+  grantMissing: boolean;
+  desired?: Record<string, unknown>;
+}
+
+/** The diff between a manifest and Auth0: pure, computed from one read of the current state. */
+export function planSync(config: ProjectConfig, entries: ManifestEntry[], state: CurrentState): SyncItem[] {
+  const grantNeeded = requiresClientGrant(state.api);
+  const hasGrant = (clientId: string) => state.grants.some((g) => g.client_id === clientId && g.subject_type === 'user');
+  const items: SyncItem[] = entries.map((entry) => {
+    const desired = desiredApplication(config, entry.tenant, entry);
+    const app: Client | undefined = findTagged(state.clients, entry.tenant)[0];
+    if (!app) return { tenant: entry.tenant, action: 'create', grantMissing: grantNeeded, desired };
+    const changes = driftedFields(desired, app);
+    return {
+      tenant: entry.tenant, clientId: app.client_id, desired, grantMissing: grantNeeded && !hasGrant(app.client_id),
+      action: changes.length ? 'update' : 'unchanged', ...(changes.length ? { changes } : {}),
+    };
+  });
+  const listed = new Set(entries.map((e) => e.tenant));
+  for (const [tenant, apps] of [...taggedTenants(state.clients)].sort(([a], [b]) => a.localeCompare(b))) {
+    if (!listed.has(tenant)) items.push({ tenant, action: 'absent', clientId: apps[0]!.client_id, grantMissing: false });
+  }
+  return items;
+}
+
+/** Refuses, before any write, a plan that would cross the plan's application limit. */
+export function checkApplicationLimit(state: CurrentState, creates: number, deletes: number, limit: number): void {
+  const current = state.clients.filter((c) => !c.global).length;
+  const after = current + creates - deletes;
+  if (creates > 0 && after > limit) {
+    throw new TenantsError('usage', 'application_limit', `This would make ${after} applications, over your plan's limit of ${limit} (${current} exist, ${creates} to create${deletes ? `, ${deletes} to delete` : ''}).`, {
+      hint: 'Raise applicationLimit in tenants.config.json (or --application-limit) if your Auth0 plan allows more, or remove tenants.',
+    });
+  }
+}
