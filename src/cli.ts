@@ -125,6 +125,8 @@ function describeUnexpected(error: unknown): string {
 const entry = process.argv[1] ?? '';
 if (/tenants(\.js)?$|cli\.js$/.test(entry)) {
   main(process.argv.slice(2)).then((code) => {
-    process.exitCode = code;
+    // Exit now rather than when the event loop drains: the SDK can leave a request-timeout timer
+    // behind a dropped connection, which would hold the process for a minute after the work is done.
+    process.stdout.write('', () => process.stderr.write('', () => process.exit(code)));
   });
 }

@@ -1,5 +1,7 @@
 import { Command } from '@commander-js/extra-typings';
+import { findTagged } from '../core/find-tagged.js';
 import { isWrite } from '../core/plan.js';
+import { checkApplicationLimit } from '../core/sync-plan.js';
 import { provisionTenant, readCurrentState } from '../core/provision-tenants.js';
 import { tenantSettings } from '../core/tenant-files.js';
 import { parseTenantIds } from '../core/tenant-id.js';
@@ -20,6 +22,7 @@ export function createCommand(context: () => CommandContext) {
       const dryRun = Boolean(options.dryRun);
       const project = await openProject(ctx, options.config);
       const state = await readCurrentState(project.port, project.config);
+      if (!dryRun) checkApplicationLimit(state, tenants.filter((t) => findTagged(state.clients, t).length === 0).length, 0, project.config.applicationLimit);
       const deps = { port: project.port, sleep: ctx.sleep, progress: (t: string) => ctx.out.message(ctx.out.color.dim(t)) };
       const results = [];
       for (const tenant of tenants) {

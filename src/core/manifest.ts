@@ -65,7 +65,7 @@ export function parseManifest(text: string, format: ManifestFormat): ManifestEnt
 
 function yamlRows(text: string): { value: unknown; line: number }[] {
   const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter, prettyErrors: false });
+  const doc = parseDocument(text, { lineCounter });
   const error = doc.errors[0];
   if (error) throw bad(error.linePos?.[0]?.line, error.message.split('\n')[0] ?? 'not valid YAML or JSON');
   let list: Node | null | undefined = doc.contents as Node | null;

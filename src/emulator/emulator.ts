@@ -53,6 +53,8 @@ export interface RunningEmulator {
   requests: RequestRecord[];
   /** The ready line the `tenants emulator` command prints. */
   readyLine(): string;
+  /** Changes the share of faulted Management API requests from now on (tests turn faults on after setup). */
+  setFailRate(rate: number): void;
   /** Adds a database user as `POST /api/v2/users` would (for the demo, which has no users command yet). */
   createUser(user: { email: string; password: string; app_metadata?: Record<string, unknown> }): Promise<string>;
   close(): Promise<void>;
@@ -73,6 +75,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
   const tenant: Tenant = { state, domain: '', plan: options.plan ?? 'self-service', actionBuildMs: options.actionBuildMs ?? 300 };
   const requests: RequestRecord[] = [];
   const sockets = new Set<Socket>();
+  let failRate = options.failRate ?? 0;
 
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const url = new URL(req.url ?? '/', `https://${tenant.domain}`);
@@ -86,7 +89,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
         const error = new ApiError(429, 'too_many_requests', 'Global limit has been reached');
         return sendJson(res, 429, error.toBody(), headers);
       }
-      const fault = options.failRate && random() < options.failRate ? pickFault(random) : undefined;
+      const fault = failRate && random() < failRate ? pickFault(random) : undefined;
       if (fault === 'drop-before') return void req.socket.destroy();
       if (fault === 429 || fault === 503 || fault === 500) {
         record.status = fault;
@@ -141,6 +144,9 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     tenant,
     spec,
     requests,
+    setFailRate(rate) {
+      failRate = rate;
+    },
     async createUser(user) {
       const reply = await userHandlers['post_users']!({ tenant, params: {}, query: {}, body: { connection: DATABASE_CONNECTION, ...user } });
       return String((reply.body as Record<string, unknown>)['user_id']);
