@@ -4,12 +4,14 @@ import { createCommand } from './commands/create.js';
 import type { CommandContext } from './commands/context.js';
 import { deleteCommand } from './commands/delete.js';
 import { demoCommand } from './commands/demo.js';
+import { doctorCommand } from './commands/doctor.js';
 import { emitCommand } from './commands/emit.js';
 import { emulatorCommand } from './commands/emulator.js';
 import { initCommand } from './commands/init.js';
 import { listCommand } from './commands/list.js';
 import { showCommand } from './commands/show.js';
 import { syncCommand } from './commands/sync.js';
+import { usersCommand } from './commands/users.js';
 import { verifyTokenCommand } from './commands/verify-token.js';
 import { TenantsError } from './core/tenants-error.js';
 import { colorAllowed, Output } from './io/output.js';
@@ -35,10 +37,16 @@ export function buildProgram(context: () => CommandContext, readStdin: () => Pro
   program.addCommand(showCommand(context));
   program.addCommand(emitCommand(context));
   program.addCommand(deleteCommand(context));
+  program.addCommand(usersCommand(context));
   program.addCommand(verifyTokenCommand(context, readStdin));
+  program.addCommand(doctorCommand(context));
   program.addCommand(demoCommand(context));
   program.addCommand(emulatorCommand(context));
-  for (const command of program.commands) command.exitOverride();
+  const override = (command: Command) => {
+    command.exitOverride();
+    command.commands.forEach((sub) => override(sub as unknown as Command));
+  };
+  program.commands.forEach((c) => override(c as unknown as Command));
   return program as unknown as Command;
 }
 

@@ -1,4 +1,4 @@
-import type { Action, Binding, Client, ClientGrant, ResourceServer } from './resources.js';
+import type { Action, Binding, Client, ClientGrant, ResourceServer, User } from './resources.js';
 
 export type Body = Record<string, unknown>;
 
@@ -31,4 +31,14 @@ export interface ManagementPort {
 
   listClientGrants(filter: { audience?: string; clientId?: string }): Promise<ClientGrant[]>;
   createClientGrant(body: Body): Promise<ClientGrant>;
+
+  /** Exact and immediate (GET /users-by-email). */
+  findUsersByEmail(email: string): Promise<User[]>;
+  getUser(id: string): Promise<User | undefined>;
+  /** One page of a user search (Auth0's index is eventually consistent and stops at 1,000 results). */
+  searchUsers(q: string, page: number, perPage: number): Promise<User[]>;
+  /** Merges into app_metadata at the first level; `null` removes a key (Auth0's rules). */
+  updateAppMetadata(id: string, appMetadata: Record<string, unknown>): Promise<User>;
+  /** Deleting who is already gone succeeds. */
+  deleteUser(id: string): Promise<void>;
 }

@@ -1,6 +1,6 @@
 import type { Credentials } from '../core/credentials.js';
 import type { Body, ManagementPort } from './management-port.js';
-import { actionSchema, bindingSchema, clientGrantSchema, clientSchema, resourceServerSchema } from './resources.js';
+import { actionSchema, bindingSchema, clientGrantSchema, clientSchema, resourceServerSchema, userSchema } from './resources.js';
 import { pacedFetch } from './paced-fetch.js';
 import type { RequestPacer } from './request-pacer.js';
 import { toTenantsError } from './to-tenants-error.js';
@@ -92,5 +92,14 @@ export async function createSdkManagement(credentials: Credentials, pacer?: Requ
         ...(filter.clientId ? { client_id: filter.clientId } : {}),
       }), (x) => clientGrantSchema.parse(x)),
     createClientGrant: (body) => call('creating the client grant', async () => clientGrantSchema.parse(await sdk.clientGrants.create(body as never, NO_RETRY))),
+
+    findUsersByEmail: (email) => call('finding users by email', async () => (await sdk.users.listUsersByEmail({ email })).map((u) => userSchema.parse(u))),
+    getUser: (id) => notFoundIsUndefined('reading a user', async () => userSchema.parse(await sdk.users.get(id))),
+    searchUsers: (q, page, perPage) =>
+      call('searching users', async () => (await sdk.users.list({ q, search_engine: 'v3', page, per_page: perPage, include_totals: true })).data.map((u) => userSchema.parse(u))),
+    updateAppMetadata: (id, appMetadata) => call('updating a user', async () => userSchema.parse(await sdk.users.update(id, { app_metadata: appMetadata } as never))),
+    deleteUser: async (id) => {
+      await notFoundIsUndefined('deleting a user', () => sdk.users.delete(id));
+    },
   };
 }

@@ -2,6 +2,7 @@ import { Command } from '@commander-js/extra-typings';
 import { findTagged } from '../core/find-tagged.js';
 import type { Step } from '../core/plan.js';
 import { parseTenantIds } from '../core/tenant-id.js';
+import { releaseTenantUsers } from '../core/tenant-users.js';
 import { TenantsError } from '../core/tenants-error.js';
 import { removeTenantFiles } from '../io/remove-tenant-files.js';
 import { renderSteps } from '../io/render-steps.js';
@@ -13,6 +14,7 @@ export function deleteCommand(context: () => CommandContext) {
     .description("delete a tenant's application (only one carrying our tag) and its emitted files")
     .argument('<tenant>', 'tenant id')
     .option('--yes', 'do not ask for confirmation (required without a terminal)')
+    .option('--delete-users', "delete the tenant's users instead of detaching them (removing app_metadata.tenant)")
     .option('--config <path>', 'config file (default: ./tenants.config.json)')
     .action(async (tenantArg, options) => {
       const ctx = context();
@@ -24,10 +26,14 @@ export function deleteCommand(context: () => CommandContext) {
       const apps = findTagged(await project.port.listClients(), tenant);
       if (!options.yes) {
         const what = apps.length ? `application ${apps.map((a) => a.client_id).join(', ')}` : 'no application (already gone)';
-        const ok = await ctx.prompter.confirm({ message: `Delete tenant ${tenant}: ${what} and its files?`, default: false });
+        const users = options.deleteUsers ? 'DELETE its users' : 'detach its users';
+        const ok = await ctx.prompter.confirm({ message: `Delete tenant ${tenant}: ${what}, ${users} and its files?`, default: false });
         if (!ok) throw new TenantsError('cancelled', 'cancelled', 'Nothing was deleted.');
       }
       const steps: Step[] = [];
+      // Users first: a run stopped here still finds the tenant (its application) and finishes the job.
+      const released = await releaseTenantUsers(project.port, tenant, { deleteUsers: Boolean(options.deleteUsers) });
+      steps.push({ resource: 'users', action: released ? 'delete' : 'absent', tenant, detail: `${released} user(s) ${options.deleteUsers ? 'deleted' : 'detached'}` });
       for (const app of apps) {
         await project.port.deleteClient(app.client_id);
         steps.push({ resource: 'application', action: 'delete', tenant, id: app.client_id });

@@ -59,14 +59,21 @@ export function demoCommand(context: () => CommandContext) {
         const settings = readFileSync(join(dir, 'tenants', 'acme', 'tenant.json'), 'utf8');
         say(`\n${c.cyan('$')} ${c.bold('cat tenants/acme/tenant.json')}\n${settings.trimEnd()}`);
 
-        // A user of acme signs in to acme's application, through the Action the CLI deployed.
-        await emulator.createUser({ email: 'ann@acme.example', password: 'Demo-passw0rd', app_metadata: { tenant: 'acme' } });
+        // A user signs up (the demo's stand-in for your sign-up flow), ops put her into acme, and she logs in.
+        await emulator.createUser({ email: 'ann@acme.example', password: 'Demo-passw0rd' });
+        await run(['users', 'add', 'acme', 'ann@acme.example']);
         const acme = JSON.parse(settings) as { clientId: string };
-        say(`\n${c.bold('ann@acme.example (app_metadata.tenant = acme) logs in to acme\'s application, asking for the API audience')}`);
-        const token = await emulatorLogin(emulator, { client_id: acme.clientId, username: 'ann@acme.example', password: 'Demo-passw0rd', audience: AUDIENCE, scope: 'openid profile' });
+        const globex = JSON.parse(readFileSync(join(dir, 'tenants', 'globex', 'tenant.json'), 'utf8')) as { clientId: string };
+        const credentials = { username: 'ann@acme.example', password: 'Demo-passw0rd', audience: AUDIENCE, scope: 'openid profile' };
+        say(`\n${c.bold("ann@acme.example logs in to globex's application")}`);
+        const denied = await emulatorLogin(emulator, { client_id: globex.clientId, ...credentials }).catch((error: unknown) => error as TenantsError);
+        say(`  ${typeof denied === 'string' ? c.red('allowed (unexpected)') : c.green(`denied by the Action: ${denied.message}`)}`);
+        say(`\n${c.bold("ann@acme.example logs in to acme's application, asking for the API audience")}`);
+        const token = await emulatorLogin(emulator, { client_id: acme.clientId, ...credentials });
         const shownToken = `${token.slice(0, 24)}...`;
         const accepted = await run(['verify-token', '--tenant', 'acme', token], 0, ['verify-token', '--tenant', 'acme', shownToken]);
         const rejected = await run(['verify-token', '--tenant', 'globex', token], 3, ['verify-token', '--tenant', 'globex', shownToken]);
+        await run(['doctor']);
         say(`\n${c.bold('Verdicts')}: acme ${accepted === 0 ? c.green('accepted') : c.red('rejected')} (exit ${accepted}); globex ${c.red('rejected')} (exit ${rejected}), as its backend would refuse it.`);
         say([
           '',
@@ -75,6 +82,7 @@ export function demoCommand(context: () => CommandContext) {
           `  - one post-login Action adding ${NAMESPACE}tenant from app_metadata, built, deployed and bound;`,
           '  - one SPA application per tenant, tagged client_metadata.tenant, with its client grant;',
           '  - the second `create` changed nothing: every command converges;',
+          "  - Auth0 itself refused ann's login to globex's application (the Action's cross-tenant guard);",
           "  - acme's token is accepted for acme and refused for globex: the backend module tenant_auth.py decides the same way.",
           '',
           c.bold('Try next'),
@@ -82,7 +90,7 @@ export function demoCommand(context: () => CommandContext) {
           '  look at tenants/acme/backend.env, tenants/acme/spa.env and tenants/acme/tenant_auth.py (FastAPI: Depends(require_tenant))',
           '  npx tenants emulator --port 0     # a long-running emulator for your own experiments',
         ].join('\n'));
-        ctx.out.result({ workspace: dir, domain: emulator.domain, tenants: { acme: JSON.parse(settings) as unknown }, verdicts: { acme: accepted === 0, globex: rejected === 0 } });
+        ctx.out.result({ workspace: dir, domain: emulator.domain, tenants: { acme: JSON.parse(settings) as unknown }, verdicts: { acme: accepted === 0, globex: rejected === 0 }, crossTenantLoginDenied: typeof denied !== 'string' });
       } finally {
         await emulator.close();
       }
@@ -103,6 +111,9 @@ async function emulatorLogin(emulator: RunningEmulator, body: Record<string, str
     req.on('error', reject);
     req.end(JSON.stringify(body));
   });
-  if (answer.status !== 200) throw new TenantsError('auth0', 'demo_failed', `The demo login failed: ${answer.text}`);
+  if (answer.status !== 200) {
+    const body = JSON.parse(answer.text) as { error?: string; error_description?: string };
+    throw new TenantsError('auth0', body.error ?? 'login_failed', body.error_description ?? answer.text);
+  }
   return (JSON.parse(answer.text) as { access_token: string }).access_token;
 }

@@ -1,11 +1,11 @@
 import { readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { Command } from '@commander-js/extra-typings';
-import { renderActionCode } from '../core/action-code.js';
+import { actionCodeFor } from '../core/action-code.js';
 import { credentialsFromEnv } from '../core/credentials.js';
 import { ensureSharedResources } from '../core/ensure-shared-resources.js';
 import { isWrite } from '../core/plan.js';
-import { CONFIG_FILE, projectConfigJsonSchema, SCHEMA_FILE, tenantClaim } from '../core/project-config.js';
+import { CONFIG_FILE, projectConfigJsonSchema, SCHEMA_FILE } from '../core/project-config.js';
 import { resolveInitConfig } from '../core/resolve-init-config.js';
 import { TenantsError } from '../core/tenants-error.js';
 import { renderSteps } from '../io/render-steps.js';
@@ -44,7 +44,7 @@ export function initCommand(context: () => CommandContext) {
       const port = await ctx.management(credentials, new RequestPacer(INTERACTIVE_PACE.maxRps, INTERACTIVE_PACE.concurrency));
       const steps = await ensureSharedResources(
         { port, sleep: ctx.sleep, now: ctx.now, progress: (t) => ctx.out.message(ctx.out.color.dim(t)) },
-        { config, actionCode: renderActionCode(readTemplate('post-login-action.js'), tenantClaim(config)), dryRun: Boolean(options.dryRun) },
+        { config, actionCode: actionCodeFor(readTemplate('post-login-action.js'), config), dryRun: Boolean(options.dryRun) },
       );
       const changed = steps.some(isWrite);
       ctx.out.result(

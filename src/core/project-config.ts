@@ -20,6 +20,8 @@ export const projectConfigSchema = z.object({
     .describe('Namespace of the tenant claim; the claim is <claimNamespace>tenant.'),
   requireClientGrant: z.boolean().default(true)
     .describe('Only applications holding a user client grant may get tokens for the API (Auth0 subject_type_authorization.user.policy = require_client_grant).'),
+  denyCrossTenantLogins: z.boolean().default(true)
+    .describe("The Action denies a login to a tenant's application unless the user's app_metadata.tenant is that tenant."),
   actionName: z.string().min(1).max(100).default('auth0-tenants-tenant-claim').describe('Name of the post-login Action that adds the tenant claim.'),
   application: z.object({
     name: z.string().min(1).max(100).default('{tenant}').describe('Application name; {tenant} is replaced by the tenant id.'),

@@ -10,7 +10,7 @@ export function renderSteps(steps: Step[], color: ChalkInstance, dryRun: boolean
   };
   return steps
     .map((step) => {
-      const what = [step.resource, step.tenant ?? step.detail].filter(Boolean).join(' ');
+      const what = [step.resource, step.tenant ?? step.detail].filter(Boolean).join(' ') + (step.tenant && step.detail ? `: ${step.detail}` : '');
       const verb = dryRun && step.action !== 'unchanged' && step.action !== 'absent' ? `would ${step.action}` : step.action;
       const changes = step.changes?.length ? `: ${step.changes.join(', ')}` : '';
       const id = step.id ? color.dim(` ${step.id}`) : '';

@@ -10,6 +10,8 @@ describe('the README demo', () => {
       expect(result.code).toBe(0);
       const summary = JSON.parse(result.stdout) as { verdicts: Record<string, boolean>; tenants: { acme: { tenant: string } } };
       expect(summary.verdicts).toEqual({ acme: true, globex: false });
+      expect(summary).toMatchObject({ crossTenantLoginDenied: true });
+      expect(result.stderr).toContain('Healthy');
       expect(summary.tenants.acme.tenant).toBe('acme');
       expect(result.stderr).toContain('REJECTED [wrong_application] for tenant globex');
       expect(result.stderr).toContain('files unchanged');

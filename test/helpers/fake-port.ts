@@ -1,5 +1,5 @@
 import type { Body, ManagementPort } from '../../src/auth0/management-port.js';
-import type { Action, Binding, Client, ClientGrant, ResourceServer } from '../../src/auth0/resources.js';
+import type { Action, Binding, Client, ClientGrant, ResourceServer, User } from '../../src/auth0/resources.js';
 
 let counter = 0;
 const id = (prefix: string) => `${prefix}${++counter}`;
@@ -11,6 +11,7 @@ export class FakePort implements ManagementPort {
   actions: Action[] = [];
   bindings: Binding[] = [];
   grants: ClientGrant[] = [];
+  users: User[] = [];
   calls: string[] = [];
   /** Called before each method; throw from it to inject a failure. */
   before: (method: string) => void = () => undefined;
@@ -70,4 +71,20 @@ export class FakePort implements ManagementPort {
     return this.grants.filter((g) => (!filter.audience || g.audience === filter.audience) && (!filter.clientId || g.client_id === filter.clientId));
   }
   async createClientGrant(body: Body) { this.hit('createClientGrant'); const g = { ...body, id: id('cgr') } as ClientGrant; this.grants.push(g); return g; }
+  async findUsersByEmail(email: string) { this.hit('findUsersByEmail'); return this.users.filter((u) => u.email === email.toLowerCase()); }
+  async getUser(uid: string) { this.hit('getUser'); return this.users.find((u) => u.user_id === uid); }
+  async searchUsers(q: string, page: number, perPage: number) {
+    this.hit('searchUsers');
+    const tenant = /app_metadata\.tenant:"([^"]+)"/.exec(q)?.[1];
+    return this.users.filter((u) => u.app_metadata?.['tenant'] === tenant).slice(page * perPage, (page + 1) * perPage);
+  }
+  async updateAppMetadata(uid: string, patch: Record<string, unknown>) {
+    this.hit('updateAppMetadata');
+    const user = this.users.find((u) => u.user_id === uid)!;
+    const merged: Record<string, unknown> = { ...user.app_metadata };
+    for (const [k, v] of Object.entries(patch)) if (v === null) delete merged[k]; else merged[k] = v;
+    user.app_metadata = merged;
+    return structuredClone(user);
+  }
+  async deleteUser(uid: string) { this.hit('deleteUser'); this.users = this.users.filter((u) => u.user_id !== uid); }
 }

@@ -1,0 +1,71 @@
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { Command } from '@commander-js/extra-typings';
+import { findTagged } from '../core/find-tagged.js';
+import { parseTenantIds } from '../core/tenant-id.js';
+import { applyMembership, assertMembershipAllowed, listTenantUsers, planMembership, resolveUsers, type Membership } from '../core/tenant-users.js';
+import { TenantsError, usageError } from '../core/tenants-error.js';
+import { renderTable } from '../io/render-table.js';
+import type { CommandContext } from './context.js';
+import { openProject, type Project } from './project.js';
+
+const VERB: Record<Membership['action'], string> = {
+  add: 'added', move: 'moved', unchanged: 'already a member', remove: 'removed', not_member: 'not a member', refused: 'refused', not_found: 'not found',
+};
+
+export function usersCommand(context: () => CommandContext) {
+  const users = new Command('users').description("manage which users belong to a tenant (the user's app_metadata.tenant)");
+  const membership = (mode: 'add' | 'remove') =>
+    new Command(mode)
+      .description(mode === 'add' ? "put users into a tenant (sets app_metadata.tenant)" : 'take users out of a tenant (removes app_metadata.tenant)')
+      .argument('<tenant>', 'tenant id')
+      .argument('[users...]', 'emails or user_ids')
+      .option('--file <path>', 'more emails or user_ids, one per line (# comments allowed)')
+      .option('--config <path>', 'config file (default: ./tenants.config.json)')
+      .option('--move', mode === 'add' ? 'move users who belong to another tenant' : 'ignored (remove never moves anyone)')
+      .action(async (tenantArg, refs, options) => {
+        const ctx = context();
+        const [tenant] = parseTenantIds([tenantArg]) as [string];
+        const all = [...refs, ...(options.file ? readList(resolve(ctx.cwd, options.file)) : [])].map((r) => r.trim()).filter(Boolean);
+        if (all.length === 0) throw usageError('missing_user', 'Name at least one user (email or user_id), or --file.', `Example: tenants users ${mode} ${tenant} ann@example.com`);
+        const project = await openProject(ctx, options.config);
+        await requireTenant(project, tenant);
+        const plan = planMembership(tenant, await resolveUsers(project.port, [...new Set(all)]), mode, mode === 'add' && Boolean(options.move));
+        assertMembershipAllowed(plan, tenant);
+        await applyMembership(project.port, tenant, plan);
+        ctx.out.result({ tenant, users: plan }, renderTable(['USER', 'RESULT'], plan.map((m) => [m.email ?? m.userId ?? m.ref, `${VERB[m.action]}${m.action === 'move' ? ` from ${m.from}` : ''}`])));
+      });
+  users.addCommand(membership('add'));
+  users.addCommand(
+    new Command('list')
+      .description("list a tenant's users")
+      .argument('<tenant>', 'tenant id')
+      .option('--config <path>', 'config file (default: ./tenants.config.json)')
+      .action(async (tenantArg, options) => {
+        const ctx = context();
+        const [tenant] = parseTenantIds([tenantArg]) as [string];
+        const project = await openProject(ctx, options.config);
+        const found = await listTenantUsers(project.port, tenant);
+        const rows = found.map((u) => ({ userId: u.user_id, email: u.email ?? null }));
+        ctx.out.result({ tenant, users: rows }, rows.length ? renderTable(['USER ID', 'EMAIL'], rows.map((r) => [r.userId, r.email ?? '-'])) : `No users in ${tenant}. Add some with: tenants users add ${tenant} <email>`);
+      }),
+  );
+  users.addCommand(membership('remove'));
+  return users;
+}
+
+async function requireTenant(project: Project, tenant: string): Promise<void> {
+  if (findTagged(await project.port.listClients(), tenant).length === 0) {
+    throw new TenantsError('usage', 'tenant_not_found', `No application is tagged for ${tenant}.`, { hint: `Create it first: tenants create ${tenant}` });
+  }
+}
+
+function readList(path: string): string[] {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (error) {
+    throw usageError('file_unreadable', `Cannot read ${path}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}.`, 'Give a file with one email or user_id per line.');
+  }
+  return text.split(/\r?\n/).map((l) => l.replace(/#.*$/, '').trim()).filter(Boolean);
+}
