@@ -1,9 +1,9 @@
 import { Command } from '@commander-js/extra-typings';
-import { findTagged, taggedTenants } from '../core/find-tagged.js';
+import { findTagged, taggedTenants, tenantNotFound } from '../core/find-tagged.js';
 import { readCurrentState } from '../core/provision-tenants.js';
 import { tenantSettings } from '../core/tenant-files.js';
 import { parseTenantIds } from '../core/tenant-id.js';
-import { TenantsError, usageError } from '../core/tenants-error.js';
+import { usageError } from '../core/tenants-error.js';
 import { writeTenantFiles } from '../io/write-tenant-files.js';
 import type { CommandContext } from './context.js';
 import { openProject } from './project.js';
@@ -23,9 +23,7 @@ export function emitCommand(context: () => CommandContext) {
       const tenants = options.all ? [...taggedTenants(state.clients).keys()].sort() : named;
       const missing = tenants.filter((t) => findTagged(state.clients, t).length === 0);
       if (missing.length > 0) {
-        throw new TenantsError('usage', 'tenant_not_found', `No application is tagged for ${missing.join(', ')}.`, {
-          hint: `Create it with: tenants create ${missing.join(' ')}`,
-        });
+        throw tenantNotFound(missing);
       }
       const results = tenants.map((tenant) => {
         const clientId = findTagged(state.clients, tenant)[0]!.client_id;

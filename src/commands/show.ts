@@ -1,11 +1,10 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { Command } from '@commander-js/extra-typings';
-import { findTagged } from '../core/find-tagged.js';
+import { findTagged, tenantNotFound } from '../core/find-tagged.js';
 import { readCurrentState, requiresClientGrant } from '../core/provision-tenants.js';
 import { TENANT_FILES, tenantSettings } from '../core/tenant-files.js';
 import { parseTenantIds } from '../core/tenant-id.js';
-import { TenantsError } from '../core/tenants-error.js';
 import type { CommandContext } from './context.js';
 import { openProject } from './project.js';
 
@@ -21,7 +20,7 @@ export function showCommand(context: () => CommandContext) {
       const state = await readCurrentState(project.port, project.config);
       const [app, ...duplicates] = findTagged(state.clients, tenant);
       if (!app) {
-        throw new TenantsError('usage', 'tenant_not_found', `No application is tagged for ${tenant}.`, { hint: `Create it with: tenants create ${tenant}` });
+        throw tenantNotFound([tenant]);
       }
       const grant = state.grants.find((g) => g.client_id === app.client_id && g.subject_type === 'user');
       const settings = tenantSettings(project.config, tenant, app.client_id, state.api);

@@ -1,10 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { Command } from '@commander-js/extra-typings';
-import { findTagged } from '../core/find-tagged.js';
+import { findTagged, tenantNotFound } from '../core/find-tagged.js';
 import { parseTenantIds } from '../core/tenant-id.js';
 import { applyMembership, assertMembershipAllowed, listTenantUsers, planMembership, resolveUsers, type Membership } from '../core/tenant-users.js';
-import { TenantsError, usageError } from '../core/tenants-error.js';
+import { usageError } from '../core/tenants-error.js';
 import { renderTable } from '../io/render-table.js';
 import type { CommandContext } from './context.js';
 import { openProject, type Project } from './project.js';
@@ -56,7 +56,7 @@ export function usersCommand(context: () => CommandContext) {
 
 async function requireTenant(project: Project, tenant: string): Promise<void> {
   if (findTagged(await project.port.listClients(), tenant).length === 0) {
-    throw new TenantsError('usage', 'tenant_not_found', `No application is tagged for ${tenant}.`, { hint: `Create it first: tenants create ${tenant}` });
+    throw tenantNotFound([tenant]);
   }
 }
 
