@@ -64,8 +64,13 @@ async function readProcessStdin(): Promise<string> {
 export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env): Promise<number> {
   const controller = new AbortController();
   let signalled: NodeJS.Signals | undefined;
+  let graceful = false;
   const onSignal = (signal: NodeJS.Signals) => {
-    if (signalled) process.exit(signal === 'SIGINT' ? 130 : 143);
+    const code = signal === 'SIGINT' ? 130 : 143;
+    if (signalled || !graceful) {
+      process.stderr.write('\nInterrupted; re-run the command to converge.\n');
+      process.exit(code);
+    }
     signalled = signal;
     controller.abort();
   };
@@ -87,7 +92,10 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env)
       management: async (credentials, pacer) => (await import('./auth0/sdk-management.js')).createSdkManagement(credentials, pacer),
       sleep: (ms) => sleep(ms),
       now: Date.now,
-      stopSignal: controller.signal,
+      gracefulStop: () => {
+        graceful = true;
+        return controller.signal;
+      },
     };
   };
   const program = buildProgram(context);

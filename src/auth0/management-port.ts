@@ -20,6 +20,7 @@ export interface ManagementPort {
   createResourceServer(body: Body): Promise<ResourceServer>;
   updateResourceServer(id: string, body: Body): Promise<ResourceServer>;
 
+  /** The Action with this name, read in full (code, deployed version), or undefined. */
   findActionByName(name: string): Promise<Action | undefined>;
   getAction(id: string): Promise<Action>;
   createAction(body: Body): Promise<Action>;

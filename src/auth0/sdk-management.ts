@@ -64,8 +64,9 @@ export async function createSdkManagement(credentials: Credentials, pacer?: Requ
     findActionByName: (name) =>
       call('reading Actions', async () => {
         for await (const item of await sdk.actions.list({ actionName: name, per_page: PER_PAGE })) {
-          const action = actionSchema.parse(item);
-          if (action.name === name) return action;
+          const listed = actionSchema.parse(item);
+          // The list may summarise; the Action itself carries its code and deployed version.
+          if (listed.name === name) return actionSchema.parse(await sdk.actions.get(listed.id));
         }
         return undefined;
       }),

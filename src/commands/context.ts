@@ -16,6 +16,10 @@ export interface CommandContext {
   management: (credentials: Credentials, pacer: RequestPacer) => Promise<ManagementPort>;
   sleep: (ms: number) => Promise<void>;
   now: () => number;
-  /** Aborted when the user asks to stop (SIGINT or SIGTERM). */
-  stopSignal: AbortSignal;
+  /**
+   * For commands that stop gracefully: from this call on, SIGINT/SIGTERM abort the returned signal
+   * instead of ending the process at once (every write is atomic and idempotent, so ending at once is
+   * safe for the others; a re-run converges).
+   */
+  gracefulStop(): AbortSignal;
 }

@@ -25,6 +25,7 @@ export function emulatorCommand(context: () => CommandContext) {
     .option('--action-build-ms <ms>', 'how long an Action stays pending before it is built', '300')
     .action(async (raw) => {
       const ctx = context();
+      const stop = ctx.gracefulStop();
       const options = parseOptions(schema, raw);
       const { startEmulator } = await import('../emulator/emulator.js');
       const emulator = await startEmulator({
@@ -38,7 +39,7 @@ export function emulatorCommand(context: () => CommandContext) {
       });
       process.stdout.write(`${emulator.readyLine()}\n`);
       ctx.out.message(`Auth0 emulator listening on https://${emulator.domain} (Ctrl-C to stop)`);
-      await new Promise<void>((resolve) => ctx.stopSignal.addEventListener('abort', () => resolve(), { once: true }));
+      await new Promise<void>((resolve) => stop.addEventListener('abort', () => resolve(), { once: true }));
       await emulator.close();
     });
 }

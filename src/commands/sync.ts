@@ -56,10 +56,11 @@ export function syncCommand(context: () => CommandContext) {
         if (!ok) throw new TenantsError('cancelled', 'cancelled', 'Nothing was changed.');
       }
 
+      const stop = ctx.gracefulStop();
       const progress = createProgress(process.stderr, 'sync');
       const started = ctx.now();
       const outcomes = await applySync({
-        port: project.port, sleep: ctx.sleep, stopSignal: ctx.stopSignal,
+        port: project.port, sleep: ctx.sleep, stopSignal: stop,
         onProgress: (d, t, f) => progress.update(d, t, f),
         onSettled: (outcome) => emitFiles(project.outputDir, outcome, () => writeTenantFiles(project.outputDir, tenantSettings(project.config, outcome.tenant, outcome.clientId!, state.api), project.config)),
       }, project.config, items, state, { prune: Boolean(raw.prune), concurrency: options.concurrency });
@@ -75,7 +76,7 @@ export function syncCommand(context: () => CommandContext) {
         ...(raw.prune ? {} : { absent: absent.map((a) => a.tenant) }),
       };
       ctx.out.result(summary, renderSummary(summary, outcomes));
-      if (ctx.stopSignal.aborted) throw new TenantsError('cancelled', 'interrupted', 'Stopped: requests in flight finished; re-run to continue.', { alreadyReported: true });
+      if (stop.aborted) throw new TenantsError('cancelled', 'interrupted', 'Stopped: requests in flight finished; re-run to continue.', { alreadyReported: true });
       const failed = outcomes.filter((o) => o.status === 'failed');
       if (failed.length > 0) {
         throw new TenantsError('auth0', 'sync_incomplete', `${failed.length} tenant(s) failed: ${failed.map((f) => f.tenant).join(', ')}. Re-run to converge.`);

@@ -44,7 +44,7 @@ export async function runWithFakeContext(
     management: async () => port,
     sleep: async () => undefined,
     now: () => 0,
-    stopSignal: new AbortController().signal,
+    gracefulStop: () => new AbortController().signal,
   });
   let error: unknown;
   try {
