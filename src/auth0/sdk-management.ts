@@ -52,11 +52,13 @@ export async function createSdkManagement(credentials: Credentials, pacer?: Requ
     },
 
     findResourceServer: (identifier) =>
-      notFoundIsUndefined('reading the API', async () => {
-        const found = (await sdk.resourceServers.list({ identifiers: [identifier], per_page: PER_PAGE })).data
-          .map((x) => resourceServerSchema.parse(x))
-          .find((rs) => rs.identifier === identifier);
-        return found;
+      call('reading the API', async () => {
+        // Filtered by the server when it knows `identifiers`, and by us in any case.
+        for await (const item of await sdk.resourceServers.list({ identifiers: [identifier], per_page: PER_PAGE })) {
+          const rs = resourceServerSchema.parse(item);
+          if (rs.identifier === identifier) return rs;
+        }
+        return undefined;
       }),
     createResourceServer: (body) => call('creating the API', async () => resourceServerSchema.parse(await sdk.resourceServers.create(body as never, NO_RETRY))),
     updateResourceServer: (id, body: Body) => call('updating the API', async () => resourceServerSchema.parse(await sdk.resourceServers.update(id, body as never))),
