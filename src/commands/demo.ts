@@ -88,7 +88,7 @@ export function demoCommand(context: () => CommandContext) {
           c.bold('Try next'),
           `  cd ${dir}`,
           '  look at tenants/acme/backend.env, tenants/acme/spa.env and tenants/acme/tenant_auth.py (FastAPI: Depends(require_tenant))',
-          '  npx tenants emulator --port 0     # a long-running emulator for your own experiments',
+          `  node ${BIN} emulator --port 0     # a long-running emulator for your own experiments`,
         ].join('\n'));
         ctx.out.result({ workspace: dir, domain: emulator.domain, tenants: { acme: JSON.parse(settings) as unknown }, verdicts: { acme: accepted === 0, globex: rejected === 0 }, crossTenantLoginDenied: typeof denied !== 'string' });
       } finally {
