@@ -155,6 +155,8 @@ def _signing_keys(refresh):
         return []  # no usable signing keys: every kid is unknown
     except PyJWKSetError:
         return []
+    except (ValueError, TypeError, AttributeError, OSError) as error:  # not JSON, not a key set, or the network
+        raise KeySetUnavailable(f"The key set at {settings()['jwksUri']} is unusable: {error}") from error
 
 
 def verify_token(token, now=None):

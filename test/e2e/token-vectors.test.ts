@@ -37,6 +37,23 @@ describe('one set of token vectors, two verifiers', () => {
     expect(seen).toEqual(Object.fromEntries(groups.flatMap((g) => g.vectors.map((v) => [v.name, v.expected]))));
   });
 
+  it('an unreachable key set is an error of its own, not a verdict, in both', async () => {
+    const settings = JSON.parse((await import('node:fs')).readFileSync(groups[0]!.settingsFile, 'utf8')) as Record<string, unknown>;
+    const file = join(work.path, 'unreachable.json');
+    writeFileSync(file, JSON.stringify({ ...settings, jwksUri: 'http://127.0.0.1:1/jwks' }));
+    const token = groups[0]!.vectors[0]!.token;
+    const cli = await runCli(['verify-token', '--config', file, token]);
+    expect(cli.code).toBe(1);
+    expect(cli.stderr).toContain('jwks_unreachable');
+    const moduleDir = join(work.path, 'module-unreachable');
+    mkdirSync(moduleDir, { recursive: true });
+    copyFileSync(fileURLToPath(new URL('../../templates/tenant_auth.py', import.meta.url)), join(moduleDir, 'tenant_auth.py'));
+    const vectorsFile = join(work.path, 'unreachable-vectors.json');
+    writeFileSync(vectorsFile, JSON.stringify([{ settingsFile: file, vectors: [{ name: 'any', token, expected: null }] }]));
+    const result = await runPython([fileURLToPath(new URL('../python/run_vectors.py', import.meta.url)), moduleDir, vectorsFile]);
+    expect(JSON.parse(result.stdout)).toEqual({ any: 'key_set_unavailable' });
+  });
+
   it('the generated tenant_auth.py gives every vector the same code', async () => {
     const moduleDir = join(work.path, 'module');
     mkdirSync(moduleDir, { recursive: true });

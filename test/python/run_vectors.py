@@ -23,4 +23,6 @@ for group in groups:
             results[vector["name"]] = None
         except tenant_auth.TokenRejected as rejected:
             results[vector["name"]] = rejected.code
+        except tenant_auth.KeySetUnavailable:
+            results[vector["name"]] = "key_set_unavailable"
 print(json.dumps(results))
