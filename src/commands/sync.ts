@@ -98,7 +98,8 @@ function emitFiles(outputDir: string, outcome: SyncOutcome, write: () => void): 
   if (outcome.clientId) write();
 }
 
-const publicItem = ({ desired, ...item }: SyncItem) => (void desired, item);
+/** A plan item without the request body it would send. */
+const publicItem = ({ desired: _desired, ...item }: SyncItem) => item;
 
 function countBy(items: SyncItem[]): Record<string, number> {
   const counts: Record<string, number> = { create: 0, update: 0, unchanged: 0, absent: 0 };

@@ -43,7 +43,6 @@ async function ensureApi({ port, progress }: SharedDeps, { config, dryRun }: Sha
     return { resource: 'api', action: 'create', id: created.id, detail: config.audience };
   }
   const { identifier, ...updatable } = desired;
-  void identifier;
   const changes = driftedFields(updatable, current);
   if (changes.length === 0) return { resource: 'api', action: 'unchanged', id: current.id, detail: config.audience };
   if (!dryRun) {

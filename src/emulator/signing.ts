@@ -20,7 +20,6 @@ export class SigningKeys {
     const keys = [];
     for (const jwk of jwks) {
       const { d, p, q, dp, dq, qi, ...pub } = jwk;
-      void d, p, q, dp, dq, qi;
       keys.push({
         kid: String(jwk.kid),
         jwk,

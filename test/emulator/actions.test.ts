@@ -65,6 +65,15 @@ describe('actions and post-login bindings', () => {
     expect((await sdk.actions.triggers.bindings.list('post-login')).data).toEqual([]);
   });
 
+  it('deploys an action created with deploy: true once it is built', async () => {
+    const created = await sdk.actions.create({ name: 'auto', supported_triggers: postLogin, code: 'exports.onExecutePostLogin = async () => {};', deploy: true });
+    expect(created.deployed_version).toBeUndefined();
+    await waitBuilt(created.id!);
+    const action = await sdk.actions.get(created.id!);
+    expect(action.deployed_version?.deployed).toBe(true);
+    expect(action.all_changes_deployed).toBe(true);
+  });
+
   it('refuses to bind an action that was never deployed', async () => {
     const draft = await sdk.actions.create({ name: 'draft', supported_triggers: postLogin });
     const error = await sdk.actions.triggers.bindings.updateMany('post-login', { bindings: [{ ref: { type: 'action_id', value: draft.id! } }] }).catch((e: unknown) => e);

@@ -57,7 +57,6 @@ export async function authorizeLogin(tenant: Tenant, input: LoginInput): Promise
     if (!api['allow_offline_access']) input = { ...input, scope: input.scope.filter((s) => s !== 'offline_access') };
   }
   const { __password, ...user } = input.user;
-  void __password;
   const outcome = await runPostLoginActions(tenant, {
     user: { ...user, app_metadata: user['app_metadata'] ?? {}, user_metadata: user['user_metadata'] ?? {} },
     client: { client_id: clientId, name: String(input.client['name'] ?? ''), metadata: (input.client['client_metadata'] as Record<string, unknown>) ?? {} },

@@ -6,19 +6,43 @@ import { paginate } from './paginate.js';
 const MAX_BINDINGS_PER_TRIGGER = 20;
 const MAX_ACTIONS = 100;
 
-/** A draft is `pending` until its build time has passed, then `built` (fields with `__` are never served). */
-function refreshBuild(action: Entity): Entity {
+/**
+ * A draft is `pending` until its build time has passed, then `built` (fields with `__` are never
+ * served); one created with `deploy: true` is deployed as soon as it is built, as on Auth0.
+ */
+function refreshBuild(tenant: Tenant, action: Entity): Entity {
   if (action['status'] === 'pending' && Date.now() >= Number(action['__readyAt'])) {
     action['status'] = 'built';
     action['built_at'] = nowIso();
+    if (action['__deployWhenBuilt']) {
+      delete action['__deployWhenBuilt'];
+      deploy(tenant, action);
+    }
   }
   return action;
+}
+
+function deploy(tenant: Tenant, action: Entity): Entity {
+  const versions = (tenant.state.data.actionVersions[String(action['id'])] ??= []);
+  for (const v of versions) v['deployed'] = false;
+  const now = nowIso();
+  const version: Entity = {
+    id: newUuid(), action_id: action['id'], code: action['code'], dependencies: action['dependencies'],
+    runtime: action['runtime'], secrets: action['secrets'], supported_triggers: action['supported_triggers'],
+    deployed: true, number: versions.length + 1, status: 'built', built_at: action['built_at'], created_at: now, updated_at: now,
+  };
+  versions.push(version);
+  action['all_changes_deployed'] = true;
+  action['deployed_version'] = version;
+  version['action'] = base(action);
+  tenant.state.commit();
+  return version;
 }
 
 export function findAction(tenant: Tenant, id: string): Entity {
   const action = tenant.state.data.actions[id];
   if (!action) throw new ApiError(404, 'action_not_found', 'Action not found.');
-  return refreshBuild(action);
+  return refreshBuild(tenant, action);
 }
 
 const base = (a: Entity): Entity => ({
@@ -30,7 +54,7 @@ function presentBinding(tenant: Tenant, b: Binding): Entity {
   const action = tenant.state.data.actions[b.action_id];
   return {
     id: b.id, trigger_id: b.trigger_id, display_name: b.display_name, created_at: b.created_at, updated_at: b.updated_at,
-    ...(action ? { action: refreshBuild(action) } : {}),
+    ...(action ? { action: refreshBuild(tenant, action) } : {}),
   };
 }
 
@@ -47,21 +71,20 @@ export const actionHandlers: Handlers = {
       throw new ApiError(409, 'action_conflict', `An action with the name '${String(body['name'])}' already exists.`);
     }
     if (Object.keys(actions).length >= MAX_ACTIONS) throw new ApiError(403, 'too_many_entities', 'You reached the limit of 100 actions for this tenant.');
-    const { deploy, ...fields } = body;
+    const { deploy: deployWhenBuilt, ...fields } = body;
     const now = nowIso();
     const action: Entity = {
       id: newUuid(), code: 'module.exports = () => {}', dependencies: [], runtime: 'node22', secrets: [],
       ...fields, status: 'pending', all_changes_deployed: false, created_at: now, updated_at: now,
-      __readyAt: Date.now() + tenant.actionBuildMs,
+      __readyAt: Date.now() + tenant.actionBuildMs, ...(deployWhenBuilt ? { __deployWhenBuilt: true } : {}),
     };
     actions[String(action['id'])] = action;
     tenant.state.commit();
-    void deploy;
     return ok(action, 201);
   },
   get_action: ({ tenant, params }) => ok(findAction(tenant, params['id'] ?? '')),
   get_actions: ({ tenant, query }) => {
-    const all = Object.values(tenant.state.data.actions).map(refreshBuild).filter((a) =>
+    const all = Object.values(tenant.state.data.actions).map((a) => refreshBuild(tenant, a)).filter((a) =>
       (query['actionName'] === undefined || a['name'] === query['actionName']) &&
       (query['triggerId'] === undefined || (a['supported_triggers'] as Entity[]).some((t) => t['id'] === query['triggerId'])) &&
       (query['deployed'] === undefined || Boolean(a['deployed_version']) === query['deployed']));
@@ -82,20 +105,7 @@ export const actionHandlers: Handlers = {
     if (action['status'] !== 'built') {
       throw new ApiError(400, 'invalid_action_state', "A draft must be in the 'built' state before it can be deployed.");
     }
-    const versions = (tenant.state.data.actionVersions[String(action['id'])] ??= []);
-    for (const v of versions) v['deployed'] = false;
-    const now = nowIso();
-    const version: Entity = {
-      id: newUuid(), action_id: action['id'], code: action['code'], dependencies: action['dependencies'],
-      runtime: action['runtime'], secrets: action['secrets'], supported_triggers: action['supported_triggers'],
-      deployed: true, number: versions.length + 1, status: 'built', built_at: action['built_at'], created_at: now, updated_at: now,
-    };
-    versions.push(version);
-    action['all_changes_deployed'] = true;
-    action['deployed_version'] = version;
-    version['action'] = base(action);
-    tenant.state.commit();
-    return ok(version, 202);
+    return ok(deploy(tenant, action), 202);
   },
   delete_action: ({ tenant, params, query }) => {
     const id = params['id'] ?? '';

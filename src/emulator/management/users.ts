@@ -49,7 +49,6 @@ function createUser(tenant: Tenant, body: Entity): Entity {
   const id = typeof body['user_id'] === 'string' ? body['user_id'] : randomBytes(12).toString('hex');
   const now = nowIso();
   const { password, connection, user_id, ...fields } = body;
-  void user_id;
   const user: Entity = {
     email_verified: false, name: email, nickname: email.split('@')[0], picture: 'https://cdn.auth0.com/avatars/default.png',
     ...fields,
@@ -73,7 +72,6 @@ export const userHandlers: Handlers = {
   patch_users_by_id: ({ tenant, params, body = {} }) => {
     const user = findUser(tenant, params['id'] ?? '');
     const { app_metadata, user_metadata, password, connection, ...rest } = body;
-    void connection;
     if (app_metadata !== undefined) user['app_metadata'] = mergeMetadata(user['app_metadata'] as Entity, app_metadata as Entity);
     if (user_metadata !== undefined) user['user_metadata'] = mergeMetadata(user['user_metadata'] as Entity, user_metadata as Entity);
     if (typeof password === 'string') user['__password'] = hashPassword(password);
