@@ -5,14 +5,10 @@ export const BIN = fileURLToPath(new URL('../../bin/tenants.js', import.meta.url
 
 export interface CliResult { code: number | null; stdout: string; stderr: string }
 
-/** Runs the built `bin/tenants.js` as a user would, with no terminal, and collects its output. */
-export function runCli(args: string[], options: { env?: NodeJS.ProcessEnv; cwd?: string; input?: string } = {}): Promise<CliResult> {
+/** Runs a program to its end with the given input and collects what it printed. */
+export function collect(command: string, args: string[], options: { env?: NodeJS.ProcessEnv; cwd?: string; input?: string } = {}): Promise<CliResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, ...args], {
-      cwd: options.cwd,
-      env: { ...process.env, NO_COLOR: '1', ...options.env },
-      stdio: ['pipe', 'pipe', 'pipe'],
-    });
+    const child = spawn(command, args, { cwd: options.cwd, env: { ...process.env, ...options.env }, stdio: ['pipe', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
@@ -21,6 +17,11 @@ export function runCli(args: string[], options: { env?: NodeJS.ProcessEnv; cwd?:
     child.on('close', (code) => resolve({ code, stdout, stderr }));
     child.stdin.end(options.input ?? '');
   });
+}
+
+/** Runs the built `bin/tenants.js` as a user would, with no terminal, and collects its output. */
+export function runCli(args: string[], options: { env?: NodeJS.ProcessEnv; cwd?: string; input?: string } = {}): Promise<CliResult> {
+  return collect(process.execPath, [BIN, ...args], { ...options, env: { NO_COLOR: '1', ...options.env } });
 }
 
 /** Starts a long-running CLI command and resolves with its first stdout line (the emulator's ready line). */
