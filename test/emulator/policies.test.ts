@@ -83,8 +83,10 @@ describe('rate limits, latency and faults', () => {
       expect(reset).toBeLessThanOrEqual(Math.ceil(Date.now() / 1000) + 2);
     }
     const statuses = answers.map((a) => a.status);
-    expect(statuses.filter((s) => s === 200)).toHaveLength(5);
-    expect(statuses.filter((s) => s === 429)).toHaveLength(7);
+    // A budget of 5: the bucket may refill by one while the 12 requests arrive on a busy machine.
+    expect(statuses.filter((s) => s === 200).length).toBeGreaterThanOrEqual(5);
+    expect(statuses.filter((s) => s === 200).length).toBeLessThanOrEqual(6);
+    expect(statuses.filter((s) => s === 429).length).toBe(12 - statuses.filter((s) => s === 200).length);
     expect(await answers.find((a) => a.status === 429)!.json()).toMatchObject({ statusCode: 429, error: 'Too Many Requests' });
     await expect(sdk.clients.list()).rejects.toBeInstanceOf(Management.TooManyRequestsError);
     // The SDK's own retries wait for x-ratelimit-reset and get through.
