@@ -5,6 +5,7 @@ import { findTagged, tenantNotFound } from '../core/find-tagged.js';
 import { readCurrentState, requiresClientGrant } from '../core/provision-tenants.js';
 import { TENANT_FILES, tenantSettings } from '../core/tenant-files.js';
 import { parseTenantIds } from '../core/tenant-id.js';
+import { findUserGrant } from '../core/user-grant.js';
 import type { CommandContext } from './context.js';
 import { openProject } from './project.js';
 
@@ -22,7 +23,7 @@ export function showCommand(context: () => CommandContext) {
       if (!app) {
         throw tenantNotFound([tenant]);
       }
-      const grant = state.grants.find((g) => g.client_id === app.client_id && g.subject_type === 'user');
+      const grant = findUserGrant(state.grants, app.client_id);
       const settings = tenantSettings(project.config, tenant, app.client_id, state.api);
       const files = Object.fromEntries(TENANT_FILES.map((f) => {
         const path = join(project.outputDir, tenant, f);

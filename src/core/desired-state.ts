@@ -50,3 +50,10 @@ export function desiredResourceServer(config: ProjectConfig): Body {
 export function desiredUserGrant(config: ProjectConfig, clientId: string): Body {
   return { client_id: clientId, audience: config.audience, scope: [], subject_type: 'user' };
 }
+
+/** The PATCH that repairs drifted fields: only those, and client_metadata keeps every key but our tag as it was. */
+export function repairPatch(desired: Body, changes: string[], current: { client_metadata?: Record<string, unknown> | undefined }, tenant: string): Body {
+  const patch = Object.fromEntries(changes.map((k) => [k, desired[k]]));
+  if (patch['client_metadata']) patch['client_metadata'] = { ...current.client_metadata, [TENANT_TAG]: tenant };
+  return patch;
+}

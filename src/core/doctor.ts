@@ -3,6 +3,7 @@ import { desiredApplication, POST_LOGIN } from './desired-state.js';
 import { driftedFields } from './drift.js';
 import { taggedTenants } from './find-tagged.js';
 import type { ProjectConfig } from './project-config.js';
+import { findUserGrant } from './user-grant.js';
 
 export interface Finding { code: string; severity: 'error' | 'warning'; message: string; fix: string; tenant?: string }
 
@@ -71,7 +72,7 @@ export function diagnose(input: DoctorInputs): Finding[] {
       const insecure = [...(app.callbacks ?? []), ...(app.allowed_logout_urls ?? []), ...(app.web_origins ?? [])].filter(insecureUrl);
       if (insecure.length) add('callbacks_insecure', `${tenant}'s application allows ${insecure.join(', ')}.`, `Use https URLs without wildcards in tenants.config.json (or the manifest), then: tenants create ${tenant}`, tenant);
       if ((app.callbacks ?? []).length === 0) add('callbacks_empty', `${tenant}'s application has no callback URL: nobody can log in to it.`, `Set application.callbacks in tenants.config.json, then: tenants create ${tenant}`, tenant, 'warning');
-      if (config.requireClientGrant && input.grants && !input.grants.some((g) => g.client_id === app.client_id && g.audience === config.audience && g.subject_type === 'user')) {
+      if (config.requireClientGrant && input.grants && !findUserGrant(input.grants, app.client_id, config.audience)) {
         add('client_grant_missing', `${tenant}'s application has no user client grant for ${config.audience}: its users cannot get tokens.`, `tenants create ${tenant}`, tenant);
       }
       const files = input.files[tenant] ?? {};

@@ -1,12 +1,13 @@
 import type { ManagementPort } from '../auth0/management-port.js';
 import type { Client, ClientGrant, ResourceServer } from '../auth0/resources.js';
 import { isRetryable } from '../auth0/to-tenants-error.js';
-import { desiredApplication, desiredUserGrant, TENANT_TAG } from './desired-state.js';
+import { desiredApplication, repairPatch } from './desired-state.js';
 import { driftedFields } from './drift.js';
 import { findTagged } from './find-tagged.js';
 import type { Step } from './plan.js';
 import type { ProjectConfig } from './project-config.js';
 import { TenantsError } from './tenants-error.js';
+import { createUserGrant, findUserGrant } from './user-grant.js';
 
 export interface ProvisionDeps {
   port: ManagementPort;
@@ -58,10 +59,7 @@ export async function provisionTenant(deps: ProvisionDeps, config: ProjectConfig
     steps.push({ resource: 'application', action: changes.length ? 'update' : 'unchanged', tenant, id: app.client_id, ...(changes.length ? { changes } : {}) });
     if (changes.length && !dryRun) {
       deps.progress(`Repairing ${tenant}'s application (${changes.join(', ')})`);
-      const patch = Object.fromEntries(changes.map((k) => [k, desired[k]]));
-      // Keep whatever else the application's metadata holds; only our tag is ours.
-      if (patch['client_metadata']) patch['client_metadata'] = { ...app.client_metadata, [TENANT_TAG]: tenant };
-      const updated = await deps.port.updateClient(app.client_id, patch);
+      const updated = await deps.port.updateClient(app.client_id, repairPatch(desired, changes, app, tenant));
       Object.assign(app, updated);
     }
   }
@@ -70,18 +68,13 @@ export async function provisionTenant(deps: ProvisionDeps, config: ProjectConfig
 }
 
 async function ensureGrant(deps: ProvisionDeps, config: ProjectConfig, state: CurrentState, tenant: string, clientId: string | undefined, dryRun: boolean): Promise<Step> {
-  const existing = clientId ? state.grants.find((g) => g.client_id === clientId && g.subject_type === 'user') : undefined;
+  const existing = clientId ? findUserGrant(state.grants, clientId) : undefined;
   if (existing) return { resource: 'client-grant', action: 'unchanged', tenant, id: existing.id };
   if (dryRun || !clientId) return { resource: 'client-grant', action: 'create', tenant };
-  try {
-    const grant = await withRetries(deps, () => deps.port.createClientGrant(desiredUserGrant(config, clientId)));
-    state.grants.push(grant);
-    return { resource: 'client-grant', action: 'create', tenant, id: grant.id };
-  } catch (error) {
-    // 409: it exists already (an earlier answer was lost): that is the state we want.
-    if (error instanceof TenantsError && error.details?.['statusCode'] === 409) return { resource: 'client-grant', action: 'unchanged', tenant };
-    throw error;
-  }
+  const grant = await createUserGrant(deps, config, clientId);
+  if (grant === 'exists') return { resource: 'client-grant', action: 'unchanged', tenant };
+  state.grants.push(grant);
+  return { resource: 'client-grant', action: 'create', tenant, id: grant.id };
 }
 
 const ATTEMPTS = 4;
@@ -96,17 +89,6 @@ async function createIdempotently(deps: ProvisionDeps, desired: Record<string, u
       await deps.sleep(250 * 2 ** attempt);
       const created = findTagged(await deps.port.listClients(), tenant)[0];
       if (created) return created;
-    }
-  }
-}
-
-async function withRetries<T>(deps: ProvisionDeps, run: () => Promise<T>): Promise<T> {
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await run();
-    } catch (error) {
-      if (!isRetryable(error) || attempt >= ATTEMPTS) throw error;
-      await deps.sleep(250 * 2 ** attempt);
     }
   }
 }

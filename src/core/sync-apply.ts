@@ -1,12 +1,13 @@
 import type { ManagementPort } from '../auth0/management-port.js';
 import type { Client } from '../auth0/resources.js';
 import { isRetryable } from '../auth0/to-tenants-error.js';
-import { desiredUserGrant, TENANT_TAG } from './desired-state.js';
+import { repairPatch } from './desired-state.js';
 import { findTagged } from './find-tagged.js';
 import type { ProjectConfig } from './project-config.js';
 import type { CurrentState } from './provision-tenants.js';
 import type { SyncAction, SyncItem } from './sync-plan.js';
 import { TenantsError } from './tenants-error.js';
+import { createUserGrant } from './user-grant.js';
 
 export interface SyncDeps {
   port: ManagementPort;
@@ -26,7 +27,6 @@ export interface SyncOutcome {
 }
 
 const ROUNDS = 5;
-const GRANT_ATTEMPTS = 4;
 
 /**
  * Applies a sync plan with bounded concurrency (the pacer behind the port keeps the rate). Creates are
@@ -57,17 +57,7 @@ export async function applySync(deps: SyncDeps, config: ProjectConfig, items: Sy
   };
 
   const ensureGrant = async (item: SyncItem, clientId: string) => {
-    if (!item.grantMissing) return;
-    for (let attempt = 1; ; attempt++) {
-      try {
-        await deps.port.createClientGrant(desiredUserGrant(config, clientId));
-        return;
-      } catch (error) {
-        if (error instanceof TenantsError && error.details?.['statusCode'] === 409) return; // it exists: as wanted
-        if (!isRetryable(error) || attempt >= GRANT_ATTEMPTS) throw error;
-        await deps.sleep(200 * attempt);
-      }
-    }
+    if (item.grantMissing) await createUserGrant(deps, config, clientId);
   };
 
   const uncertain: SyncItem[] = [];
@@ -87,10 +77,8 @@ export async function applySync(deps: SyncDeps, config: ProjectConfig, items: Sy
           return;
         }
       } else if (item.action === 'update') {
-        const app = state.clients.find((c) => c.client_id === clientId);
-        const patch = Object.fromEntries((item.changes ?? []).map((k) => [k, item.desired![k]]));
-        if (patch['client_metadata']) patch['client_metadata'] = { ...app?.client_metadata, [TENANT_TAG]: item.tenant };
-        await deps.port.updateClient(clientId!, patch);
+        const app = state.clients.find((c) => c.client_id === clientId) ?? {};
+        await deps.port.updateClient(clientId!, repairPatch(item.desired!, item.changes ?? [], app, item.tenant));
       }
       await ensureGrant(item, clientId!);
       finish({ tenant: item.tenant, action: item.action, status: 'done', clientId: clientId! });

@@ -6,6 +6,7 @@ import type { ManifestEntry } from './manifest.js';
 import type { ProjectConfig } from './project-config.js';
 import { requiresClientGrant, type CurrentState } from './provision-tenants.js';
 import { TenantsError } from './tenants-error.js';
+import { findUserGrant } from './user-grant.js';
 
 export type SyncAction = 'create' | 'update' | 'unchanged' | 'absent';
 
@@ -22,14 +23,13 @@ export interface SyncItem {
 /** The diff between a manifest and Auth0: pure, computed from one read of the current state. */
 export function planSync(config: ProjectConfig, entries: ManifestEntry[], state: CurrentState): SyncItem[] {
   const grantNeeded = requiresClientGrant(state.api);
-  const hasGrant = (clientId: string) => state.grants.some((g) => g.client_id === clientId && g.subject_type === 'user');
   const items: SyncItem[] = entries.map((entry) => {
     const desired = desiredApplication(config, entry.tenant, entry);
     const app: Client | undefined = findTagged(state.clients, entry.tenant)[0];
     if (!app) return { tenant: entry.tenant, action: 'create', grantMissing: grantNeeded, desired };
     const changes = driftedFields(desired, app);
     return {
-      tenant: entry.tenant, clientId: app.client_id, desired, grantMissing: grantNeeded && !hasGrant(app.client_id),
+      tenant: entry.tenant, clientId: app.client_id, desired, grantMissing: grantNeeded && !findUserGrant(state.grants, app.client_id),
       action: changes.length ? 'update' : 'unchanged', ...(changes.length ? { changes } : {}),
     };
   });
