@@ -6,7 +6,7 @@ import { provisionTenant, readCurrentState } from '../core/provision-tenants.js'
 import { tenantSettings } from '../core/tenant-files.js';
 import { parseTenantIds } from '../core/tenant-id.js';
 import { renderSteps } from '../io/render-steps.js';
-import { writeTenantFiles } from '../io/write-tenant-files.js';
+import { describeWrites, writeTenantFiles } from '../io/write-tenant-files.js';
 import type { CommandContext } from './context.js';
 import { openProject } from './project.js';
 
@@ -34,8 +34,7 @@ export function createCommand(context: () => CommandContext) {
         results.push({ ...outcome, files });
       }
       const human = results.map((r) => {
-        const written = Object.entries(r.files).filter(([, o]) => o !== 'unchanged').map(([n]) => n);
-        const files = dryRun ? '' : `\n  ${written.length ? `wrote ${written.join(', ')}` : 'files unchanged'} in ${project.config.outputDir.replace(/\/?$/, '/')}${r.tenant}/`;
+        const files = dryRun ? '' : `\n  ${describeWrites(r.files)} in ${project.config.outputDir.replace(/\/?$/, '/')}${r.tenant}/`;
         return `${r.tenant}${r.clientId ? ` (${r.clientId})` : ''}:\n${renderSteps(r.steps, ctx.out.color, dryRun)}${files}`;
       });
       ctx.out.result(

@@ -21,7 +21,7 @@ export function doctorCommand(context: () => CommandContext) {
       const loaded = loadConfig(ctx.cwd, options.config);
       let project: Project;
       try {
-        project = await openProject(ctx, options.config);
+        project = await openProject(ctx, loaded);
       } catch (error) {
         if (error instanceof TenantsError && error.kind === 'credentials') return report(ctx, [{ code: 'credentials_missing', severity: 'error', message: error.message, fix: error.hint ?? 'export AUTH0_DOMAIN, AUTH0_CLIENT_ID and AUTH0_CLIENT_SECRET' }]);
         throw error;

@@ -4,7 +4,7 @@ import { readCurrentState } from '../core/provision-tenants.js';
 import { tenantSettings } from '../core/tenant-files.js';
 import { parseTenantIds } from '../core/tenant-id.js';
 import { usageError } from '../core/tenants-error.js';
-import { writeTenantFiles } from '../io/write-tenant-files.js';
+import { describeWrites, writeTenantFiles } from '../io/write-tenant-files.js';
 import type { CommandContext } from './context.js';
 import { openProject } from './project.js';
 
@@ -29,9 +29,6 @@ export function emitCommand(context: () => CommandContext) {
         const clientId = findTagged(state.clients, tenant)[0]!.client_id;
         return { tenant, clientId, files: writeTenantFiles(project.outputDir, tenantSettings(project.config, tenant, clientId, state.api), project.config) };
       });
-      ctx.out.result({ tenants: results }, results.map((r) => {
-        const written = Object.entries(r.files).filter(([, o]) => o !== 'unchanged').map(([n]) => n);
-        return `${r.tenant}: ${written.length ? `wrote ${written.join(', ')}` : 'files unchanged'}`;
-      }).join('\n') || 'No tagged tenants.');
+      ctx.out.result({ tenants: results }, results.map((r) => `${r.tenant}: ${describeWrites(r.files)}`).join('\n') || 'No tagged tenants.');
     });
 }

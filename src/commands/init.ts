@@ -12,8 +12,7 @@ import { renderSteps } from '../io/render-steps.js';
 import { readTemplate } from '../io/templates.js';
 import { writeFileAtomic } from '../io/write-file-atomic.js';
 import type { CommandContext } from './context.js';
-import { INTERACTIVE_PACE } from './project.js';
-import { RequestPacer } from '../auth0/request-pacer.js';
+import { connect } from './project.js';
 
 export function initCommand(context: () => CommandContext) {
   return new Command('init')
@@ -41,7 +40,7 @@ export function initCommand(context: () => CommandContext) {
         [CONFIG_FILE]: writeFileAtomic(configPath, `${JSON.stringify(config, null, 2)}\n`),
         [SCHEMA_FILE]: writeFileAtomic(join(dirname(configPath), SCHEMA_FILE), `${JSON.stringify(projectConfigJsonSchema(), null, 2)}\n`),
       };
-      const port = await ctx.management(credentials, new RequestPacer(INTERACTIVE_PACE.maxRps, INTERACTIVE_PACE.concurrency));
+      const { port } = await connect(ctx, credentials);
       const steps = await ensureSharedResources(
         { port, sleep: ctx.sleep, now: ctx.now, progress: (t) => ctx.out.message(ctx.out.color.dim(t)) },
         { config, actionCode: actionCodeFor(readTemplate('post-login-action.js'), config), dryRun: Boolean(options.dryRun) },

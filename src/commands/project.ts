@@ -1,6 +1,6 @@
 import type { ManagementPort } from '../auth0/management-port.js';
 import { RequestPacer } from '../auth0/request-pacer.js';
-import { credentialsFromEnv } from '../core/credentials.js';
+import { credentialsFromEnv, type Credentials } from '../core/credentials.js';
 import { loadConfig, type LoadedConfig } from '../io/config-file.js';
 import type { CommandContext } from './context.js';
 
@@ -9,10 +9,14 @@ export interface Project extends LoadedConfig { port: ManagementPort; pacer: Req
 /** Interactive commands are not throttled up front, but still obey Auth0's rate-limit headers and absorb 429s. */
 export const INTERACTIVE_PACE = { maxRps: 50, concurrency: 4 };
 
-/** The config file and a Management API session: what most commands start from. */
-export async function openProject(ctx: CommandContext, configPath: string | undefined, pace = INTERACTIVE_PACE): Promise<Project> {
-  const loaded = loadConfig(ctx.cwd, configPath);
-  const credentials = credentialsFromEnv(ctx.env, loaded.config.domain);
+/** A Management API session behind its own pacer. */
+export async function connect(ctx: CommandContext, credentials: Credentials, pace = INTERACTIVE_PACE): Promise<{ port: ManagementPort; pacer: RequestPacer }> {
   const pacer = new RequestPacer(pace.maxRps, pace.concurrency);
-  return { ...loaded, pacer, port: await ctx.management(credentials, pacer) };
+  return { pacer, port: await ctx.management(credentials, pacer) };
+}
+
+/** The config file (its path, or the file already loaded) and a Management API session: what most commands start from. */
+export async function openProject(ctx: CommandContext, config: string | undefined | LoadedConfig, pace = INTERACTIVE_PACE): Promise<Project> {
+  const loaded = typeof config === 'object' ? config : loadConfig(ctx.cwd, config);
+  return { ...loaded, ...(await connect(ctx, credentialsFromEnv(ctx.env, loaded.config.domain), pace)) };
 }

@@ -42,14 +42,14 @@ export function syncCommand(context: () => CommandContext) {
       const options = parseOptions(schema, raw);
       const loaded = loadConfig(ctx.cwd, raw.config);
       const entries = parseManifest(readManifest(resolve(ctx.cwd, manifestPath)), formatOf(manifestPath));
-      const project = await openProject(ctx, raw.config, { maxRps: options.maxRps, concurrency: options.concurrency });
+      const project = await openProject(ctx, loaded, { maxRps: options.maxRps, concurrency: options.concurrency });
       const state = await readCurrentState(project.port, project.config);
       const items = planSync(project.config, entries, state);
       const absent = items.filter((i) => i.action === 'absent');
       if (raw.dryRun) return ctx.out.result({ dryRun: true, prune: Boolean(raw.prune), items: items.map(publicItem), counts: countBy(items) }, renderPlan(items, Boolean(raw.prune)));
 
       const creates = items.filter((i) => i.action === 'create').length;
-      checkApplicationLimit(state, creates, raw.prune ? absent.length : 0, options.applicationLimit ?? loaded.config.applicationLimit);
+      checkApplicationLimit(state, creates, raw.prune ? absent.length : 0, options.applicationLimit ?? project.config.applicationLimit);
       if (raw.prune && absent.length > 0 && !raw.yes) {
         if (!ctx.interactive) throw usageError('confirmation_required', `--prune would delete ${absent.length} tenant(s): ${absent.map((a) => a.tenant).join(', ')}.`, 'Add --yes to confirm.');
         const ok = await ctx.prompter.confirm({ message: `Delete ${absent.length} tenant(s) not in the manifest (${absent.map((a) => a.tenant).join(', ')})?` });

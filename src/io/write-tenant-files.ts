@@ -12,3 +12,9 @@ export function writeTenantFiles(outputDir: string, settings: TenantSettings, co
   }
   return outcomes;
 }
+
+/** "wrote tenant.json, spa.env" or "files unchanged", for a person reading the result. */
+export function describeWrites(outcomes: Record<string, WriteOutcome>): string {
+  const written = Object.entries(outcomes).filter(([, o]) => o !== 'unchanged').map(([name]) => name);
+  return written.length ? `wrote ${written.join(', ')}` : 'files unchanged';
+}
