@@ -81,7 +81,11 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env)
   const context = (): CommandContext => {
     const opts = program.opts() as { json?: boolean; color?: boolean; input?: boolean };
     const json = Boolean(opts.json);
-    out ??= new Output({ json, color: colorAllowed(opts.color !== false, env, process.stderr.isTTY) });
+    const flag = opts.color !== false;
+    out ??= new Output({
+      json,
+      color: { stdout: colorAllowed(flag, env, process.stdout.isTTY), stderr: colorAllowed(flag, env, process.stderr.isTTY) },
+    });
     const ci = env['CI'] !== undefined && env['CI'] !== '' && env['CI'] !== 'false' && env['CI'] !== '0';
     return {
       out,
@@ -99,12 +103,14 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env)
     };
   };
   const program = buildProgram(context);
+  const json = argv.includes('--json');
+  if (json) quietErrors(program); // the error is printed as JSON by report()
   try {
-    await program.parseAsync(argv, { from: 'user' });
+    await program.parseAsync(helpForSubcommands(argv), { from: 'user' });
     if (signalled) return signalled === 'SIGINT' ? 130 : 143;
     return 0;
   } catch (error) {
-    return report(error, out ?? new Output({ json: argv.includes('--json'), color: false }));
+    return report(error, out ?? new Output({ json, color: false }));
   } finally {
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
@@ -114,7 +120,13 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env)
 function report(error: unknown, out: Output): number {
   if (error instanceof CommanderError) {
     if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version' || error.code === 'commander.help') return 0;
-    return 2; // commander has already printed its message to stderr
+    if (out.json && !out.hasEmitted) {
+      const code = error.code.replace(/^commander\./, '').replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
+      const message = error.message.replace(/^error: /, '');
+      out.result({ error: { code, message, hint: 'run with --help for usage' } });
+      out.message(`Error [${code}]: ${message}`);
+    }
+    return 2; // without --json commander has already printed its message to stderr
   }
   if (isPromptCancel(error)) {
     out.message('Cancelled.');
@@ -126,6 +138,20 @@ function report(error: unknown, out: Output): number {
   out.message(`${out.color.red('Error')} [${failure.code}]: ${failure.message}`);
   if (failure.hint) out.message(`${out.color.dim('Hint:')} ${failure.hint}`);
   return failure.exitCode;
+}
+
+function quietErrors(command: Command): void {
+  command.configureOutput({ writeErr: () => undefined });
+  command.commands.forEach((sub) => quietErrors(sub as unknown as Command));
+}
+
+/** `tenants help users add` shows that subcommand's help (commander's help command looks one level deep). */
+function helpForSubcommands(argv: string[]): string[] {
+  const at = argv.indexOf('help');
+  if (at === -1 || argv.slice(0, at).some((a) => !a.startsWith('-'))) return argv;
+  const rest = argv.slice(at + 1);
+  if (rest.filter((a) => !a.startsWith('-')).length < 2) return argv;
+  return [...argv.slice(0, at), ...rest, '--help'];
 }
 
 function isPromptCancel(error: unknown): boolean {

@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -25,6 +25,7 @@ export function demoCommand(context: () => CommandContext) {
       const { startEmulator } = await import('../emulator/emulator.js');
       const emulator = await startEmulator({ actionBuildMs: 1500 });
       const dir = options.dir ? resolve(ctx.cwd, options.dir) : mkdtempSync(join(tmpdir(), 'auth0-tenants-demo-'));
+      mkdirSync(dir, { recursive: true });
       const say = (text: string) => ctx.out.message(text);
       const c = ctx.out.color;
       const env = {

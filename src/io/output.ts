@@ -1,8 +1,10 @@
 import { Chalk, type ChalkInstance } from 'chalk';
+import { stripVTControlCharacters } from 'node:util';
 
 export interface OutputOptions {
   json: boolean;
-  color: boolean;
+  /** Colour for both streams, or decided per stream (`tenants doctor > report.txt` on a terminal: none in the file). */
+  color: boolean | { stdout: boolean; stderr: boolean };
   stdout?: NodeJS.WritableStream;
   stderr?: NodeJS.WritableStream;
 }
@@ -17,13 +19,19 @@ export class Output {
   readonly color: ChalkInstance;
   private readonly stdout: NodeJS.WritableStream;
   private readonly stderr: NodeJS.WritableStream;
+  private readonly colorStdout: boolean;
+  private readonly colorStderr: boolean;
   private emitted = false;
 
   constructor(options: OutputOptions) {
     this.json = options.json;
     this.stdout = options.stdout ?? process.stdout;
     this.stderr = options.stderr ?? process.stderr;
-    this.color = new Chalk({ level: options.color ? 1 : 0 });
+    const color = typeof options.color === 'boolean' ? { stdout: options.color, stderr: options.color } : options.color;
+    this.colorStdout = color.stdout;
+    this.colorStderr = color.stderr;
+    // One palette for renderers; each stream drops the escape codes it may not carry.
+    this.color = new Chalk({ level: color.stdout || color.stderr ? 1 : 0 });
   }
 
   /** The command's result: `human` text normally, `data` as one JSON document with --json. */
@@ -33,13 +41,14 @@ export class Output {
       this.emitted = true;
       this.stdout.write(`${JSON.stringify(data, null, 2)}\n`);
     } else if (human !== undefined) {
-      this.stdout.write(human.endsWith('\n') ? human : `${human}\n`);
+      const text = this.colorStdout ? human : stripVTControlCharacters(human);
+      this.stdout.write(text.endsWith('\n') ? text : `${text}\n`);
     }
   }
 
   /** A message for the person at the terminal (stderr, never parsed). */
   message(text: string): void {
-    this.stderr.write(`${text}\n`);
+    this.stderr.write(`${this.colorStderr ? text : stripVTControlCharacters(text)}\n`);
   }
 
   get hasEmitted(): boolean {
