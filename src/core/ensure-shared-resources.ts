@@ -1,4 +1,5 @@
-import type { Binding } from '../auth0/resources.js';
+import type { Action, Binding } from '../auth0/resources.js';
+import { isOurActionCode } from './action-code.js';
 import type { ManagementPort } from '../auth0/management-port.js';
 import { ACTION_RUNTIME, desiredResourceServer, POST_LOGIN } from './desired-state.js';
 import { driftedFields } from './drift.js';
@@ -27,8 +28,15 @@ export interface SharedOptions {
  * each created, repaired or left alone. Re-running converges and, when nothing drifted, writes nothing.
  */
 export async function ensureSharedResources(deps: SharedDeps, options: SharedOptions): Promise<Step[]> {
+  // Read first and refuse someone else's Action before anything is written.
+  const existing = await deps.port.findActionByName(options.config.actionName);
+  if (existing && !isOurActionCode(existing.code) && !isOurActionCode(existing.deployed_version?.code)) {
+    throw new TenantsError('usage', 'action_not_ours', `An Action named "${options.config.actionName}" exists (${existing.id}) but its code is not ours (it does not start with the auth0-tenants header); nothing was changed.`, {
+      hint: 'Set another "actionName" in tenants.config.json and run `tenants init` again, or rename that Action in the Auth0 dashboard if it is not needed.',
+    });
+  }
   const api = await ensureApi(deps, options);
-  const { step: actionStep, actionId } = await ensureAction(deps, options);
+  const { step: actionStep, actionId } = await ensureAction(deps, options, existing);
   const binding = actionId ? await ensureBinding(deps, options, actionId) : { resource: 'binding' as const, action: 'create' as const };
   return [api, actionStep, binding];
 }
@@ -52,11 +60,11 @@ async function ensureApi({ port, progress }: SharedDeps, { config, dryRun }: Sha
   return { resource: 'api', action: 'update', id: current.id, changes, detail: config.audience };
 }
 
-async function ensureAction(deps: SharedDeps, options: SharedOptions): Promise<{ step: Step; actionId?: string }> {
+async function ensureAction(deps: SharedDeps, options: SharedOptions, existing: Action | undefined): Promise<{ step: Step; actionId?: string }> {
   const { port, progress } = deps;
   const { config, actionCode, dryRun } = options;
   const desired = { code: actionCode, runtime: ACTION_RUNTIME, supported_triggers: [{ id: POST_LOGIN, version: 'v3' }] };
-  let action = await port.findActionByName(config.actionName);
+  let action = existing;
   let step: Step;
   if (!action) {
     if (dryRun) return { step: { resource: 'action', action: 'create', detail: config.actionName } };

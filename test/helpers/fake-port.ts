@@ -19,6 +19,9 @@ export class FakePort implements ManagementPort {
   after: (method: string) => void = () => undefined;
   buildStatus: (action: Action, polls: number) => string = () => 'built';
   private polls = 0;
+  scopes: string[] | undefined = undefined;
+  jobs: Record<string, Record<string, unknown>[]> = {};
+  grantedScopes() { return this.scopes; }
 
   private hit(method: string) {
     this.calls.push(method);
@@ -76,8 +79,17 @@ export class FakePort implements ManagementPort {
   async searchUsers(q: string, page: number, perPage: number) {
     this.hit('searchUsers');
     const tenant = /app_metadata\.tenant:"([^"]+)"/.exec(q)?.[1];
-    return this.users.filter((u) => u.app_metadata?.['tenant'] === tenant).slice(page * perPage, (page + 1) * perPage);
+    const all = this.users.filter((u) => u.app_metadata?.['tenant'] === tenant);
+    return { users: all.slice(page * perPage, (page + 1) * perPage), total: all.length };
   }
+  async exportUsers() {
+    this.hit('exportUsers');
+    const jobId = id('job');
+    this.jobs[jobId] = this.users.map((u) => ({ user_id: u.user_id, ...(u.app_metadata ? { app_metadata: structuredClone(u.app_metadata) } : {}) }));
+    return jobId;
+  }
+  async getJob(jobId: string) { this.hit('getJob'); return { status: 'completed', location: jobId }; }
+  async downloadExport(location: string) { this.hit('downloadExport'); return this.jobs[location] ?? []; }
   async updateAppMetadata(uid: string, patch: Record<string, unknown>) {
     this.hit('updateAppMetadata');
     const user = this.users.find((u) => u.user_id === uid)!;
