@@ -29,6 +29,8 @@ export interface ManagementPort {
   updateAction(id: string, body: Body): Promise<Action>;
   deployAction(id: string): Promise<void>;
 
+  /** GET /actions/triggers: each trigger version Auth0 offers, with its status and runtimes. */
+  listTriggers(): Promise<{ id: string; version: string; status?: string | undefined; runtimes?: string[] | undefined }[]>;
   listBindings(trigger: string): Promise<Binding[]>;
   replaceBindings(trigger: string, bindings: { actionId: string; displayName: string }[]): Promise<Binding[]>;
 

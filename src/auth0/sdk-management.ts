@@ -99,6 +99,10 @@ export async function createSdkManagement(credentials: Credentials, pacer?: Requ
       await call('deploying the Action', () => sdk.actions.deploy(id));
     },
 
+    listTriggers: () =>
+      call('reading the Action triggers', async () => z.looseObject({
+        triggers: z.array(z.looseObject({ id: z.string(), version: z.string(), status: z.string().optional(), runtimes: z.array(z.string()).optional() })).optional(),
+      }).parse(await sdk.actions.triggers.list()).triggers ?? []),
     listBindings: (trigger) => all('reading the post-login bindings', () => sdk.actions.triggers.bindings.list(trigger as never, { per_page: 20 }), (x) => bindingSchema.parse(x)),
     replaceBindings: (trigger, bindings) =>
       call('binding the Action to post-login', async () => {

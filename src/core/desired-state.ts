@@ -40,15 +40,20 @@ export function desiredApplication(config: ProjectConfig, tenant: string, overri
   };
 }
 
-/** The shared API: identifier = audience, RS256, and (by default) tied to the applications holding a grant. */
-export function desiredResourceServer(config: ProjectConfig): Body {
+/**
+ * The shared API: identifier = audience, RS256, and (by default) tied to the applications holding a grant.
+ * With requireClientGrant off, the access policy is sent only to undo a require_client_grant already set,
+ * so a tenant without API access policies (the field refused) works with the switch off.
+ */
+export function desiredResourceServer(config: ProjectConfig, current?: { subject_type_authorization?: { user?: { policy?: string | undefined } | undefined } | undefined }): Body {
+  const undo = !config.requireClientGrant && current?.subject_type_authorization?.user?.policy === 'require_client_grant';
   return {
     name: config.apiName,
     identifier: config.audience,
     signing_alg: 'RS256',
     // The SPAs use rotating refresh tokens: Auth0 issues them for an API only when it allows offline access.
     allow_offline_access: true,
-    subject_type_authorization: { user: { policy: config.requireClientGrant ? 'require_client_grant' : 'allow_all' } },
+    ...(config.requireClientGrant || undo ? { subject_type_authorization: { user: { policy: config.requireClientGrant ? 'require_client_grant' : 'allow_all' } } } : {}),
   };
 }
 

@@ -19,11 +19,14 @@ const tenantOf = (user: User): string | null => {
   return typeof value === 'string' ? value : null;
 };
 
-/** Finds users by email (exact: GET /users-by-email) or by user_id (a value with a `|`). */
+/**
+ * Finds users by email (GET /users-by-email, which matches exactly as stored: Auth0 stores emails
+ * lower-cased, so the address is lower-cased first) or by user_id (a value with a `|`).
+ */
 export async function resolveUsers(port: ManagementPort, refs: string[]): Promise<{ ref: string; users: User[] }[]> {
   const resolved = [];
   for (const ref of refs) {
-    const users = ref.includes('|') || !ref.includes('@') ? [await port.getUser(ref)].filter((u): u is User => u !== undefined) : await port.findUsersByEmail(ref);
+    const users = ref.includes('|') || !ref.includes('@') ? [await port.getUser(ref)].filter((u): u is User => u !== undefined) : await port.findUsersByEmail(ref.toLowerCase());
     resolved.push({ ref, users });
   }
   return resolved;

@@ -61,8 +61,10 @@ export class FakePort implements ManagementPort {
     const a = this.actions.find((x) => x.id === aid)!;
     if (a.status !== 'built') throw new Error('not built');
     a.all_changes_deployed = true;
-    a.deployed_version = { code: a.code };
+    a.deployed_version = { code: a.code, deployed: true };
   }
+  triggers = [{ id: 'post-login', version: 'v3', status: 'CURRENT', runtimes: ['node18', 'node22'] }];
+  async listTriggers() { this.hit('listTriggers'); return structuredClone(this.triggers); }
   async listBindings() { this.hit('listBindings'); return structuredClone(this.bindings); }
   async replaceBindings(_trigger: string, list: { actionId: string; displayName: string }[]) {
     this.hit('replaceBindings');
@@ -74,7 +76,7 @@ export class FakePort implements ManagementPort {
     return this.grants.filter((g) => (!filter.audience || g.audience === filter.audience) && (!filter.clientId || g.client_id === filter.clientId));
   }
   async createClientGrant(body: Body) { this.hit('createClientGrant'); const g = { ...body, id: id('cgr') } as ClientGrant; this.grants.push(g); return g; }
-  async findUsersByEmail(email: string) { this.hit('findUsersByEmail'); return this.users.filter((u) => u.email === email.toLowerCase()); }
+  async findUsersByEmail(email: string) { this.hit('findUsersByEmail'); return this.users.filter((u) => u.email === email); }
   async getUser(uid: string) { this.hit('getUser'); return this.users.find((u) => u.user_id === uid); }
   async searchUsers(q: string, page: number, perPage: number) {
     this.hit('searchUsers');
