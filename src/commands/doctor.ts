@@ -9,6 +9,7 @@ import { renderTenantFiles, tenantSettings } from '../core/tenant-files.js';
 import { TenantsError } from '../core/tenants-error.js';
 import { loadConfig } from '../io/config-file.js';
 import { readTemplate } from '../io/templates.js';
+import { editedFiles } from '../io/write-tenant-files.js';
 import type { CommandContext } from './context.js';
 import { openProject, type Project } from './project.js';
 import type { ManagementPort } from '../auth0/management-port.js';
@@ -56,14 +57,16 @@ export function doctorCommand(context: () => CommandContext) {
       const grants = await read('client_grants', () => project.port.listClientGrants({ audience: config.audience }));
       const usersByTenant = await read('users', () => countUsersByTenant(project.port));
       const files: DoctorInputs['files'] = {};
+      const edited: Record<string, string[]> = {};
       const template = readTemplate('tenant_auth.py');
       for (const [tenant, apps] of taggedTenants(clients ?? [])) {
         const expected = renderTenantFiles(tenantSettings(config, tenant, apps[0]!.client_id, api), config, { tenantAuthPy: template });
+        edited[tenant] = editedFiles(loaded.outputDir, tenant);
         files[tenant] = Object.fromEntries(Object.entries(expected).map(([name, content]) => [name, onDisk(join(loaded.outputDir, tenant, name), content)]));
       }
       const findings = diagnose({
         config, expectedActionCode: actionCodeFor(readTemplate('post-login-action.js'), config),
-        forbidden: [...new Set(forbidden)], api, action, bindings, clients, grants, files, usersByTenant, grantedScopes: project.port.grantedScopes(),
+        forbidden: [...new Set(forbidden)], api, action, bindings, clients, grants, files, edited, usersByTenant, grantedScopes: project.port.grantedScopes(),
       });
       report(ctx, findings, taggedTenants(clients ?? []).size);
     });

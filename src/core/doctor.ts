@@ -25,6 +25,8 @@ export interface DoctorInputs {
   usersByTenant?: Map<string, number> | undefined;
   /** For each tagged tenant: emitted file name -> whether the file on disk has the expected bytes (undefined: missing). */
   files: Record<string, Record<string, boolean | undefined>>;
+  /** For each tagged tenant: the emitted files edited by hand since tenants wrote them. */
+  edited?: Record<string, string[]>;
 }
 
 const SCOPE_OF: Record<string, string> = {
@@ -91,7 +93,11 @@ export function diagnose(input: DoctorInputs): Finding[] {
       const missing = Object.entries(files).filter(([, ok]) => ok === undefined).map(([n]) => n);
       const stale = Object.entries(files).filter(([, ok]) => ok === false).map(([n]) => n);
       if (missing.length) add('files_missing', `${tenant}'s ${missing.join(', ')} ${missing.length > 1 ? 'are' : 'is'} missing.`, `tenants emit ${tenant}`, tenant);
-      if (stale.length) add('files_stale', `${tenant}'s ${stale.join(', ')} do${stale.length > 1 ? '' : 'es'} not match Auth0's current state.`, `tenants emit ${tenant}`, tenant);
+      const edited = (input.edited?.[tenant] ?? []).filter((n) => stale.includes(n));
+      if (stale.length) {
+        add('files_stale', `${tenant}'s ${stale.join(', ')} do${stale.length > 1 ? '' : 'es'} not match Auth0's current state.`,
+          edited.length ? `tenants emit ${tenant} --force (${edited.join(', ')} ${edited.length > 1 ? 'were' : 'was'} edited by hand)` : `tenants emit ${tenant}`, tenant);
+      }
     }
     for (const app of foreignApplications(input.clients)) {
       add('application_foreign', `Application "${app.name ?? ''}" (${app.client_id}) has client_metadata.tenant=${JSON.stringify(app.client_metadata?.['tenant'])} but no ownership marker: not ours, left alone by every command.`,

@@ -24,17 +24,23 @@ function readRecord(dir: string): Record<string, string> {
   }
 }
 
+/** The tenant's emitted files whose bytes changed since we wrote them (a missing file is not "edited"). */
+export function editedFiles(outputDir: string, tenant: string): string[] {
+  const dir = join(outputDir, tenant);
+  return Object.entries(readRecord(dir)).filter(([name, hash]) => {
+    try {
+      return sha256(readFileSync(join(dir, name), 'utf8')) !== hash;
+    } catch {
+      return false; // gone: it is written again
+    }
+  }).map(([name]) => name);
+}
+
 /** Refuses (exit 2, nothing written or sent) when one of the tenant's emitted files was edited since we wrote it. */
 export function assertFilesNotEdited(outputDir: string, tenant: string): void {
   const dir = join(outputDir, tenant);
-  for (const [name, hash] of Object.entries(readRecord(dir))) {
-    let current: string;
-    try {
-      current = readFileSync(join(dir, name), 'utf8');
-    } catch {
-      continue; // gone: it is written again
-    }
-    if (sha256(current) !== hash) {
+  for (const name of editedFiles(outputDir, tenant)) {
+    {
       throw new TenantsError('usage', 'file_edited', `${join(dir, name)} was edited by hand since tenants wrote it; nothing was changed.`, {
         hint: `Keep your edits elsewhere and pass --force to overwrite it (tenants emit ${tenant} --force), or remove the file.`,
         details: { file: join(dir, name), tenant },
