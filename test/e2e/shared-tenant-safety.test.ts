@@ -1,4 +1,4 @@
-import { chmodSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ManagementClient } from 'auth0';
@@ -144,9 +144,9 @@ describe('refusing before any write', () => {
   it('refuses an output folder it cannot write, and the application limit in --dry-run', async () => {
     const dir = tempDir('tenants-out-');
     try {
-      mkdirSync(join(dir.path, 'ro'));
-      chmodSync(join(dir.path, 'ro'), 0o500);
-      writeFileSync(join(dir.path, 'tenants.config.json'), JSON.stringify({ ...config(), outputDir: 'ro/tenants/' }));
+      // A file where the folder should be: unwritable for root too (permission bits are not, for root).
+      writeFileSync(join(dir.path, 'taken'), 'a file');
+      writeFileSync(join(dir.path, 'tenants.config.json'), JSON.stringify({ ...config(), outputDir: 'taken/tenants/' }));
       const from = emulator.requests.length;
       const run = await cli(['--json', 'create', 'hooli'], {}, dir.path);
       expect(errorOf(run.stdout).code).toBe('output_not_writable');
@@ -156,7 +156,6 @@ describe('refusing before any write', () => {
       expect(limited.code).toBe(2);
       expect(errorOf(limited.stdout).code).toBe('application_limit');
     } finally {
-      chmodSync(join(dir.path, 'ro'), 0o700);
       dir.remove();
     }
   });
