@@ -212,3 +212,47 @@ describe('emitted files edited by hand', () => {
     expect((await cli(['emit', 'globex'])).code).toBe(0);
   });
 });
+
+describe("init against Auth0's behaviour", () => {
+  it('waits for a deployment completing in the background before binding (--action-deploy-ms)', async () => {
+    const slow = await testEmulator({ actionDeployMs: 1500 });
+    const dir = tempDir('tenants-deploy-');
+    try {
+      const run = await runCli(['init', '--no-input', '--domain', slow.domain, '--audience', AUDIENCE, '--claim-namespace', NAMESPACE], { cwd: dir.path, env: credentialsEnv(slow) });
+      expect(run.code, run.stderr).toBe(0);
+      expect(run.stderr).toContain('Waiting for Auth0 to finish deploying the Action');
+      expect(run.stderr).toContain(`Auth0 tenant: ${slow.domain}`);
+      const bindings = slow.tenant.state.data.bindings['post-login'] ?? [];
+      expect(bindings).toHaveLength(1);
+      expect(slow.requests.filter((r) => r.operationId === 'patch_bindings' && r.status === 400)).toEqual([]);
+    } finally {
+      await slow.close();
+      dir.remove();
+    }
+  });
+
+  it('on a tenant without API access policies, fails with the config switch that turns the policy off', async () => {
+    const bare = await testEmulator({ apiAccessPolicies: false });
+    const dir = tempDir('tenants-nopolicy-');
+    try {
+      const args = ['--json', 'init', '--no-input', '--domain', bare.domain, '--audience', AUDIENCE, '--claim-namespace', NAMESPACE];
+      const run = await runCli(args, { cwd: dir.path, env: credentialsEnv(bare) });
+      expect(run.code).toBe(2);
+      expect(errorOf(run.stdout)).toMatchObject({ code: 'api_policies_unavailable' });
+      expect(errorOf(run.stdout).hint).toContain('"requireClientGrant": false');
+      expect(Object.values(bare.tenant.state.data.resourceServers).filter((rs) => !rs['is_system'])).toEqual([]);
+      const off = await runCli([...args, '--no-require-client-grant'], { cwd: dir.path, env: credentialsEnv(bare) });
+      expect(off.code, off.stderr).toBe(0);
+    } finally {
+      await bare.close();
+      dir.remove();
+    }
+  });
+
+  it('users add looks up the lower-cased address (users-by-email is exact)', async () => {
+    await sdk.users.create({ connection: 'Username-Password-Authentication', email: 'alice@example.com', password: 'Str0ng-pass' });
+    const run = await cli(['--json', 'users', 'add', 'globex', 'Alice@Example.com']);
+    expect(run.code, run.stderr).toBe(0);
+    expect((await sdk.users.listUsersByEmail({ email: 'alice@example.com' }))[0]?.app_metadata).toEqual({ tenant: 'globex' });
+  });
+});
