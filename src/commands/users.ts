@@ -48,6 +48,7 @@ export function usersCommand(context: () => CommandContext) {
         const ctx = context();
         const [tenant] = parseTenantIds([tenantArg]) as [string];
         const project = await openProject(ctx, options.config);
+        await requireTenant(project, tenant);
         const found = await listTenantUsers(project.port, tenant);
         const rows = found.map((u) => ({ userId: u.user_id, email: u.email ?? null }));
         ctx.out.result({ tenant, users: rows }, rows.length ? renderTable(['USER ID', 'EMAIL'], rows.map((r) => [r.userId, r.email ?? '-'])) : `No users in ${tenant}. Add some with: tenants users add ${tenant} <email>`);

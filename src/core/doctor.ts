@@ -108,7 +108,7 @@ export function diagnose(input: DoctorInputs): Finding[] {
       for (const [tenant, count] of [...input.usersByTenant].sort(([a], [b]) => a.localeCompare(b))) {
         if (claimed.has(tenant)) continue;
         const fix = TENANT_ID_PATTERN.test(tenant) ? `tenants delete ${tenant} --yes (detaches them), or tenants create ${tenant}` : `remove app_metadata.tenant from these users (not a valid tenant id)`;
-        add('users_orphaned', `${count} user(s) carry app_metadata.tenant=${JSON.stringify(tenant)} but no application is tagged for it: if one is created with that id, they are in.`, fix, tenants.has(tenant) ? tenant : undefined);
+        add('users_orphaned', `${count} user(s) carry app_metadata.tenant=${JSON.stringify(tenant)} but no application is tagged for it: if one is created with that id, they are in.`, fix);
       }
     }
     const count = input.clients.filter((c) => !c.global).length;
