@@ -7,6 +7,8 @@ export type Body = Record<string, unknown>;
  * it (src/auth0/sdk-management.ts); tests can put anything that honours it in its place.
  */
 export interface ManagementPort {
+  /** The scopes of the Management API access token in use (its `scope` claim); undefined before any request or when unreadable. */
+  grantedScopes(): string[] | undefined;
   /** Every application, read page by page (per_page 100). */
   listClients(): Promise<Client[]>;
   getClient(id: string): Promise<Client | undefined>;
@@ -27,6 +29,8 @@ export interface ManagementPort {
   updateAction(id: string, body: Body): Promise<Action>;
   deployAction(id: string): Promise<void>;
 
+  /** GET /actions/triggers: each trigger version Auth0 offers, with its status and runtimes. */
+  listTriggers(): Promise<{ id: string; version: string; status?: string | undefined; runtimes?: string[] | undefined }[]>;
   listBindings(trigger: string): Promise<Binding[]>;
   replaceBindings(trigger: string, bindings: { actionId: string; displayName: string }[]): Promise<Binding[]>;
 
@@ -36,8 +40,14 @@ export interface ManagementPort {
   /** Exact and immediate (GET /users-by-email). */
   findUsersByEmail(email: string): Promise<User[]>;
   getUser(id: string): Promise<User | undefined>;
-  /** One page of a user search (Auth0's index is eventually consistent and stops at 1,000 results). */
-  searchUsers(q: string, page: number, perPage: number): Promise<User[]>;
+  /** One page of a user search and the total it counts (Auth0's index is eventually consistent and stops at 1,000 results). */
+  searchUsers(q: string, page: number, perPage: number): Promise<{ users: User[]; total: number }>;
+  /** Starts a users export job of the whole tenant (POST /jobs/users-exports, format json); returns the job id. */
+  exportUsers(fields: { name: string; export_as?: string }[]): Promise<string>;
+  /** A job's status (`pending`, `processing`, `completed`, `failed`) and, once completed, the export file's URL. */
+  getJob(id: string): Promise<{ status: string; location?: string | undefined }>;
+  /** Downloads a completed export (gzip-compressed newline-delimited JSON) and returns its records. */
+  downloadExport(location: string): Promise<Record<string, unknown>[]>;
   /** Merges into app_metadata at the first level; `null` removes a key (Auth0's rules). */
   updateAppMetadata(id: string, appMetadata: Record<string, unknown>): Promise<User>;
   /** Deleting who is already gone succeeds. */

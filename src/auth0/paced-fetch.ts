@@ -7,6 +7,7 @@ const NETWORK_RETRIES = 3;
  * A `fetch` for the SDK that goes through the pacer. A 429 is absorbed here: Auth0 did not process the
  * request, so it is sent again once the limit resets, whatever its method. A dropped connection is
  * retried only for reads and idempotent writes; a POST is left to the caller, who checks by tag first.
+ * Connection failures are counted: a few in a row trip the pacer, and the run stops instead of retrying.
  */
 export function pacedFetch(pacer: RequestPacer, base: typeof fetch = fetch): typeof fetch {
   return async (input, init) => {
@@ -21,12 +22,15 @@ export function pacedFetch(pacer: RequestPacer, base: typeof fetch = fetch): typ
         pacer.count(method);
         response = await base(input, init);
       } catch (error) {
+        pacer.connectionFailed(error);
+        if (pacer.tripped) throw pacer.tripped;
         if (method === 'POST' || attempt >= NETWORK_RETRIES) throw error;
         pacer.stats.retried += 1;
         continue;
       } finally {
         pacer.release();
       }
+      pacer.connected();
       if (pacer.observe(response.status, response.headers, sequence) && attempt < MAX_429_RETRIES) {
         await response.body?.cancel();
         continue;

@@ -1,3 +1,5 @@
+import { TenantsError } from '../core/tenants-error.js';
+
 /**
  * Client-side pacing of Management API requests: a token bucket refilled at `maxRps` (the default is
  * safe for Auth0's published limits), bounded concurrency, and whatever Auth0's answers say
@@ -17,7 +19,13 @@ export class RequestPacer {
   private observedAt = 0;
   static readonly MARGIN = 5;
   private readonly waiting: (() => void)[] = [];
-  readonly stats = { byMethod: {} as Record<string, number>, rateLimited: 0, retried: 0 };
+  readonly stats = { byMethod: {} as Record<string, number>, rateLimited: 0, retried: 0, connectionFailures: 0 };
+  /** Consecutive connection failures (refused, reset, DNS, TLS) after which the run stops. */
+  static readonly BREAK_AFTER = 3;
+  private consecutiveFailures = 0;
+  /** Set once Auth0 could not be reached BREAK_AFTER times in a row: every later request fails at once with it. */
+  tripped: TenantsError | undefined;
+  private readonly tripListeners: (() => void)[] = [];
 
   constructor(
     readonly maxRps: number,
@@ -31,6 +39,7 @@ export class RequestPacer {
 
   /** Waits for a concurrency slot and a token; call `release()` when the answer has arrived. */
   async acquire(): Promise<void> {
+    if (this.tripped) throw this.tripped;
     if (this.inFlight >= this.concurrency) await new Promise<void>((resolve) => this.waiting.push(resolve));
     this.inFlight += 1;
     for (;;) {
@@ -52,6 +61,33 @@ export class RequestPacer {
       }
       await this.sleep(Math.ceil(((1 - this.tokens) / this.maxRps) * 1000));
     }
+  }
+
+  /** Requests holding a slot now (sent or about to be). */
+  get active(): number {
+    return this.inFlight;
+  }
+
+  /** A request failed to connect; after BREAK_AFTER in a row, the pacer trips and refuses the rest. */
+  connectionFailed(error: unknown): void {
+    this.stats.connectionFailures += 1;
+    this.consecutiveFailures += 1;
+    if (this.consecutiveFailures < RequestPacer.BREAK_AFTER || this.tripped) return;
+    const cause = error instanceof Error ? [error.message, (error.cause as Error | undefined)?.message].filter(Boolean).join(': ') : String(error);
+    this.tripped = new TenantsError('unreachable', 'auth0_unreachable', `Auth0 could not be reached ${this.consecutiveFailures} times in a row (${cause || 'connection failed'}); stopped early.`, {
+      hint: 'Check your network and https://status.auth0.com, then re-run the same command: it converges where it stopped.',
+    });
+    this.tripListeners.splice(0).forEach((listener) => listener());
+  }
+
+  /** An answer arrived (whatever its status): the connection works. */
+  connected(): void {
+    this.consecutiveFailures = 0;
+  }
+
+  onTrip(listener: () => void): void {
+    if (this.tripped) listener();
+    else this.tripListeners.push(listener);
   }
 
   release(): void {

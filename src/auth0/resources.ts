@@ -36,7 +36,7 @@ export const actionSchema = z.looseObject({
   status: z.string().optional(),
   all_changes_deployed: z.boolean().optional(),
   supported_triggers: z.array(z.looseObject({ id: z.string(), version: z.string().optional() })).optional(),
-  deployed_version: z.looseObject({ code: z.string().optional(), id: z.string().optional() }).optional(),
+  deployed_version: z.looseObject({ code: z.string().optional(), id: z.string().optional(), deployed: z.boolean().optional() }).optional(),
 });
 export type Action = z.infer<typeof actionSchema>;
 

@@ -1,3 +1,6 @@
+import { gunzipSync } from 'node:zlib';
+import { decodeJwt } from 'jose';
+import { z } from 'zod';
 import type { Credentials } from '../core/credentials.js';
 import type { Body, ManagementPort } from './management-port.js';
 import { actionSchema, bindingSchema, clientGrantSchema, clientSchema, resourceServerSchema, userSchema } from './resources.js';
@@ -14,7 +17,15 @@ const NO_RETRY = { maxRetries: 0 } as const;
  */
 export async function createSdkManagement(credentials: Credentials, pacer?: RequestPacer): Promise<ManagementPort> {
   const { ManagementClient } = await import('auth0');
-  const common = { maxRetries: 4, ...(pacer ? { fetch: pacedFetch(pacer) } : {}) };
+  // The token the SDK obtained is read from the requests it sends: its `scope` claim says what we may do.
+  let token = 'token' in credentials ? credentials.token : undefined;
+  const paced = pacer ? pacedFetch(pacer) : fetch;
+  const observing: typeof fetch = (input, init) => {
+    const auth = new Headers(init?.headers).get('authorization');
+    if (auth?.startsWith('Bearer ')) token = auth.slice(7);
+    return paced(input, init);
+  };
+  const common = { maxRetries: 4, fetch: observing };
   const sdk = new ManagementClient(
     'token' in credentials
       ? { domain: credentials.domain, token: credentials.token, ...common }
@@ -24,7 +35,7 @@ export async function createSdkManagement(credentials: Credentials, pacer?: Requ
     try {
       return await run();
     } catch (error) {
-      throw toTenantsError(error, doing);
+      throw pacer?.tripped ?? toTenantsError(error, doing);
     }
   };
   const notFoundIsUndefined = async <T>(doing: string, run: () => Promise<T>): Promise<T | undefined> => {
@@ -32,7 +43,7 @@ export async function createSdkManagement(credentials: Credentials, pacer?: Requ
       return await run();
     } catch (error) {
       if ((error as { statusCode?: number }).statusCode === 404) return undefined;
-      throw toTenantsError(error, doing);
+      throw pacer?.tripped ?? toTenantsError(error, doing);
     }
   };
   const all = async <T>(doing: string, page: () => Promise<AsyncIterable<unknown>>, parse: (x: unknown) => T): Promise<T[]> =>
@@ -43,6 +54,15 @@ export async function createSdkManagement(credentials: Credentials, pacer?: Requ
     });
 
   return {
+    grantedScopes: () => {
+      if (!token) return undefined;
+      try {
+        const scope = decodeJwt(token)['scope'];
+        return typeof scope === 'string' ? scope.split(' ').filter(Boolean) : [];
+      } catch {
+        return undefined;
+      }
+    },
     listClients: () => all('listing applications', () => sdk.clients.list({ per_page: PER_PAGE, include_totals: true }), (x) => clientSchema.parse(x)),
     getClient: (id) => notFoundIsUndefined('reading an application', async () => clientSchema.parse(await sdk.clients.get(id))),
     createClient: (body) => call('creating an application', async () => clientSchema.parse(await sdk.clients.create(body as never, NO_RETRY))),
@@ -79,6 +99,10 @@ export async function createSdkManagement(credentials: Credentials, pacer?: Requ
       await call('deploying the Action', () => sdk.actions.deploy(id));
     },
 
+    listTriggers: () =>
+      call('reading the Action triggers', async () => z.looseObject({
+        triggers: z.array(z.looseObject({ id: z.string(), version: z.string(), status: z.string().optional(), runtimes: z.array(z.string()).optional() })).optional(),
+      }).parse(await sdk.actions.triggers.list()).triggers ?? []),
     listBindings: (trigger) => all('reading the post-login bindings', () => sdk.actions.triggers.bindings.list(trigger as never, { per_page: 20 }), (x) => bindingSchema.parse(x)),
     replaceBindings: (trigger, bindings) =>
       call('binding the Action to post-login', async () => {
@@ -99,7 +123,23 @@ export async function createSdkManagement(credentials: Credentials, pacer?: Requ
     findUsersByEmail: (email) => call('finding users by email', async () => (await sdk.users.listUsersByEmail({ email })).map((u) => userSchema.parse(u))),
     getUser: (id) => notFoundIsUndefined('reading a user', async () => userSchema.parse(await sdk.users.get(id))),
     searchUsers: (q, page, perPage) =>
-      call('searching users', async () => (await sdk.users.list({ q, search_engine: 'v3', page, per_page: perPage, include_totals: true })).data.map((u) => userSchema.parse(u))),
+      call('searching users', async () => {
+        const answer = await sdk.users.list({ q, search_engine: 'v3', page, per_page: perPage, include_totals: true });
+        const total = (answer.response as { total?: unknown }).total;
+        const users = answer.data.map((u) => userSchema.parse(u));
+        return { users, total: typeof total === 'number' ? total : users.length };
+      }),
+    exportUsers: (fields) =>
+      call('starting a users export job', async () => z.looseObject({ id: z.string() }).parse(await sdk.jobs.usersExports.create({ format: 'json', fields } as never, NO_RETRY)).id),
+    getJob: (id) =>
+      call('reading the export job', async () => z.looseObject({ status: z.string(), location: z.string().optional() }).parse(await sdk.jobs.get(id))),
+    downloadExport: (location) =>
+      call('downloading the users export', async () => {
+        const response = await fetch(location);
+        if (!response.ok) throw Object.assign(new Error(`download answered ${response.status}`), { statusCode: response.status });
+        const text = gunzipSync(Buffer.from(await response.arrayBuffer())).toString('utf8');
+        return text.split('\n').filter((line) => line.trim() !== '').map((line) => z.record(z.string(), z.unknown()).parse(JSON.parse(line)));
+      }),
     updateAppMetadata: (id, appMetadata) => call('updating a user', async () => userSchema.parse(await sdk.users.update(id, { app_metadata: appMetadata } as never))),
     deleteUser: async (id) => {
       await notFoundIsUndefined('deleting a user', () => sdk.users.delete(id));

@@ -1,17 +1,18 @@
 import { Command } from '@commander-js/extra-typings';
-import { findTagged } from '../core/find-tagged.js';
+import { findTagged, foreignClaims, notOurs } from '../core/find-tagged.js';
 import type { Step } from '../core/plan.js';
+import { assertScopes, REQUIRED_SCOPES } from '../core/required-scopes.js';
 import { parseTenantIds } from '../core/tenant-id.js';
 import { releaseTenantUsers } from '../core/tenant-users.js';
 import { TenantsError } from '../core/tenants-error.js';
 import { removeTenantFiles } from '../io/remove-tenant-files.js';
 import { renderSteps } from '../io/render-steps.js';
 import type { CommandContext } from './context.js';
-import { openProject } from './project.js';
+import { announceTarget, openProject } from './project.js';
 
 export function deleteCommand(context: () => CommandContext) {
   return new Command('delete')
-    .description("delete a tenant's application (only one carrying our tag) and its emitted files")
+    .description("delete a tenant's application (only one carrying our ownership marker) and its emitted files")
     .argument('<tenant>', 'tenant id')
     .option('--yes', 'do not ask for confirmation (required without a terminal)')
     .option('--delete-users', "delete the tenant's users instead of detaching them (removing app_metadata.tenant)")
@@ -23,17 +24,23 @@ export function deleteCommand(context: () => CommandContext) {
         throw new TenantsError('usage', 'confirmation_required', `Deleting ${tenant} needs confirmation.`, { hint: `Pass --yes: tenants delete ${tenant} --yes` });
       }
       const project = await openProject(ctx, options.config);
-      const apps = findTagged(await project.port.listClients(), tenant);
+      const clients = await project.port.listClients();
+      const apps = findTagged(clients, tenant);
+      // An id that another team's application claims is theirs: its users are not ours to detach.
+      if (apps.length === 0 && foreignClaims(clients, tenant).length > 0) throw notOurs(tenant, foreignClaims(clients, tenant));
+      assertScopes(project.port.grantedScopes(), [...REQUIRED_SCOPES.delete, ...(options.deleteUsers ? REQUIRED_SCOPES.deleteUsers : [])], 'delete');
       if (!options.yes) {
         const what = apps.length ? `application ${apps.map((a) => a.client_id).join(', ')}` : 'no application (already gone)';
         const users = options.deleteUsers ? 'DELETE its users' : 'detach its users';
-        const ok = await ctx.prompter.confirm({ message: `Delete tenant ${tenant}: ${what}, ${users} and its files?`, default: false });
+        const ok = await ctx.prompter.confirm({ message: `Delete tenant ${tenant} on ${project.config.domain}: ${what}, ${users} and its files?`, default: false });
         if (!ok) throw new TenantsError('cancelled', 'cancelled', 'Nothing was deleted.');
       }
+      announceTarget(ctx, project);
       const steps: Step[] = [];
-      // Users first: a run stopped here still finds the tenant (its application) and finishes the job.
-      const released = await releaseTenantUsers(project.port, tenant, { deleteUsers: Boolean(options.deleteUsers) });
-      steps.push({ resource: 'users', action: released ? 'delete' : 'absent', tenant, detail: `${released} user(s) ${options.deleteUsers ? 'deleted' : 'detached'}` });
+      // Users first, confirmed by a search that shows none: a run stopped here still finds the tenant (its application) and finishes the job.
+      const released = await releaseTenantUsers({ port: project.port, sleep: ctx.sleep, now: ctx.now, progress: (t) => ctx.out.message(ctx.out.color.dim(t)) },
+        tenant, { deleteUsers: Boolean(options.deleteUsers) });
+      steps.push({ resource: 'users', action: released.released ? 'delete' : 'absent', tenant, detail: `${released.released} user(s) ${options.deleteUsers ? 'deleted' : 'detached'}; search confirms none left` });
       for (const app of apps) {
         await project.port.deleteClient(app.client_id);
         steps.push({ resource: 'application', action: 'delete', tenant, id: app.client_id });

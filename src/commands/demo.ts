@@ -55,6 +55,14 @@ export function demoCommand(context: () => CommandContext) {
           '--claim-namespace', NAMESPACE]);
         await run(['create', 'acme', 'globex']);
         await run(['create', 'acme', 'globex']);
+        // The Auth0 tenant is shared: another team's application claims "legacy" without our ownership marker.
+        const { createClient } = await import('../emulator/management/clients.js');
+        createClient(emulator.tenant, { name: 'Legacy portal (another team)', app_type: 'regular_web', client_metadata: { tenant: 'legacy' } });
+        emulator.tenant.state.commit();
+        const marker = Object.values(emulator.tenant.state.data.clients).find((cl) => cl['name'] === 'acme')?.['client_metadata'];
+        say(`\n${c.bold("acme's application carries the ownership marker")}: client_metadata ${JSON.stringify(marker)}`);
+        say(c.dim("Another team's application \"Legacy portal\" has client_metadata {\"tenant\":\"legacy\"} but no marker: every command leaves it alone."));
+        await run(['create', 'legacy'], 2);
         await run(['list']);
         await run(['show', 'acme']);
         const settings = readFileSync(join(dir, 'tenants', 'acme', 'tenant.json'), 'utf8');
@@ -81,7 +89,9 @@ export function demoCommand(context: () => CommandContext) {
           c.bold('What happened'),
           `  - one shared API (${AUDIENCE}) that only the tenant applications may get user tokens for;`,
           `  - one post-login Action adding ${NAMESPACE}tenant from app_metadata, built, deployed and bound;`,
-          '  - one SPA application per tenant, tagged client_metadata.tenant, with its client grant;',
+          '  - one SPA application per tenant, marked client_metadata.tenants_managed_by = "auth0-tenants" beside client_metadata.tenant, with its client grant;',
+          "  - another team's application claiming \"legacy\" without the marker was refused by create (exit 2), left out of list and noted by doctor;",
+          '  - every write named its Auth0 domain first, checked the token\'s scopes, and refused bad settings before sending anything;',
           '  - the second `create` changed nothing: every command converges;',
           "  - Auth0 itself refused ann's login to globex's application (the Action's cross-tenant guard);",
           "  - acme's token is accepted for acme and refused for globex: the backend module tenant_auth.py decides the same way.",

@@ -9,8 +9,10 @@ import { renderTenantFiles, tenantSettings } from '../core/tenant-files.js';
 import { TenantsError } from '../core/tenants-error.js';
 import { loadConfig } from '../io/config-file.js';
 import { readTemplate } from '../io/templates.js';
+import { editedFiles } from '../io/write-tenant-files.js';
 import type { CommandContext } from './context.js';
 import { openProject, type Project } from './project.js';
+import type { ManagementPort } from '../auth0/management-port.js';
 
 export function doctorCommand(context: () => CommandContext) {
   return new Command('doctor')
@@ -24,6 +26,7 @@ export function doctorCommand(context: () => CommandContext) {
         project = await openProject(ctx, loaded);
       } catch (error) {
         if (error instanceof TenantsError && error.kind === 'credentials') return report(ctx, [{ code: 'credentials_missing', severity: 'error', message: error.message, fix: error.hint ?? 'export AUTH0_DOMAIN, AUTH0_CLIENT_ID and AUTH0_CLIENT_SECRET' }]);
+        if (error instanceof TenantsError && error.code === 'domain_mismatch') return report(ctx, [{ code: 'domain_mismatch', severity: 'error', message: error.message, fix: error.hint ?? 'make AUTH0_DOMAIN and the config agree' }]);
         throw error;
       }
       const forbidden: string[] = [];
@@ -52,19 +55,35 @@ export function doctorCommand(context: () => CommandContext) {
       const action = await read('actions', () => project.port.findActionByName(config.actionName));
       const bindings = await read('actions', () => project.port.listBindings(POST_LOGIN));
       const grants = await read('client_grants', () => project.port.listClientGrants({ audience: config.audience }));
-      await read('users', () => project.port.searchUsers('app_metadata.tenant:"doctor-probe"', 0, 1));
+      const usersByTenant = await read('users', () => countUsersByTenant(project.port));
       const files: DoctorInputs['files'] = {};
+      const edited: Record<string, string[]> = {};
       const template = readTemplate('tenant_auth.py');
       for (const [tenant, apps] of taggedTenants(clients ?? [])) {
         const expected = renderTenantFiles(tenantSettings(config, tenant, apps[0]!.client_id, api), config, { tenantAuthPy: template });
+        edited[tenant] = editedFiles(loaded.outputDir, tenant);
         files[tenant] = Object.fromEntries(Object.entries(expected).map(([name, content]) => [name, onDisk(join(loaded.outputDir, tenant, name), content)]));
       }
       const findings = diagnose({
         config, expectedActionCode: actionCodeFor(readTemplate('post-login-action.js'), config),
-        forbidden: [...new Set(forbidden)], api, action, bindings, clients, grants, files,
+        forbidden: [...new Set(forbidden)], api, action, bindings, clients, grants, files, edited, usersByTenant, grantedScopes: project.port.grantedScopes(),
       });
       report(ctx, findings, taggedTenants(clients ?? []).size);
     });
+}
+
+/** Users carrying any tenant (Auth0's search, at most 1,000), counted by tenant id. */
+async function countUsersByTenant(port: ManagementPort): Promise<Map<string, number>> {
+  const counts = new Map<string, number>();
+  for (let page = 0; page < 10; page++) {
+    const { users } = await port.searchUsers('_exists_:app_metadata.tenant', page, 100);
+    for (const user of users) {
+      const tenant = user.app_metadata?.['tenant'];
+      if (typeof tenant === 'string') counts.set(tenant, (counts.get(tenant) ?? 0) + 1);
+    }
+    if (users.length < 100) break;
+  }
+  return counts;
 }
 
 function onDisk(path: string, expected: string): boolean | undefined {
@@ -78,10 +97,12 @@ function onDisk(path: string, expected: string): boolean | undefined {
 function report(ctx: CommandContext, findings: Finding[], tenants?: number): void {
   const c = ctx.out.color;
   const errors = findings.filter((f) => f.severity === 'error').length;
-  const lines = findings.map((f) => `${f.severity === 'error' ? c.red('✗') : c.yellow('!')} [${f.code}] ${f.message} ${c.dim('Fix:')} ${f.fix}`);
+  const warnings = findings.filter((f) => f.severity === 'warning').length;
+  const mark = { error: c.red('✗'), warning: c.yellow('!'), info: c.dim('i') } as const;
+  const lines = findings.map((f) => `${mark[f.severity]} [${f.code}] ${f.message} ${c.dim(f.severity === 'info' ? 'Note:' : 'Fix:')} ${f.fix}`);
   const verdict = errors
-    ? c.red(`${errors} problem(s) found${findings.length > errors ? `, ${findings.length - errors} warning(s)` : ''}.`)
-    : c.green(`Healthy${tenants !== undefined ? ` (${tenants} tenant(s))` : ''}${findings.length ? `, ${findings.length} warning(s)` : ''}.`);
+    ? c.red(`${errors} problem(s) found${warnings ? `, ${warnings} warning(s)` : ''}.`)
+    : c.green(`Healthy${tenants !== undefined ? ` (${tenants} tenant(s))` : ''}${warnings ? `, ${warnings} warning(s)` : ''}.`);
   ctx.out.result({ healthy: errors === 0, findings }, [...lines, verdict].join('\n'));
   if (errors) throw new TenantsError('auth0', 'unhealthy', `${errors} problem(s) found.`, { alreadyReported: true });
 }

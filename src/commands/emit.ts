@@ -4,7 +4,8 @@ import { readCurrentState } from '../core/provision-tenants.js';
 import { tenantSettings } from '../core/tenant-files.js';
 import { parseTenantIds } from '../core/tenant-id.js';
 import { usageError } from '../core/tenants-error.js';
-import { describeWrites, writeTenantFiles } from '../io/write-tenant-files.js';
+import { assertWritableDir } from '../io/assert-writable-dir.js';
+import { assertFilesNotEdited, describeWrites, writeTenantFiles } from '../io/write-tenant-files.js';
 import type { CommandContext } from './context.js';
 import { openProject } from './project.js';
 
@@ -12,7 +13,8 @@ export function emitCommand(context: () => CommandContext) {
   return new Command('emit')
     .description("rewrite tenants' files (tenant.json, backend.env, spa.env) from Auth0's current state")
     .argument('[tenant...]', 'tenant ids')
-    .option('--all', 'every tagged tenant')
+    .option('--all', 'every tenant (application carrying our ownership marker)')
+    .option('--force', 'overwrite files that were edited by hand')
     .option('--config <path>', 'config file (default: ./tenants.config.json)')
     .action(async (tenantArgs, options) => {
       const ctx = context();
@@ -25,6 +27,8 @@ export function emitCommand(context: () => CommandContext) {
       if (missing.length > 0) {
         throw tenantNotFound(missing);
       }
+      assertWritableDir(project.outputDir, `"outputDir" in ${project.path}`);
+      if (!options.force) tenants.forEach((t) => assertFilesNotEdited(project.outputDir, t));
       const results = tenants.map((tenant) => {
         const clientId = findTagged(state.clients, tenant)[0]!.client_id;
         return { tenant, clientId, files: writeTenantFiles(project.outputDir, tenantSettings(project.config, tenant, clientId, state.api), project.config) };

@@ -11,6 +11,9 @@ const schema = z.object({
   failRate: z.coerce.number().min(0).max(1).optional(),
   plan: z.enum(['free', 'self-service', 'enterprise']),
   actionBuildMs: z.coerce.number().int().min(0).max(120_000),
+  actionDeployMs: z.coerce.number().int().min(0).max(120_000),
+  searchLag: z.coerce.number().int().min(0).max(600_000),
+  apiAccessPolicies: z.boolean(),
 });
 
 export function emulatorCommand(context: () => CommandContext) {
@@ -23,6 +26,9 @@ export function emulatorCommand(context: () => CommandContext) {
     .option('--fail-rate <0..1>', 'share of Management API requests answered with 429, 500, 503 or a dropped connection')
     .addOption(new Option('--plan <plan>', "Auth0 plan whose entity limits apply").choices(['free', 'self-service', 'enterprise']).default('self-service'))
     .option('--action-build-ms <ms>', 'how long an Action stays pending before it is built', '300')
+    .option('--action-deploy-ms <ms>', 'how long a deployment takes to complete in the background (binding before then answers 400)', '0')
+    .option('--search-lag <ms>', "user search trails writes by this long, as Auth0's index does", '0')
+    .option('--no-api-access-policies', 'model a tenant without API access policies (subject_type_authorization refused)')
     .action(async (raw) => {
       const ctx = context();
       const stop = ctx.gracefulStop();
@@ -36,6 +42,9 @@ export function emulatorCommand(context: () => CommandContext) {
         ...(options.failRate ? { failRate: options.failRate } : {}),
         plan: options.plan,
         actionBuildMs: options.actionBuildMs,
+        actionDeployMs: options.actionDeployMs,
+        searchLagMs: options.searchLag,
+        apiAccessPolicies: options.apiAccessPolicies,
       });
       process.stdout.write(`${emulator.readyLine()}\n`);
       ctx.out.message(`Auth0 emulator listening on https://${emulator.domain} (Ctrl-C to stop)`);

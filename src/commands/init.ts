@@ -12,7 +12,11 @@ import { renderSteps } from '../io/render-steps.js';
 import { readTemplate } from '../io/templates.js';
 import { writeFileAtomic } from '../io/write-file-atomic.js';
 import type { CommandContext } from './context.js';
-import { connect } from './project.js';
+import { announceTarget, connect } from './project.js';
+import { checkApplicationSettings } from '../core/check-application-settings.js';
+import { desiredApplication } from '../core/desired-state.js';
+import { assertScopes, REQUIRED_SCOPES } from '../core/required-scopes.js';
+import { assertWritableDir } from '../io/assert-writable-dir.js';
 
 export function initCommand(context: () => CommandContext) {
   return new Command('init')
@@ -24,6 +28,7 @@ export function initCommand(context: () => CommandContext) {
     .option('--output-dir <dir>', 'where per-tenant files go (default: tenants/)')
     .option('--no-require-client-grant', 'let any application of the Auth0 tenant get user tokens for the API')
     .option('--config <path>', `config file (default: ./${CONFIG_FILE})`)
+    .option('--allow-wildcards', 'accept wildcards in the application URLs of the config (with a warning)')
     .option('--dry-run', 'show what would change, change nothing')
     .action(async (options) => {
       const ctx = context();
@@ -36,13 +41,24 @@ export function initCommand(context: () => CommandContext) {
         ? (_field, message, validate) => ctx.prompter.input({ message, validate })
         : undefined);
       const credentials = credentialsFromEnv(ctx.env, config.domain);
+      // Refused before anything is written or sent: URLs and names the config would give every application, the output folder.
+      const warnings = checkApplicationSettings(desiredApplication(config, 'example'), 'example', configPath, Boolean(options.allowWildcards));
+      assertWritableDir(dirname(configPath), '--config');
+      assertWritableDir(join(dirname(configPath), config.outputDir), '--output-dir (outputDir)');
+      warnings.forEach((w) => ctx.out.message(ctx.out.color.yellow(`Warning: ${w}`)));
       const files = options.dryRun ? {} : {
         [CONFIG_FILE]: writeFileAtomic(configPath, `${JSON.stringify(config, null, 2)}\n`),
         [SCHEMA_FILE]: writeFileAtomic(join(dirname(configPath), SCHEMA_FILE), `${JSON.stringify(projectConfigJsonSchema(), null, 2)}\n`),
       };
       const { port } = await connect(ctx, credentials);
       const steps = await ensureSharedResources(
-        { port, sleep: ctx.sleep, now: ctx.now, progress: (t) => ctx.out.message(ctx.out.color.dim(t)) },
+        {
+          port, sleep: ctx.sleep, now: ctx.now, progress: (t) => ctx.out.message(ctx.out.color.dim(t)),
+          beforeFirstWrite: () => {
+            assertScopes(port.grantedScopes(), REQUIRED_SCOPES.init, 'init');
+            announceTarget(ctx, credentials);
+          },
+        },
         { config, actionCode: actionCodeFor(readTemplate('post-login-action.js'), config), dryRun: Boolean(options.dryRun) },
       );
       const changed = steps.some(isWrite);

@@ -20,3 +20,9 @@ export async function openProject(ctx: CommandContext, config: string | undefine
   const loaded = typeof config === 'object' ? config : loadConfig(ctx.cwd, config);
   return { ...loaded, ...(await connect(ctx, credentialsFromEnv(ctx.env, loaded.config.domain), pace)) };
 }
+
+/** Every command that writes to Auth0 says where, on stderr, before its first write. */
+export function announceTarget(ctx: CommandContext, project: { config: { domain: string } } | { domain: string }): void {
+  const domain = 'config' in project ? project.config.domain : project.domain;
+  ctx.out.message(ctx.out.color.dim(`Auth0 tenant: ${domain}`));
+}

@@ -12,9 +12,14 @@ import { loadConfig } from '../io/config-file.js';
 import { createProgress } from '../io/progress.js';
 import { removeTenantFiles } from '../io/remove-tenant-files.js';
 import { renderTable } from '../io/render-table.js';
-import { writeTenantFiles } from '../io/write-tenant-files.js';
+import { assertFilesNotEdited, writeTenantFiles } from '../io/write-tenant-files.js';
 import type { CommandContext } from './context.js';
-import { openProject } from './project.js';
+import { announceTarget, openProject } from './project.js';
+import { checkApplicationSettings } from '../core/check-application-settings.js';
+import { desiredApplication } from '../core/desired-state.js';
+import { assertScopes, REQUIRED_SCOPES } from '../core/required-scopes.js';
+import { releaseTenantUsers } from '../core/tenant-users.js';
+import { assertWritableDir } from '../io/assert-writable-dir.js';
 import { parseOptions } from './parse-options.js';
 
 /** Safe for every Auth0 plan's published Management API limits (about 2 requests/s on free tenants). */
@@ -31,8 +36,11 @@ export function syncCommand(context: () => CommandContext) {
     .description('make Auth0 match a manifest of tenants (YAML, JSON or CSV): create what is missing, repair what drifted')
     .argument('<manifest>', 'the manifest file')
     .option('--dry-run', 'print the diff (create, update, unchanged, absent) and change nothing')
-    .option('--prune', 'delete tagged tenants that are not in the manifest')
+    .option('--prune', "delete our tenants that are not in the manifest (their users are detached first, as by `delete`)")
     .option('--yes', 'do not ask before pruning (required without a terminal)')
+    .option('--delete-users', "with --prune: delete pruned tenants' users instead of detaching them")
+    .option('--allow-wildcards', 'accept wildcards in callbacks, logout URLs and web origins (with a warning)')
+    .option('--force', 'overwrite emitted files that were edited by hand')
     .option('--max-rps <n>', 'Management API requests per second at most', String(DEFAULT_MAX_RPS))
     .option('--concurrency <n>', 'requests in flight at most', '8')
     .option('--application-limit <n>', "your plan's application limit (default: applicationLimit in the config)")
@@ -42,25 +50,37 @@ export function syncCommand(context: () => CommandContext) {
       const options = parseOptions(schema, raw);
       const loaded = loadConfig(ctx.cwd, raw.config);
       const entries = parseManifest(readManifest(resolve(ctx.cwd, manifestPath)), formatOf(manifestPath));
+      // Refused before anything is sent or written, in --dry-run too.
+      const warnings = entries.flatMap((e) => checkApplicationSettings(desiredApplication(loaded.config, e.tenant, e), e.tenant, `${loaded.path} or ${manifestPath}`, Boolean(raw.allowWildcards)));
+      assertWritableDir(loaded.outputDir, `"outputDir" in ${loaded.path}`);
+      if (!raw.force) entries.forEach((e) => assertFilesNotEdited(loaded.outputDir, e.tenant));
       const project = await openProject(ctx, loaded, { maxRps: options.maxRps, concurrency: options.concurrency });
       const state = await readCurrentState(project.port, project.config);
       const items = planSync(project.config, entries, state);
       const absent = items.filter((i) => i.action === 'absent');
-      if (raw.dryRun) return ctx.out.result({ dryRun: true, prune: Boolean(raw.prune), items: items.map(publicItem), counts: countBy(items) }, renderPlan(items, Boolean(raw.prune)));
-
       const creates = items.filter((i) => i.action === 'create').length;
       checkApplicationLimit(state, creates, raw.prune ? absent.length : 0, options.applicationLimit ?? project.config.applicationLimit);
+      warnings.forEach((w) => ctx.out.message(ctx.out.color.yellow(`Warning: ${w}`)));
+      if (raw.dryRun) return ctx.out.result({ dryRun: true, prune: Boolean(raw.prune), items: items.map(publicItem), counts: countBy(items) }, renderPlan(items, Boolean(raw.prune)));
+
+      const pruning = Boolean(raw.prune) && absent.length > 0;
+      assertScopes(project.port.grantedScopes(), [...REQUIRED_SCOPES.sync, ...(pruning ? REQUIRED_SCOPES.prune : []), ...(pruning && raw.deleteUsers ? REQUIRED_SCOPES.deleteUsers : [])], 'sync');
       if (raw.prune && absent.length > 0 && !raw.yes) {
         if (!ctx.interactive) throw usageError('confirmation_required', `--prune would delete ${absent.length} tenant(s): ${absent.map((a) => a.tenant).join(', ')}.`, 'Add --yes to confirm.');
         const ok = await ctx.prompter.confirm({ message: `Delete ${absent.length} tenant(s) not in the manifest (${absent.map((a) => a.tenant).join(', ')})?` });
         if (!ok) throw new TenantsError('cancelled', 'cancelled', 'Nothing was changed.');
       }
 
+      announceTarget(ctx, project);
       const stop = ctx.gracefulStop();
+      stop.addEventListener('abort', () => ctx.out.message(`\nStopping: finishing ${project.pacer.active} request(s) in flight... (Ctrl-C again to quit at once)`), { once: true });
+      const unreachable = new AbortController();
+      project.pacer.onTrip(() => unreachable.abort());
       const progress = createProgress(process.stderr, 'sync');
       const started = ctx.now();
       const outcomes = await applySync({
-        port: project.port, sleep: ctx.sleep, stopSignal: stop,
+        port: project.port, sleep: ctx.sleep, stopSignal: AbortSignal.any([stop, unreachable.signal]),
+        releaseUsers: (tenant) => releaseTenantUsers({ port: project.port, sleep: ctx.sleep, now: ctx.now, progress: (t) => progress.note(t) }, tenant, { deleteUsers: Boolean(raw.deleteUsers) }),
         onProgress: (d, t, f) => progress.update(d, t, f),
         onSettled: (outcome) => emitFiles(project.outputDir, outcome, () => writeTenantFiles(project.outputDir, tenantSettings(project.config, outcome.tenant, outcome.clientId!, state.api), project.config)),
       }, project.config, items, state, { prune: Boolean(raw.prune), concurrency: options.concurrency });
@@ -76,6 +96,7 @@ export function syncCommand(context: () => CommandContext) {
         ...(raw.prune ? {} : { absent: absent.map((a) => a.tenant) }),
       };
       ctx.out.result(summary, renderSummary(summary, outcomes));
+      if (project.pacer.tripped) throw project.pacer.tripped;
       if (stop.aborted) throw new TenantsError('cancelled', 'interrupted', 'Stopped: requests in flight finished; re-run to continue.', { alreadyReported: true });
       const failed = outcomes.filter((o) => o.status === 'failed');
       if (failed.length > 0) {
@@ -126,7 +147,13 @@ function renderPlan(items: SyncItem[], prune: boolean): string {
 
 function renderSummary(summary: { seconds: number; counts: Record<string, number>; requests: Record<string, number>; rateLimited: number }, outcomes: SyncOutcome[]): string {
   const rows = Object.entries(summary.counts).filter(([, n]) => n > 0).map(([k, n]) => [k, String(n)]);
-  const failed = outcomes.filter((o) => o.status === 'failed').map((o) => `  ${o.tenant}: [${o.error?.code}] ${o.error?.message}`);
+  // Identical errors are grouped: one line per distinct error, with a count and the tenants it hit.
+  const groups = new Map<string, string[]>();
+  for (const o of outcomes.filter((x) => x.status === 'failed')) {
+    const key = `[${o.error?.code}] ${o.error?.message}`;
+    groups.set(key, [...(groups.get(key) ?? []), o.tenant]);
+  }
+  const failed = [...groups].map(([key, tenants]) => `  ${tenants.length > 1 ? `${tenants.length} × ` : `${tenants[0]}: `}${key}${tenants.length > 1 ? ` (${tenants.slice(0, 5).join(', ')}${tenants.length > 5 ? ', ...' : ''})` : ''}`);
   const requests = Object.entries(summary.requests).map(([m, n]) => `${m} ${n}`).join(', ') || 'none';
   return [
     renderTable(['RESULT', 'TENANTS'], rows.length ? rows : [['unchanged', '0']]),

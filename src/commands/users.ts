@@ -7,7 +7,8 @@ import { applyMembership, assertMembershipAllowed, listTenantUsers, planMembersh
 import { usageError } from '../core/tenants-error.js';
 import { renderTable } from '../io/render-table.js';
 import type { CommandContext } from './context.js';
-import { openProject, type Project } from './project.js';
+import { announceTarget, openProject, type Project } from './project.js';
+import { assertScopes, REQUIRED_SCOPES } from '../core/required-scopes.js';
 
 const VERB: Record<Membership['action'], string> = {
   add: 'added', move: 'moved', unchanged: 'already a member', remove: 'removed', not_member: 'not a member', refused: 'refused', not_found: 'not found',
@@ -30,8 +31,10 @@ export function usersCommand(context: () => CommandContext) {
         if (all.length === 0) throw usageError('missing_user', 'Name at least one user (email or user_id), or --file.', `Example: tenants users ${mode} ${tenant} ann@example.com`);
         const project = await openProject(ctx, options.config);
         await requireTenant(project, tenant);
+        assertScopes(project.port.grantedScopes(), REQUIRED_SCOPES.users, `users ${mode}`);
         const plan = planMembership(tenant, await resolveUsers(project.port, [...new Set(all)]), mode, mode === 'add' && Boolean(options.move));
         assertMembershipAllowed(plan, tenant);
+        announceTarget(ctx, project);
         await applyMembership(project.port, tenant, plan);
         ctx.out.result({ tenant, users: plan }, renderTable(['USER', 'RESULT'], plan.map((m) => [m.email ?? m.userId ?? m.ref, `${VERB[m.action]}${m.action === 'move' ? ` from ${m.from}` : ''}`])));
       });
@@ -45,6 +48,7 @@ export function usersCommand(context: () => CommandContext) {
         const ctx = context();
         const [tenant] = parseTenantIds([tenantArg]) as [string];
         const project = await openProject(ctx, options.config);
+        await requireTenant(project, tenant);
         const found = await listTenantUsers(project.port, tenant);
         const rows = found.map((u) => ({ userId: u.user_id, email: u.email ?? null }));
         ctx.out.result({ tenant, users: rows }, rows.length ? renderTable(['USER ID', 'EMAIL'], rows.map((r) => [r.userId, r.email ?? '-'])) : `No users in ${tenant}. Add some with: tenants users add ${tenant} <email>`);

@@ -24,6 +24,13 @@ export function credentialsFromEnv(env: NodeJS.ProcessEnv, fallbackDomain?: stri
       hint: 'Use the bare domain, e.g. AUTH0_DOMAIN=acme.eu.auth0.com',
     });
   }
+  const configured = fallbackDomain?.replace(/^https:\/\//, '').replace(/\/+$/, '');
+  if (env['AUTH0_DOMAIN'] && configured && configured.toLowerCase() !== cleaned.toLowerCase()) {
+    throw new TenantsError('usage', 'domain_mismatch', `AUTH0_DOMAIN is ${cleaned} but tenants.config.json's domain is ${configured}: that is another Auth0 tenant; nothing was sent.`, {
+      hint: `Export AUTH0_DOMAIN=${configured} (with that tenant's credentials), or unset AUTH0_DOMAIN, or use the config of ${cleaned} (--config).`,
+      details: { env: cleaned, config: configured },
+    });
+  }
   const token = env['AUTH0_ACCESS_TOKEN'];
   if (token) return { domain: cleaned, token };
   const clientId = env['AUTH0_CLIENT_ID'];

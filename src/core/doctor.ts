@@ -1,11 +1,13 @@
 import type { Action, Binding, Client, ClientGrant, ResourceServer } from '../auth0/resources.js';
 import { desiredApplication, POST_LOGIN } from './desired-state.js';
 import { driftedFields } from './drift.js';
-import { taggedTenants } from './find-tagged.js';
+import { foreignApplications, taggedTenants } from './find-tagged.js';
+import { ALL_SCOPES, missingScopes } from './required-scopes.js';
+import { TENANT_ID_PATTERN } from './tenant-id.js';
 import type { ProjectConfig } from './project-config.js';
 import { findUserGrant } from './user-grant.js';
 
-export interface Finding { code: string; severity: 'error' | 'warning'; message: string; fix: string; tenant?: string }
+export interface Finding { code: string; severity: 'error' | 'warning' | 'info'; message: string; fix: string; tenant?: string }
 
 /** What `tenants doctor` read; a resource it was not allowed to read is `forbidden`. */
 export interface DoctorInputs {
@@ -17,8 +19,14 @@ export interface DoctorInputs {
   bindings: Binding[] | undefined;
   clients: Client[] | undefined;
   grants: ClientGrant[] | undefined;
+  /** The scopes of the Management API token (undefined when it could not be read). */
+  grantedScopes?: string[] | undefined;
+  /** Users carrying app_metadata.tenant (from a search; undefined when not read), by tenant id: how many. */
+  usersByTenant?: Map<string, number> | undefined;
   /** For each tagged tenant: emitted file name -> whether the file on disk has the expected bytes (undefined: missing). */
   files: Record<string, Record<string, boolean | undefined>>;
+  /** For each tagged tenant: the emitted files edited by hand since tenants wrote them. */
+  edited?: Record<string, string[]>;
 }
 
 const SCOPE_OF: Record<string, string> = {
@@ -35,6 +43,12 @@ export function diagnose(input: DoctorInputs): Finding[] {
   for (const resource of input.forbidden) {
     add('scope_missing', `The M2M application may not read ${resource.replace('_', ' ')} (scope ${SCOPE_OF[resource]}).`,
       `Grant ${SCOPE_OF[resource]} to your M2M application: Auth0 Dashboard > Applications > APIs > Auth0 Management API > Machine to Machine Applications`);
+  }
+
+  const missing = missingScopes(input.grantedScopes, ALL_SCOPES).filter((s) => !input.forbidden.some((r) => SCOPE_OF[r] === s));
+  if (missing.length) {
+    add('scopes_missing', `The Management API token lacks ${missing.join(', ')}: create, sync, delete or users would stop at the first write.`,
+      `Grant ${missing.join(' ')} to your M2M application: Auth0 Dashboard > Applications > APIs > Auth0 Management API > Machine to Machine Applications`);
   }
 
   if (!input.forbidden.includes('resource_servers')) {
@@ -79,7 +93,23 @@ export function diagnose(input: DoctorInputs): Finding[] {
       const missing = Object.entries(files).filter(([, ok]) => ok === undefined).map(([n]) => n);
       const stale = Object.entries(files).filter(([, ok]) => ok === false).map(([n]) => n);
       if (missing.length) add('files_missing', `${tenant}'s ${missing.join(', ')} ${missing.length > 1 ? 'are' : 'is'} missing.`, `tenants emit ${tenant}`, tenant);
-      if (stale.length) add('files_stale', `${tenant}'s ${stale.join(', ')} do${stale.length > 1 ? '' : 'es'} not match Auth0's current state.`, `tenants emit ${tenant}`, tenant);
+      const edited = (input.edited?.[tenant] ?? []).filter((n) => stale.includes(n));
+      if (stale.length) {
+        add('files_stale', `${tenant}'s ${stale.join(', ')} do${stale.length > 1 ? '' : 'es'} not match Auth0's current state.`,
+          edited.length ? `tenants emit ${tenant} --force (${edited.join(', ')} ${edited.length > 1 ? 'were' : 'was'} edited by hand)` : `tenants emit ${tenant}`, tenant);
+      }
+    }
+    for (const app of foreignApplications(input.clients)) {
+      add('application_foreign', `Application "${app.name ?? ''}" (${app.client_id}) has client_metadata.tenant=${JSON.stringify(app.client_metadata?.['tenant'])} but no ownership marker: not ours, left alone by every command.`,
+        'Nothing to do: tenants never changes it', undefined, 'info');
+    }
+    if (input.usersByTenant) {
+      const claimed = new Set(input.clients.map((c) => c.client_metadata?.['tenant']).filter((t) => typeof t === 'string'));
+      for (const [tenant, count] of [...input.usersByTenant].sort(([a], [b]) => a.localeCompare(b))) {
+        if (claimed.has(tenant)) continue;
+        const fix = TENANT_ID_PATTERN.test(tenant) ? `tenants delete ${tenant} --yes (detaches them), or tenants create ${tenant}` : `remove app_metadata.tenant from these users (not a valid tenant id)`;
+        add('users_orphaned', `${count} user(s) carry app_metadata.tenant=${JSON.stringify(tenant)} but no application is tagged for it: if one is created with that id, they are in.`, fix);
+      }
     }
     const count = input.clients.filter((c) => !c.global).length;
     const limit = config.applicationLimit;

@@ -1,4 +1,5 @@
-import type { Binding } from '../auth0/resources.js';
+import type { Action, Binding } from '../auth0/resources.js';
+import { isOurActionCode } from './action-code.js';
 import type { ManagementPort } from '../auth0/management-port.js';
 import { ACTION_RUNTIME, desiredResourceServer, POST_LOGIN } from './desired-state.js';
 import { driftedFields } from './drift.js';
@@ -11,6 +12,8 @@ export interface SharedDeps {
   sleep: (ms: number) => Promise<void>;
   now: () => number;
   progress: (text: string) => void;
+  /** Called once, after the reads and before the first write (checks the token's scopes, names the target). */
+  beforeFirstWrite?: () => void;
 }
 
 export interface SharedOptions {
@@ -19,6 +22,8 @@ export interface SharedOptions {
   dryRun: boolean;
   /** How long to wait for Auth0 to build the Action (30 to 45 s is common on real Auth0). */
   buildTimeoutMs?: number;
+  /** How long to wait for a deployment to complete (Terraform waits a minute). */
+  deployTimeoutMs?: number;
   pollMs?: number;
 }
 
@@ -27,19 +32,51 @@ export interface SharedOptions {
  * each created, repaired or left alone. Re-running converges and, when nothing drifted, writes nothing.
  */
 export async function ensureSharedResources(deps: SharedDeps, options: SharedOptions): Promise<Step[]> {
+  // Read first and refuse someone else's Action before anything is written.
+  const existing = await deps.port.findActionByName(options.config.actionName);
+  if (existing && !isOurActionCode(existing.code) && !isOurActionCode(existing.deployed_version?.code)) {
+    throw new TenantsError('usage', 'action_not_ours', `An Action named "${options.config.actionName}" exists (${existing.id}) but its code is not ours (it does not start with the auth0-tenants header); nothing was changed.`, {
+      hint: 'Set another "actionName" in tenants.config.json and run `tenants init` again, or rename that Action in the Auth0 dashboard if it is not needed.',
+    });
+  }
+  await checkTrigger(deps.port);
+  if (!options.dryRun) deps.beforeFirstWrite?.();
   const api = await ensureApi(deps, options);
-  const { step: actionStep, actionId } = await ensureAction(deps, options);
+  const { step: actionStep, actionId } = await ensureAction(deps, options, existing);
   const binding = actionId ? await ensureBinding(deps, options, actionId) : { resource: 'binding' as const, action: 'create' as const };
   return [api, actionStep, binding];
 }
 
+const TRIGGER_VERSION = 'v3';
+
+/** Our runtime and trigger version must be ones Auth0 offers for post-login (GET /actions/triggers). */
+async function checkTrigger(port: ManagementPort): Promise<void> {
+  const offered = (await port.listTriggers()).filter((t) => t.id === POST_LOGIN);
+  const version = offered.find((t) => t.version === TRIGGER_VERSION);
+  if (!version || version.status === 'DEPRECATED' || !(version.runtimes ?? [ACTION_RUNTIME]).includes(ACTION_RUNTIME)) {
+    throw new TenantsError('auth0', 'action_runtime_unsupported',
+      `This Auth0 tenant does not offer the ${POST_LOGIN} trigger ${TRIGGER_VERSION} on runtime ${ACTION_RUNTIME} (offered: ${offered.map((t) => `${t.version} [${(t.runtimes ?? []).join(', ')}]${t.status ? ` ${t.status}` : ''}`).join('; ') || 'none'}).`,
+      { hint: 'Update auth0-tenants to a version built for the runtimes your Auth0 tenant offers.' });
+  }
+}
+
+/** Auth0's answer when the tenant has no API access policies (subject_type_authorization) to set. */
+function policiesUnavailable(error: unknown): TenantsError | undefined {
+  if (!(error instanceof TenantsError) || error.details?.['statusCode'] !== 400 || !/subject_type_authorization/.test(error.message)) return undefined;
+  return new TenantsError('usage', 'api_policies_unavailable', `This Auth0 tenant does not offer API access policies (${error.message})`, {
+    hint: 'Set "requireClientGrant": false in tenants.config.json (or run `tenants init --no-require-client-grant`), then run `tenants init` again; any application of the tenant can then get tokens for the API.',
+  });
+}
+
 async function ensureApi({ port, progress }: SharedDeps, { config, dryRun }: SharedOptions): Promise<Step> {
-  const desired = desiredResourceServer(config);
   const current = await port.findResourceServer(config.audience);
+  const desired = desiredResourceServer(config, current);
   if (!current) {
     if (dryRun) return { resource: 'api', action: 'create', detail: config.audience };
     progress(`Creating the API ${config.audience}`);
-    const created = await port.createResourceServer(desired);
+    const created = await port.createResourceServer(desired).catch((error: unknown) => {
+      throw policiesUnavailable(error) ?? error;
+    });
     return { resource: 'api', action: 'create', id: created.id, detail: config.audience };
   }
   const { identifier, ...updatable } = desired;
@@ -47,16 +84,18 @@ async function ensureApi({ port, progress }: SharedDeps, { config, dryRun }: Sha
   if (changes.length === 0) return { resource: 'api', action: 'unchanged', id: current.id, detail: config.audience };
   if (!dryRun) {
     progress(`Updating the API (${changes.join(', ')})`);
-    await port.updateResourceServer(current.id, Object.fromEntries(changes.map((k) => [k, updatable[k]])));
+    await port.updateResourceServer(current.id, Object.fromEntries(changes.map((k) => [k, updatable[k]]))).catch((error: unknown) => {
+      throw policiesUnavailable(error) ?? error;
+    });
   }
   return { resource: 'api', action: 'update', id: current.id, changes, detail: config.audience };
 }
 
-async function ensureAction(deps: SharedDeps, options: SharedOptions): Promise<{ step: Step; actionId?: string }> {
+async function ensureAction(deps: SharedDeps, options: SharedOptions, existing: Action | undefined): Promise<{ step: Step; actionId?: string }> {
   const { port, progress } = deps;
   const { config, actionCode, dryRun } = options;
   const desired = { code: actionCode, runtime: ACTION_RUNTIME, supported_triggers: [{ id: POST_LOGIN, version: 'v3' }] };
-  let action = await port.findActionByName(config.actionName);
+  let action = existing;
   let step: Step;
   if (!action) {
     if (dryRun) return { step: { resource: 'action', action: 'create', detail: config.actionName } };
@@ -67,7 +106,11 @@ async function ensureAction(deps: SharedDeps, options: SharedOptions): Promise<{
     const changes = driftedFields({ code: desired.code, runtime: desired.runtime }, action);
     const deployedCode = action.deployed_version?.code;
     const needsDeploy = changes.length > 0 || action.all_changes_deployed !== true || deployedCode !== actionCode;
-    if (!needsDeploy) return { step: { resource: 'action', action: 'unchanged', id: action.id, detail: config.actionName }, actionId: action.id };
+    if (!needsDeploy) {
+      // A deployment still completing in the background (a run stopped while waiting) is waited for.
+      if (!dryRun && action.deployed_version?.deployed === false) await waitUntilDeployed(deps, action.id, actionCode, options);
+      return { step: { resource: 'action', action: 'unchanged', id: action.id, detail: config.actionName }, actionId: action.id };
+    }
     step = { resource: 'action', action: 'update', id: action.id, changes: changes.length ? changes : ['deployment'], detail: config.actionName };
     if (dryRun) return { step, actionId: action.id };
     if (changes.length > 0) {
@@ -78,6 +121,7 @@ async function ensureAction(deps: SharedDeps, options: SharedOptions): Promise<{
   await waitUntilBuilt(deps, action.id, options);
   progress('Deploying the Action');
   await port.deployAction(action.id);
+  await waitUntilDeployed(deps, action.id, actionCode, options);
   return { step, actionId: action.id };
 }
 
@@ -98,6 +142,28 @@ async function waitUntilBuilt({ port, sleep, now, progress }: SharedDeps, id: st
       });
     }
     if (!announced) progress('Waiting for Auth0 to build the Action');
+    announced = true;
+    await sleep(options.pollMs ?? 1000);
+  }
+}
+
+/**
+ * Auth0 completes a deployment in the background: until `deployed_version.deployed` is true, binding
+ * answers 400 ("Trying to create a binding for an action that has not been deployed yet"). Terraform
+ * waits up to a minute; so do we, with progress.
+ */
+async function waitUntilDeployed({ port, sleep, now, progress }: SharedDeps, id: string, code: string, options: SharedOptions): Promise<void> {
+  const deadline = now() + (options.deployTimeoutMs ?? 60_000);
+  let announced = false;
+  for (;;) {
+    const version = (await port.getAction(id)).deployed_version;
+    if (version?.deployed !== false && version?.code === code) return;
+    if (now() >= deadline) {
+      throw new TenantsError('auth0', 'action_deploy_timeout', 'Auth0 has not finished deploying the Action after waiting.', {
+        hint: 'Re-run `tenants init`: it waits for the deployment and then binds the Action.',
+      });
+    }
+    if (!announced) progress('Waiting for Auth0 to finish deploying the Action');
     announced = true;
     await sleep(options.pollMs ?? 1000);
   }

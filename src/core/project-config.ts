@@ -9,6 +9,19 @@ const urlTemplate = z.string().min(1).refine((v) => {
   }
 }, 'must be an absolute URL ({tenant} placeholders allowed)');
 
+/** Auth0 drops custom claims under its own domains without an error (docs: create custom claims). */
+export const RESERVED_CLAIM_DOMAINS = ['auth0.com', 'webtask.io', 'webtask.run'];
+
+export function isReservedNamespace(namespace: string): boolean {
+  let host: string;
+  try {
+    host = new URL(namespace).hostname.toLowerCase();
+  } catch {
+    return false;
+  }
+  return RESERVED_CLAIM_DOMAINS.some((d) => host === d || host.endsWith(`.${d}`));
+}
+
 /** `tenants.config.json`: the project's settings. The JSON Schema beside it is generated from this. */
 export const projectConfigSchema = z.object({
   $schema: z.string().optional(),
@@ -16,7 +29,9 @@ export const projectConfigSchema = z.object({
     .describe('The Auth0 domain tokens are issued under (a custom domain if you use one): the issuer is https://<domain>/.'),
   audience: z.string().min(1).max(600).describe('The identifier of the shared API: the audience of every tenant\'s access tokens.'),
   apiName: z.string().min(1).max(200).regex(/^[^<>]+$/, 'must not contain < or >').default('Tenants API').describe('Display name of the shared API in Auth0.'),
-  claimNamespace: z.string().regex(/^https?:\/\/[^\s]+\/$/, 'must be a URL ending in "/", e.g. "https://saas.example.com/"')
+  claimNamespace: z.string()
+    .regex(/^https:\/\/[A-Za-z0-9.-]+(?::\d{1,5})?(?:\/[A-Za-z0-9._~-]+)*\/$/, 'must be an https:// URL of letters, digits, ".", "-", "_", "~" and "/", ending in "/", e.g. "https://saas.example.com/"')
+    .refine((v) => !isReservedNamespace(v), 'lies under a domain Auth0 reserves (auth0.com, webtask.io, webtask.run): Auth0 silently drops such claims; use your own domain')
     .describe('Namespace of the tenant claim; the claim is <claimNamespace>tenant.'),
   requireClientGrant: z.boolean().default(true)
     .describe('Only applications holding a user client grant may get tokens for the API (Auth0 subject_type_authorization.user.policy = require_client_grant).'),

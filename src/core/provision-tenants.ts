@@ -3,7 +3,7 @@ import type { Client, ClientGrant, ResourceServer } from '../auth0/resources.js'
 import { isRetryable } from '../auth0/to-tenants-error.js';
 import { desiredApplication, repairPatch } from './desired-state.js';
 import { driftedFields } from './drift.js';
-import { findTagged } from './find-tagged.js';
+import { findTagged, foreignClaims, notOurs } from './find-tagged.js';
 import type { Step } from './plan.js';
 import type { ProjectConfig } from './project-config.js';
 import { TenantsError } from './tenants-error.js';
@@ -39,13 +39,16 @@ export const requiresClientGrant = (api: ResourceServer): boolean => api.subject
  * reports the plan. Creates are idempotent: after a failure that may have happened server-side, the
  * tag is looked up before trying again, so a lost answer never becomes a duplicate application.
  */
-export async function provisionTenant(deps: ProvisionDeps, config: ProjectConfig, state: CurrentState, tenant: string, dryRun: boolean): Promise<TenantOutcome> {
+export async function provisionTenant(deps: ProvisionDeps, config: ProjectConfig, state: CurrentState, tenant: string, dryRun: boolean, adopt = false): Promise<TenantOutcome> {
   const desired = desiredApplication(config, tenant);
   const tagged = findTagged(state.clients, tenant);
   const warnings = tagged.length > 1
     ? [`${tagged.length} applications carry the tag tenant=${tenant}; using the oldest (${tagged[0]?.client_id}). Delete the others in Auth0.`]
     : [];
-  let app = tagged[0];
+  const foreign = tagged.length === 0 ? foreignClaims(state.clients, tenant) : [];
+  if (foreign.length > 0 && !adopt) throw notOurs(tenant, foreign);
+  if (foreign.length > 0) warnings.push(`Adopting application ${foreign[0]!.client_id} ("${foreign[0]!.name ?? ''}"): it gets our ownership marker and the tenant settings.`);
+  let app = tagged[0] ?? foreign[0];
   const steps: Step[] = [];
   if (!app) {
     steps.push({ resource: 'application', action: 'create', tenant });
@@ -59,7 +62,7 @@ export async function provisionTenant(deps: ProvisionDeps, config: ProjectConfig
     steps.push({ resource: 'application', action: changes.length ? 'update' : 'unchanged', tenant, id: app.client_id, ...(changes.length ? { changes } : {}) });
     if (changes.length && !dryRun) {
       deps.progress(`Repairing ${tenant}'s application (${changes.join(', ')})`);
-      const updated = await deps.port.updateClient(app.client_id, repairPatch(desired, changes, app, tenant));
+      const updated = await deps.port.updateClient(app.client_id, repairPatch(desired, changes, tenant));
       Object.assign(app, updated);
     }
   }

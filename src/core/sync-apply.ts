@@ -14,6 +14,8 @@ export interface SyncDeps {
   sleep: (ms: number) => Promise<void>;
   stopSignal: AbortSignal;
   onProgress: (done: number, total: number, failed: number) => void;
+  /** Detaches (or deletes) a pruned tenant's users and confirms none is left, before its application goes. */
+  releaseUsers: (tenant: string) => Promise<unknown>;
   /** Called as each tenant settles, so its files are written while other requests are in flight. */
   onSettled?: (outcome: SyncOutcome) => void;
 }
@@ -64,6 +66,8 @@ export async function applySync(deps: SyncDeps, config: ProjectConfig, items: Sy
   const run = async (item: SyncItem, adopted?: Client) => {
     try {
       if (item.action === 'absent') {
+        // Exactly like `tenants delete`: users first, so a stopped run still finds the tenant and finishes.
+        await deps.releaseUsers(item.tenant);
         await deps.port.deleteClient(item.clientId!);
         return finish({ tenant: item.tenant, action: 'delete', status: 'done', clientId: item.clientId! });
       }
@@ -77,8 +81,7 @@ export async function applySync(deps: SyncDeps, config: ProjectConfig, items: Sy
           return;
         }
       } else if (item.action === 'update') {
-        const app = state.clients.find((c) => c.client_id === clientId) ?? {};
-        await deps.port.updateClient(clientId!, repairPatch(item.desired!, item.changes ?? [], app, item.tenant));
+        await deps.port.updateClient(clientId!, repairPatch(item.desired!, item.changes ?? [], item.tenant));
       }
       await ensureGrant(item, clientId!);
       finish({ tenant: item.tenant, action: item.action, status: 'done', clientId: clientId! });

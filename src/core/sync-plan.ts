@@ -1,7 +1,7 @@
 import type { Client } from '../auth0/resources.js';
 import { desiredApplication } from './desired-state.js';
 import { driftedFields } from './drift.js';
-import { findTagged, taggedTenants } from './find-tagged.js';
+import { findTagged, foreignClaims, notOurs, taggedTenants } from './find-tagged.js';
 import type { ManifestEntry } from './manifest.js';
 import type { ProjectConfig } from './project-config.js';
 import { requiresClientGrant, type CurrentState } from './provision-tenants.js';
@@ -20,12 +20,17 @@ export interface SyncItem {
   desired?: Record<string, unknown>;
 }
 
-/** The diff between a manifest and Auth0: pure, computed from one read of the current state. */
+/**
+ * The diff between a manifest and Auth0: pure, computed from one read of the current state. Only our
+ * applications count; a manifest tenant that another team's application claims is refused (exit 2).
+ */
 export function planSync(config: ProjectConfig, entries: ManifestEntry[], state: CurrentState): SyncItem[] {
   const grantNeeded = requiresClientGrant(state.api);
   const items: SyncItem[] = entries.map((entry) => {
     const desired = desiredApplication(config, entry.tenant, entry);
     const app: Client | undefined = findTagged(state.clients, entry.tenant)[0];
+    const foreign = app ? [] : foreignClaims(state.clients, entry.tenant);
+    if (foreign.length > 0) throw notOurs(entry.tenant, foreign);
     if (!app) return { tenant: entry.tenant, action: 'create', grantMissing: grantNeeded, desired };
     const changes = driftedFields(desired, app);
     return {

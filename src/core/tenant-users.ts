@@ -19,11 +19,14 @@ const tenantOf = (user: User): string | null => {
   return typeof value === 'string' ? value : null;
 };
 
-/** Finds users by email (exact: GET /users-by-email) or by user_id (a value with a `|`). */
+/**
+ * Finds users by email (GET /users-by-email, which matches exactly as stored: Auth0 stores emails
+ * lower-cased, so the address is lower-cased first) or by user_id (a value with a `|`).
+ */
 export async function resolveUsers(port: ManagementPort, refs: string[]): Promise<{ ref: string; users: User[] }[]> {
   const resolved = [];
   for (const ref of refs) {
-    const users = ref.includes('|') || !ref.includes('@') ? [await port.getUser(ref)].filter((u): u is User => u !== undefined) : await port.findUsersByEmail(ref);
+    const users = ref.includes('|') || !ref.includes('@') ? [await port.getUser(ref)].filter((u): u is User => u !== undefined) : await port.findUsersByEmail(ref.toLowerCase());
     resolved.push({ ref, users });
   }
   return resolved;
@@ -70,32 +73,113 @@ export const tenantUserQuery = (tenant: string): string => `app_metadata.${TENAN
 /** Every user of a tenant (Auth0's search stops at 1,000 results: beyond that, use a bulk export). */
 export async function listTenantUsers(port: ManagementPort, tenant: string): Promise<User[]> {
   const users: User[] = [];
-  for (let page = 0; page < 10; page++) {
-    const batch = await port.searchUsers(tenantUserQuery(tenant), page, 100);
+  for (let page = 0; page < SEARCH_PAGES; page++) {
+    const { users: batch } = await port.searchUsers(tenantUserQuery(tenant), page, PER_PAGE);
     users.push(...batch.filter((u) => tenantOf(u) === tenant));
-    if (batch.length < 100) break;
+    if (batch.length < PER_PAGE) break;
   }
   return users;
 }
 
+const PER_PAGE = 100;
+const SEARCH_PAGES = 10;
+/** Auth0's user search stops here; a tenant with more users is read through a users export job. */
+export const SEARCH_LIMIT = 1000;
+
+export interface ReleaseDeps {
+  port: ManagementPort;
+  sleep: (ms: number) => Promise<void>;
+  now: () => number;
+  progress: (text: string) => void;
+}
+
+export interface ReleaseOptions {
+  deleteUsers: boolean;
+  /** How long to wait for Auth0's search index to stop showing the tenant's users (default 120 s). */
+  waitMs?: number;
+  pollMs?: number;
+}
+
+export interface ReleaseOutcome {
+  /** Users detached (or deleted) by this run. */
+  released: number;
+  /** Searches made to confirm that no user carries the tenant any more. */
+  confirmations: number;
+  usedExport: boolean;
+}
+
 /**
- * Detaches (or deletes) every user of a tenant, a search page of up to 100 at a time, scanning again
- * until a scan finds no one new, so a run stopped at any point is finished by the next one. Users
- * already handled are skipped, as Auth0's search index can lag behind the writes.
+ * Detaches (or deletes) every user of a tenant and reports done only once Auth0's user search returns no
+ * user for it. Past 1,000 users (where search stops) the users are read from a users export job. Auth0's
+ * search index trails writes, so users already handled that still show are waited for (bounded, with
+ * progress); users the index shows for the first time are handled too. Every step is idempotent: a run
+ * stopped anywhere is finished by the next one.
  */
-export async function releaseTenantUsers(port: ManagementPort, tenant: string, options: { deleteUsers: boolean; maxScans?: number }): Promise<number> {
-  const seen = new Set<string>();
-  for (let scan = 0; scan < (options.maxScans ?? 20); scan++) {
-    let fresh = 0;
-    for (let page = 0; page < 10; page++) {
-      const batch = await port.searchUsers(tenantUserQuery(tenant), page, 100);
-      const users = batch.filter((u) => tenantOf(u) === tenant && !seen.has(u.user_id));
-      await Promise.all(users.map((u) => (options.deleteUsers ? port.deleteUser(u.user_id) : port.updateAppMetadata(u.user_id, { [TENANT_TAG]: null }))));
-      users.forEach((u) => seen.add(u.user_id));
-      fresh += users.length;
-      if (batch.length < 100) break;
+export async function releaseTenantUsers(deps: ReleaseDeps, tenant: string, options: ReleaseOptions): Promise<ReleaseOutcome> {
+  const { port } = deps;
+  const handled = new Set<string>();
+  const release = async (ids: string[]) => {
+    const fresh = ids.filter((id) => !handled.has(id));
+    for (let i = 0; i < fresh.length; i += PER_PAGE) {
+      await Promise.all(fresh.slice(i, i + PER_PAGE).map((id) => (options.deleteUsers ? port.deleteUser(id) : port.updateAppMetadata(id, { [TENANT_TAG]: null }))));
+      fresh.slice(i, i + PER_PAGE).forEach((id) => handled.add(id));
+      if (fresh.length > PER_PAGE) deps.progress(`${tenant}: ${handled.size} user(s) ${options.deleteUsers ? 'deleted' : 'detached'}`);
     }
-    if (fresh === 0) break;
+  };
+  const first = await port.searchUsers(tenantUserQuery(tenant), 0, PER_PAGE);
+  let usedExport = false;
+  if (first.total > SEARCH_LIMIT) {
+    usedExport = true;
+    await release(await exportedTenantUsers(deps, tenant, options));
   }
-  return seen.size;
+  await release(first.users.filter((u) => tenantOf(u) === tenant).map((u) => u.user_id));
+
+  const deadline = deps.now() + (options.waitMs ?? 120_000);
+  let confirmations = 0;
+  for (;;) {
+    // Read every page the search shows, so users it lists for the first time are released too.
+    const shown: string[] = [];
+    for (let page = 0; page < SEARCH_PAGES; page++) {
+      const { users } = await port.searchUsers(tenantUserQuery(tenant), page, PER_PAGE);
+      shown.push(...users.filter((u) => tenantOf(u) === tenant).map((u) => u.user_id));
+      if (users.length < PER_PAGE) break;
+    }
+    confirmations += 1;
+    if (shown.length === 0) return { released: handled.size, confirmations, usedExport };
+    const unseen = shown.filter((id) => !handled.has(id));
+    await release(unseen);
+    if (unseen.length > 0) continue;
+    if (deps.now() >= deadline) {
+      throw new TenantsError('auth0', 'users_not_confirmed', `Auth0's user search still shows ${shown.length} user(s) of ${tenant} after waiting; ${handled.size} were ${options.deleteUsers ? 'deleted' : 'detached'}.`, {
+        hint: 'Auth0\'s search index lags behind writes. Re-run the same command: it resumes and confirms.',
+        details: { tenant, shown: shown.length, released: handled.size },
+      });
+    }
+    deps.progress(`${tenant}: waiting for Auth0's user search to catch up (${shown.length} user(s) still shown)`);
+    await deps.sleep(options.pollMs ?? 2000);
+  }
+}
+
+/** The ids of a tenant's users from a users export job (polled until completed, bounded). */
+async function exportedTenantUsers(deps: ReleaseDeps, tenant: string, options: ReleaseOptions): Promise<string[]> {
+  deps.progress(`${tenant}: more than ${SEARCH_LIMIT} users, reading them through a users export job`);
+  const jobId = await deps.port.exportUsers([{ name: 'user_id' }, { name: 'app_metadata' }]);
+  const deadline = deps.now() + (options.waitMs ?? 120_000) * 5;
+  for (;;) {
+    const job = await deps.port.getJob(jobId);
+    if (job.status === 'completed' && job.location) {
+      const records = await deps.port.downloadExport(job.location);
+      return records.filter((r) => exportedTenant(r) === tenant).map((r) => String(r['user_id']));
+    }
+    if (job.status === 'failed') throw new TenantsError('auth0', 'export_failed', `Auth0's users export job ${jobId} failed.`, { hint: 'Re-run the command.' });
+    if (deps.now() >= deadline) throw new TenantsError('auth0', 'export_timeout', `Auth0's users export job ${jobId} is still ${job.status}.`, { hint: 'Re-run the command later.' });
+    deps.progress(`${tenant}: export job ${job.status}`);
+    await deps.sleep(options.pollMs ?? 2000);
+  }
+}
+
+function exportedTenant(record: Record<string, unknown>): unknown {
+  const meta = record['app_metadata'];
+  if (meta && typeof meta === 'object') return (meta as Record<string, unknown>)[TENANT_TAG];
+  return record[`app_metadata.${TENANT_TAG}`];
 }

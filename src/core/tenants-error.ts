@@ -3,13 +3,15 @@
  * a human `message`, an optional `hint` that names the fix, and the exit `kind` that src/cli.ts maps
  * to a process exit code. Nothing else in the code base decides exit codes.
  */
-export type ErrorKind = 'usage' | 'auth0' | 'rejected' | 'credentials' | 'cancelled';
+export type ErrorKind = 'usage' | 'auth0' | 'rejected' | 'credentials' | 'unreachable' | 'cancelled';
 
 export const EXIT_CODES: Record<ErrorKind, number> = {
   auth0: 1,
   usage: 2,
   rejected: 3,
   credentials: 4,
+  /** Auth0 could not be reached several times in a row: the run stopped early (re-run to converge). */
+  unreachable: 4,
   cancelled: 130,
 };
 

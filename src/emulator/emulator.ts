@@ -13,6 +13,7 @@ import { serveAuthentication } from './authentication.js';
 import type { Tenant } from './management/handler.js';
 import { serveManagementApi } from './management-api.js';
 import { DATABASE_CONNECTION, userHandlers } from './management/users.js';
+import { EXPORT_PATH, exportDownload } from './management/jobs.js';
 import { OpenApiSpec } from './openapi.js';
 import type { PlanName } from './plans.js';
 import { RateLimiter } from './rate-limiter.js';
@@ -32,6 +33,12 @@ export interface EmulatorOptions {
   failRate?: number;
   plan?: PlanName;
   actionBuildMs?: number;
+  /** Deployments complete in the background after this long (Auth0: binding before then answers 400). */
+  actionDeployMs?: number;
+  /** User search trails writes by this long, as Auth0's index does. */
+  searchLagMs?: number;
+  /** false: a tenant without API access policies (subject_type_authorization refused). */
+  apiAccessPolicies?: boolean;
   /** Reuse a certificate (tests share one across emulators); generated when absent. */
   tls?: TlsMaterial;
   /** Where to write the CA PEM; a new temporary directory when absent. */
@@ -72,7 +79,10 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
   const state = await State.load(options.stateFile, freshState);
   const keys = await SigningKeys.load(state.data.signingKeys as JWK[]);
   const limiter = new RateLimiter(options.rateLimit ?? DEFAULT_RATE_LIMIT);
-  const tenant: Tenant = { state, domain: '', plan: options.plan ?? 'self-service', actionBuildMs: options.actionBuildMs ?? 300 };
+  const tenant: Tenant = {
+    state, domain: '', plan: options.plan ?? 'self-service', actionBuildMs: options.actionBuildMs ?? 300,
+    actionDeployMs: options.actionDeployMs ?? 0, searchLagMs: options.searchLagMs ?? 0, apiAccessPolicies: options.apiAccessPolicies ?? true,
+  };
   const requests: RequestRecord[] = [];
   const sockets = new Set<Socket>();
   let failRate = options.failRate ?? 0;
@@ -105,6 +115,12 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
       record.operationId = await serveManagementApi(req, res, url, tenant, spec, keys, headers);
       record.status = res.statusCode;
       return;
+    }
+    if (url.pathname.startsWith(EXPORT_PATH) && req.method === 'GET') {
+      const file = exportDownload(tenant, url.pathname);
+      if (!file) return sendJson(res, 404, { statusCode: 404, error: 'Not Found', message: 'No such export file.' });
+      res.writeHead(200, { 'content-type': 'application/gzip', 'content-length': String(file.length) });
+      return void res.end(file);
     }
     await serveAuthentication(req, res, url, tenant, keys);
   };

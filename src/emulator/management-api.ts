@@ -4,6 +4,7 @@ import { readBody, sendJson, queryObject } from './http.js';
 import { actionHandlers } from './management/actions.js';
 import { clientGrantHandlers } from './management/client-grants.js';
 import { clientHandlers } from './management/clients.js';
+import { jobHandlers } from './management/jobs.js';
 import type { Handlers, Tenant } from './management/handler.js';
 import { resourceServerHandlers } from './management/resource-servers.js';
 import { userHandlers } from './management/users.js';
@@ -11,7 +12,7 @@ import type { OpenApiSpec } from './openapi.js';
 import type { SigningKeys } from './signing.js';
 
 const HANDLERS: Handlers = {
-  ...clientHandlers, ...resourceServerHandlers, ...clientGrantHandlers, ...actionHandlers, ...userHandlers,
+  ...clientHandlers, ...resourceServerHandlers, ...clientGrantHandlers, ...actionHandlers, ...userHandlers, ...jobHandlers,
 };
 
 export interface ManagementRequestLog { method: string; operationId: string | undefined; status: number }

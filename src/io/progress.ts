@@ -1,5 +1,7 @@
 export interface Progress {
   update(done: number, total: number, failed: number): void;
+  /** A line of its own (e.g. waiting for Auth0's user search), without breaking the bar. */
+  note(text: string): void;
   end(): void;
 }
 
@@ -29,6 +31,9 @@ export function createProgress(stream: NodeJS.WritableStream & { isTTY?: boolean
         lastLine = now();
         stream.write(`${label}: ${done}/${total} (${Math.round((done / total) * 100)}%)${failures}\n`);
       }
+    },
+    note(text) {
+      stream.write(`${drawn ? '\r\u001b[K' : ''}${text}\n`);
     },
     end() {
       if (drawn) stream.write('\n');

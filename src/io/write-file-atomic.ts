@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { closeSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, writeSync } from 'node:fs';
+import { chmodSync, closeSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, writeSync } from 'node:fs';
 import { dirname } from 'node:path';
 
 export type WriteOutcome = 'created' | 'updated' | 'unchanged';
@@ -9,7 +9,8 @@ export type WriteOutcome = 'created' | 'updated' | 'unchanged';
  * half: write a temporary file beside it, fsync, rename. Leaves the file untouched (same bytes, same
  * mtime) when the content is already right.
  */
-export function writeFileAtomic(path: string, content: string, mode = 0o644): WriteOutcome {
+export function writeFileAtomic(path: string, content: string, mode: number | undefined = 0o644): WriteOutcome {
+  mode ??= 0o644;
   let current: string | undefined;
   try {
     current = readFileSync(path, 'utf8');
@@ -26,6 +27,7 @@ export function writeFileAtomic(path: string, content: string, mode = 0o644): Wr
   } finally {
     closeSync(fd);
   }
+  chmodSync(tmp, mode); // the process umask does not decide a kept mode
   renameSync(tmp, path);
   return current === undefined ? 'created' : 'updated';
 }

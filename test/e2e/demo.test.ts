@@ -15,6 +15,9 @@ describe('the README demo', () => {
       expect(summary.tenants.acme.tenant).toBe('acme');
       expect(result.stderr).toContain('REJECTED [wrong_application] for tenant globex');
       expect(result.stderr).toContain('files unchanged');
+      expect(result.stderr).toContain('"tenants_managed_by":"auth0-tenants"');
+      expect(result.stderr).toContain('[application_not_ours]');
+      expect(result.stderr).toContain('[application_foreign]');
     } finally {
       work.remove();
     }

@@ -116,7 +116,7 @@ describe('init, then create twice', () => {
     expect(fixed.stdout).toContain('token_endpoint_auth_method');
     const after = await sdk.clients.get(acme.client_id!);
     expect(after.token_endpoint_auth_method).toBe('none');
-    expect(after.client_metadata).toEqual({ tenant: 'acme', crm: 'A-17' });
+    expect(after.client_metadata).toEqual({ tenant: 'acme', crm: 'A-17', tenants_managed_by: 'auth0-tenants' });
     expect(writes(emulator, mark).map((w) => w.operationId)).toEqual(['patch_clients_by_id']);
   });
 
@@ -148,7 +148,11 @@ describe('init, then create twice', () => {
     const original = readFileSync(spaFile, 'utf8');
     const { writeFileSync } = await import('node:fs');
     writeFileSync(spaFile, 'tampered');
-    const emitted = await cli(['emit', '--all']);
+    const refusedEdit = await cli(['emit', '--all']);
+    expect(refusedEdit.code).toBe(2);
+    expect(refusedEdit.stderr).toContain('file_edited');
+    expect(readFileSync(spaFile, 'utf8')).toBe('tampered');
+    const emitted = await cli(['emit', '--all', '--force']);
     expect(emitted.code).toBe(0);
     expect(readFileSync(spaFile, 'utf8')).toBe(original);
     expect((await cli(['emit', 'nobody'])).code).toBe(2);

@@ -148,6 +148,46 @@ describe('sync under faults and crashes', () => {
     }
   });
 
+  it('Auth0 going down mid-run stops the run after a few connection failures (exit 4), grouped, and a re-run converges', async () => {
+    const work = tempDir('tenants-down-');
+    const stateFile = join(work.path, 'emulator-state.json');
+    let emulator = await testEmulator({ plan: 'enterprise', stateFile, latencyMs: 15 });
+    const port = Number(emulator.domain.split(':')[1]);
+    try {
+      const env = credentialsEnv(emulator);
+      const cli = (args: string[]) => runCli(args, { cwd: work.path, env });
+      expect((await cli(['init', '--no-input', '--domain', emulator.domain, '--audience', AUDIENCE, '--claim-namespace', 'https://sync.example.com/'])).code).toBe(0);
+      const tenants = names('d', 60);
+      writeFileSync(join(work.path, 'tenants.yaml'), yaml(tenants));
+      const child = spawn(process.execPath, [BIN, 'sync', 'tenants.yaml', '--max-rps', '40', '--json'], { cwd: work.path, env: { ...process.env, ...env, NO_COLOR: '1' }, stdio: ['ignore', 'pipe', 'pipe'] });
+      let stdout = '';
+      let stderr = '';
+      child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+      child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+      const exited = new Promise<number | null>((r) => child.on('close', r));
+      while (Object.values(emulator.tenant.state.data.clients).length < 12) await new Promise((r) => setTimeout(r, 20));
+      const before = emulator.requests.length;
+      await emulator.close(); // Auth0 is down: connections are refused from now on
+      const downAt = Date.now();
+      expect(await exited).toBe(4);
+      const seconds = (Date.now() - downAt) / 1000;
+      expect(seconds).toBeLessThan(10);
+      const summary = JSON.parse(stdout) as { counts: Record<string, number>; requests: Record<string, number> };
+      expect(summary.counts['created']).toBeGreaterThan(0);
+      expect(stderr).toContain('[auth0_unreachable]');
+      expect(stderr.split('\n').filter((l) => l.includes('Could not reach Auth0')).length).toBeLessThanOrEqual(3);
+      console.log(`Auth0 down mid-sync: stopped ${seconds.toFixed(1)} s after, ${before} requests answered before; summary ${JSON.stringify(summary.counts)}`);
+
+      emulator = await testEmulator({ plan: 'enterprise', stateFile, port });
+      const rerun = await cli(['sync', 'tenants.yaml', '--max-rps', '300']);
+      expect(rerun.code, rerun.stderr).toBe(0);
+      expectConverged(emulator, work.path, tenants);
+    } finally {
+      await emulator.close();
+      work.remove();
+    }
+  });
+
   it('Ctrl-C stops after the requests in flight, prints what was done, and exits 130', async () => {
     const p = await project({ latencyMs: 15 });
     try {
@@ -155,10 +195,15 @@ describe('sync under faults and crashes', () => {
       writeFileSync(join(p.work.path, 'tenants.yaml'), yaml(tenants));
       const child = spawn(process.execPath, [BIN, 'sync', 'tenants.yaml', '--max-rps', '40', '--json'], { cwd: p.work.path, env: { ...process.env, ...p.env }, stdio: ['ignore', 'pipe', 'pipe'] });
       let stdout = '';
+      let stderr = '';
       child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+      child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
       const exited = new Promise<number | null>((r) => child.on('close', r));
       while (Object.values(p.emulator.tenant.state.data.clients).length < 15) await new Promise((r) => setTimeout(r, 20));
       child.kill('SIGINT');
+      // Acknowledged at once, before the requests in flight have finished.
+      for (let i = 0; i < 50 && !stderr.includes('Stopping: finishing'); i++) await new Promise((r) => setTimeout(r, 10));
+      expect(stderr).toMatch(/Stopping: finishing \d+ request\(s\) in flight/);
       expect(await exited).toBe(130);
       const summary = JSON.parse(stdout) as { counts: Record<string, number> };
       expect(summary.counts['skipped']).toBeGreaterThan(0);

@@ -22,7 +22,7 @@ describe('in a real terminal', () => {
       session.type('https://api.pty.example.com\r');
       await session.waitFor('Claim namespace');
       session.type('not-a-url\r');
-      await session.waitFor('must be a URL ending in "/"');
+      await session.waitFor('must be an https:// URL');
       // Clear the rejected answer, then give a valid one.
       session.type('\u0015'.repeat(1) + '\b'.repeat(20) + 'https://pty.example.com/\r');
       expect(await session.exited).toBe(0);

@@ -124,11 +124,12 @@ describe('tenants doctor', () => {
     const json = JSON.parse((await cli(['doctor', '--json'])).stdout) as { findings: { code: string; fix: string; tenant?: string }[] };
     expect(json.findings).toEqual(expect.arrayContaining([
       expect.objectContaining({ code: 'binding_missing', fix: 'tenants init' }),
-      expect.objectContaining({ code: 'files_stale', tenant: 'globex', fix: 'tenants emit globex' }),
+      expect.objectContaining({ code: 'files_stale', tenant: 'globex', fix: 'tenants emit globex --force (backend.env was edited by hand)' }),
     ]));
 
     expect((await cli(['init', '--no-input'])).code).toBe(0);
-    expect((await cli(['emit', 'globex'])).code).toBe(0);
+    expect((await cli(['emit', 'globex'])).code).toBe(2);
+    expect((await cli(['emit', 'globex', '--force'])).code).toBe(0);
     expect((await cli(['doctor'])).code).toBe(0);
   });
 
@@ -152,7 +153,7 @@ describe('tenants delete with users', () => {
     const acmeUsers = ['ann@acme.example', 'al@acme.example'];
     const deleted = await cli(['delete', 'acme', '--yes', '--json']);
     expect(deleted.code).toBe(0);
-    expect(JSON.parse(deleted.stdout)).toMatchObject({ steps: [{ resource: 'users', detail: '2 user(s) detached' }, { resource: 'application', action: 'delete' }, { resource: 'files' }] });
+    expect(JSON.parse(deleted.stdout)).toMatchObject({ steps: [{ resource: 'users', detail: '2 user(s) detached; search confirms none left' }, { resource: 'application', action: 'delete' }, { resource: 'files' }] });
     for (const email of acmeUsers) expect(await tenantOf(email)).toBeUndefined();
 
     const gone = await cli(['delete', 'globex', '--yes', '--delete-users']);

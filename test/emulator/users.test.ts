@@ -50,7 +50,9 @@ describe('users', () => {
     const page = await sdk.users.list({ q: 'email:g1*', search_engine: 'v3' });
     expect(page.data.map((u) => u.email)).toEqual(['g1@globex.example']);
     expect(specComplaint(emulator, 'get_users', 200, page.response)).toBeNull();
-    const byEmail = await sdk.users.listUsersByEmail({ email: 'A1@ACME.example' });
+    // Exact as stored (Auth0 stores emails lower-cased; the SDK documents the lookup as case-sensitive).
+    expect(await sdk.users.listUsersByEmail({ email: 'A1@ACME.example' })).toEqual([]);
+    const byEmail = await sdk.users.listUsersByEmail({ email: 'a1@acme.example' });
     expect(byEmail.map((u) => u.email)).toEqual(['a1@acme.example']);
   });
 });

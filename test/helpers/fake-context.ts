@@ -37,7 +37,7 @@ export async function runWithFakeContext(
   let output: Output | undefined;
   const context = (): CommandContext => ({
     out: (output ??= new Output({ json: args.includes('--json'), color: false, stdout, stderr })),
-    env: { AUTH0_DOMAIN: 'fake.auth0.com', AUTH0_CLIENT_ID: 'id', AUTH0_CLIENT_SECRET: 'fake-secret', ...options.env },
+    env: { AUTH0_DOMAIN: 'acme.eu.auth0.com', AUTH0_CLIENT_ID: 'id', AUTH0_CLIENT_SECRET: 'fake-secret', ...options.env },
     cwd: options.cwd,
     interactive: options.interactive ?? false,
     prompter,

@@ -19,6 +19,9 @@ export class FakePort implements ManagementPort {
   after: (method: string) => void = () => undefined;
   buildStatus: (action: Action, polls: number) => string = () => 'built';
   private polls = 0;
+  scopes: string[] | undefined = undefined;
+  jobs: Record<string, Record<string, unknown>[]> = {};
+  grantedScopes() { return this.scopes; }
 
   private hit(method: string) {
     this.calls.push(method);
@@ -58,8 +61,10 @@ export class FakePort implements ManagementPort {
     const a = this.actions.find((x) => x.id === aid)!;
     if (a.status !== 'built') throw new Error('not built');
     a.all_changes_deployed = true;
-    a.deployed_version = { code: a.code };
+    a.deployed_version = { code: a.code, deployed: true };
   }
+  triggers = [{ id: 'post-login', version: 'v3', status: 'CURRENT', runtimes: ['node18', 'node22'] }];
+  async listTriggers() { this.hit('listTriggers'); return structuredClone(this.triggers); }
   async listBindings() { this.hit('listBindings'); return structuredClone(this.bindings); }
   async replaceBindings(_trigger: string, list: { actionId: string; displayName: string }[]) {
     this.hit('replaceBindings');
@@ -71,13 +76,22 @@ export class FakePort implements ManagementPort {
     return this.grants.filter((g) => (!filter.audience || g.audience === filter.audience) && (!filter.clientId || g.client_id === filter.clientId));
   }
   async createClientGrant(body: Body) { this.hit('createClientGrant'); const g = { ...body, id: id('cgr') } as ClientGrant; this.grants.push(g); return g; }
-  async findUsersByEmail(email: string) { this.hit('findUsersByEmail'); return this.users.filter((u) => u.email === email.toLowerCase()); }
+  async findUsersByEmail(email: string) { this.hit('findUsersByEmail'); return this.users.filter((u) => u.email === email); }
   async getUser(uid: string) { this.hit('getUser'); return this.users.find((u) => u.user_id === uid); }
   async searchUsers(q: string, page: number, perPage: number) {
     this.hit('searchUsers');
     const tenant = /app_metadata\.tenant:"([^"]+)"/.exec(q)?.[1];
-    return this.users.filter((u) => u.app_metadata?.['tenant'] === tenant).slice(page * perPage, (page + 1) * perPage);
+    const all = this.users.filter((u) => u.app_metadata?.['tenant'] === tenant);
+    return { users: all.slice(page * perPage, (page + 1) * perPage), total: all.length };
   }
+  async exportUsers() {
+    this.hit('exportUsers');
+    const jobId = id('job');
+    this.jobs[jobId] = this.users.map((u) => ({ user_id: u.user_id, ...(u.app_metadata ? { app_metadata: structuredClone(u.app_metadata) } : {}) }));
+    return jobId;
+  }
+  async getJob(jobId: string) { this.hit('getJob'); return { status: 'completed', location: jobId }; }
+  async downloadExport(location: string) { this.hit('downloadExport'); return this.jobs[location] ?? []; }
   async updateAppMetadata(uid: string, patch: Record<string, unknown>) {
     this.hit('updateAppMetadata');
     const user = this.users.find((u) => u.user_id === uid)!;

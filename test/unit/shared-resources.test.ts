@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { ACTION_HEADER } from '../../src/core/action-code.js';
 import { ensureSharedResources } from '../../src/core/ensure-shared-resources.js';
 import { provisionTenant } from '../../src/core/provision-tenants.js';
 import { projectConfigSchema } from '../../src/core/project-config.js';
@@ -7,7 +8,7 @@ import { FakePort } from '../helpers/fake-port.js';
 
 const config = projectConfigSchema.parse({ domain: 'acme.eu.auth0.com', audience: 'https://api.example.com', claimNamespace: 'https://saas.example.com/' });
 const deps = (port: FakePort) => ({ port, sleep: async () => undefined, now: () => port.calls.length * 1000, progress: () => undefined });
-const options = { config, actionCode: 'exports.onExecutePostLogin = async () => {};', dryRun: false, pollMs: 1, buildTimeoutMs: 20_000 };
+const options = { config, actionCode: `${ACTION_HEADER}\n */\nexports.onExecutePostLogin = async () => {};`, dryRun: false, pollMs: 1, buildTimeoutMs: 20_000 };
 
 describe('ensureSharedResources', () => {
   it('appends our binding after the others, keeping their order, and is a no-op the second time', async () => {
@@ -26,8 +27,11 @@ describe('ensureSharedResources', () => {
     const port = new FakePort();
     port.buildStatus = (_a, polls) => (polls < 3 ? 'building' : 'built');
     await ensureSharedResources(deps(port), options);
-    expect(port.calls.filter((c) => c === 'getAction').length).toBe(3);
-    expect(port.calls.indexOf('deployAction')).toBeGreaterThan(port.calls.lastIndexOf('getAction'));
+    const deployAt = port.calls.indexOf('deployAction');
+    expect(port.calls.slice(0, deployAt).filter((c) => c === 'getAction').length).toBe(3);
+    // Binding waits until the deployment is confirmed.
+    expect(port.calls.lastIndexOf('getAction')).toBeGreaterThan(deployAt);
+    expect(port.calls.indexOf('replaceBindings')).toBeGreaterThan(port.calls.lastIndexOf('getAction'));
 
     const failing = new FakePort();
     failing.buildStatus = () => 'failed';
@@ -46,14 +50,52 @@ describe('ensureSharedResources', () => {
     expect(port.bindings).toHaveLength(1);
   });
 
-  it('redeploys when the deployed code is not ours', async () => {
+  it('redeploys when the deployed code is not the current one (edited in the dashboard, header kept)', async () => {
     const port = new FakePort();
     await ensureSharedResources(deps(port), options);
-    port.actions[0]!.code = 'tampered';
-    port.actions[0]!.deployed_version = { code: 'tampered' };
+    const tampered = `${ACTION_HEADER}\n */\nexports.onExecutePostLogin = async () => { /* edited */ };`;
+    port.actions[0]!.code = tampered;
+    port.actions[0]!.deployed_version = { code: tampered };
     const steps = await ensureSharedResources(deps(port), options);
     expect(steps[1]).toMatchObject({ resource: 'action', action: 'update', changes: ['code'] });
     expect(port.actions[0]!.deployed_version?.code).toBe(options.actionCode);
+  });
+});
+
+describe('ownership of the Action', () => {
+  it("refuses, before any write, an Action of our name whose code is someone else's", async () => {
+    const port = new FakePort();
+    port.actions.push({ id: 'theirs', name: config.actionName, code: 'exports.onExecutePostLogin = async () => {};', deployed_version: { code: 'x', deployed: true } });
+    await expect(ensureSharedResources(deps(port), options)).rejects.toMatchObject({ code: 'action_not_ours', kind: 'usage' });
+    expect(port.calls.filter((c) => !/^(find|list|get)/.test(c))).toEqual([]);
+    expect(port.actions[0]!.code).toBe('exports.onExecutePostLogin = async () => {};');
+  });
+
+  it('waits for a background deployment before binding, bounded', async () => {
+    const port = new FakePort();
+    let polls = 0;
+    const deploy = port.deployAction.bind(port);
+    port.deployAction = async (id: string) => {
+      await deploy(id);
+      port.actions[0]!.deployed_version!.deployed = false;
+    };
+    const getAction = port.getAction.bind(port);
+    port.getAction = async (id: string) => {
+      const a = await getAction(id);
+      if (a.deployed_version?.deployed === false && ++polls >= 3) port.actions[0]!.deployed_version!.deployed = true;
+      return a;
+    };
+    await ensureSharedResources(deps(port), options);
+    expect(polls).toBe(3);
+    expect(port.bindings).toHaveLength(1);
+    const stuck = new FakePort();
+    const stuckDeploy = stuck.deployAction.bind(stuck);
+    stuck.deployAction = async (id: string) => {
+      await stuckDeploy(id);
+      stuck.actions[0]!.deployed_version!.deployed = false;
+    };
+    await expect(ensureSharedResources(deps(stuck), { ...options, deployTimeoutMs: 5000 })).rejects.toMatchObject({ code: 'action_deploy_timeout' });
+    expect(stuck.calls).not.toContain('replaceBindings');
   });
 });
 

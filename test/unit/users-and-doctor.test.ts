@@ -5,6 +5,7 @@ import { projectConfigSchema } from '../../src/core/project-config.js';
 import { releaseTenantUsers } from '../../src/core/tenant-users.js';
 import { FakePort } from '../helpers/fake-port.js';
 
+const deps = (port: FakePort) => ({ port, sleep: async () => undefined, now: Date.now, progress: () => undefined });
 const config = projectConfigSchema.parse({ domain: 't.auth0.com', audience: 'https://api.example.com', claimNamespace: 'https://s.example.com/', applicationLimit: 10 });
 
 describe('releasing a tenant\'s users', () => {
@@ -15,10 +16,10 @@ describe('releasing a tenant\'s users', () => {
     port.before = (method) => {
       if (method === 'updateAppMetadata' && ++writes === 130) throw new Error('killed');
     };
-    await expect(releaseTenantUsers(port, 'acme', { deleteUsers: false })).rejects.toThrow('killed');
+    await expect(releaseTenantUsers(deps(port), 'acme', { deleteUsers: false })).rejects.toThrow('killed');
     expect(port.users.filter((u) => u.app_metadata?.['tenant'] === 'acme').length).toBeGreaterThan(0);
     port.before = () => undefined;
-    await releaseTenantUsers(port, 'acme', { deleteUsers: false });
+    await releaseTenantUsers(deps(port), 'acme', { deleteUsers: false });
     expect(port.users.filter((u) => u.app_metadata?.['tenant'] === 'acme')).toEqual([]);
     expect(port.users.filter((u) => u.app_metadata?.['tenant'] === 'other')).toHaveLength(50);
     expect(port.users).toHaveLength(250);

@@ -11,6 +11,13 @@ const MAX_ACTIONS = 100;
  * served); one created with `deploy: true` is deployed as soon as it is built, as on Auth0.
  */
 function refreshBuild(tenant: Tenant, action: Entity): Entity {
+  const pending = action['deployed_version'] as Entity | undefined;
+  if (pending && pending['deployed'] === false && Date.now() >= Number(pending['__deployedAt'])) {
+    // The background deployment completed: this version is the deployed one now.
+    for (const v of tenant.state.data.actionVersions[String(action['id'])] ?? []) v['deployed'] = v['id'] === pending['id'];
+    pending['deployed'] = true;
+    delete pending['__deployedAt'];
+  }
   if (action['status'] === 'pending' && Date.now() >= Number(action['__readyAt'])) {
     action['status'] = 'built';
     action['built_at'] = nowIso();
@@ -22,15 +29,41 @@ function refreshBuild(tenant: Tenant, action: Entity): Entity {
   return action;
 }
 
+/** The trigger versions and runtimes this tenant offers (GET /actions/triggers), as Auth0 lists them. */
+export const TRIGGERS = [
+  { id: 'post-login', version: 'v3', status: 'CURRENT', runtimes: ['node18', 'node22'], default_runtime: 'node22', compatible_triggers: [] },
+  { id: 'post-login', version: 'v2', status: 'DEPRECATED', runtimes: ['node12', 'node16', 'node18'], default_runtime: 'node18', compatible_triggers: [] },
+  { id: 'credentials-exchange', version: 'v2', status: 'CURRENT', runtimes: ['node18', 'node22'], default_runtime: 'node22', compatible_triggers: [] },
+  { id: 'pre-user-registration', version: 'v2', status: 'CURRENT', runtimes: ['node18', 'node22'], default_runtime: 'node22', compatible_triggers: [] },
+  { id: 'post-user-registration', version: 'v2', status: 'CURRENT', runtimes: ['node18', 'node22'], default_runtime: 'node22', compatible_triggers: [] },
+  { id: 'post-change-password', version: 'v2', status: 'CURRENT', runtimes: ['node18', 'node22'], default_runtime: 'node22', compatible_triggers: [] },
+  { id: 'send-phone-message', version: 'v2', status: 'CURRENT', runtimes: ['node18', 'node22'], default_runtime: 'node22', compatible_triggers: [] },
+];
+
+/** Refuses a runtime or trigger version the tenant does not offer, as Auth0 does. */
+function checkRuntime(body: Entity): void {
+  const triggers = (body['supported_triggers'] as Entity[] | undefined) ?? [];
+  const runtime = body['runtime'];
+  for (const t of triggers) {
+    const offered = TRIGGERS.find((x) => x.id === t['id'] && x.version === t['version']);
+    if (!offered) throw new ApiError(400, 'invalid_body', `Trigger ${String(t['id'])} version ${String(t['version'])} is not supported.`);
+    if (typeof runtime === 'string' && !offered.runtimes.includes(runtime)) {
+      throw new ApiError(400, 'invalid_body', `Runtime ${runtime} is not supported by trigger ${String(t['id'])} ${String(t['version'])}; supported: ${offered.runtimes.join(', ')}.`);
+    }
+  }
+}
+
 function deploy(tenant: Tenant, action: Entity): Entity {
   const versions = (tenant.state.data.actionVersions[String(action['id'])] ??= []);
-  for (const v of versions) v['deployed'] = false;
   const now = nowIso();
+  const deployMs = tenant.actionDeployMs ?? 0;
   const version: Entity = {
     id: newUuid(), action_id: action['id'], code: action['code'], dependencies: action['dependencies'],
     runtime: action['runtime'], secrets: action['secrets'], supported_triggers: action['supported_triggers'],
-    deployed: true, number: versions.length + 1, status: 'built', built_at: action['built_at'], created_at: now, updated_at: now,
+    deployed: deployMs <= 0, number: versions.length + 1, status: 'built', built_at: action['built_at'], created_at: now, updated_at: now,
+    ...(deployMs > 0 ? { __deployedAt: Date.now() + deployMs } : {}),
   };
+  if (deployMs <= 0) for (const v of versions) v['deployed'] = false;
   versions.push(version);
   action['all_changes_deployed'] = true;
   action['deployed_version'] = version;
@@ -65,7 +98,9 @@ function isBound(tenant: Tenant, actionId: string): boolean {
 }
 
 export const actionHandlers: Handlers = {
+  get_triggers: () => ok({ triggers: TRIGGERS }),
   post_action: ({ tenant, body = {} }) => {
+    checkRuntime({ runtime: 'node22', ...body });
     const actions = tenant.state.data.actions;
     if (Object.values(actions).some((a) => a['name'] === body['name'])) {
       throw new ApiError(409, 'action_conflict', `An action with the name '${String(body['name'])}' already exists.`);
@@ -94,6 +129,7 @@ export const actionHandlers: Handlers = {
   },
   patch_action: ({ tenant, params, body = {} }) => {
     const action = findAction(tenant, params['id'] ?? '');
+    checkRuntime({ runtime: action['runtime'], supported_triggers: action['supported_triggers'], ...body });
     Object.assign(action, body, {
       status: 'pending', all_changes_deployed: false, updated_at: nowIso(), __readyAt: Date.now() + tenant.actionBuildMs,
     });
@@ -150,8 +186,11 @@ export const actionHandlers: Handlers = {
       if (!(action['supported_triggers'] as Entity[]).some((t) => t['id'] === trigger)) {
         throw new ApiError(400, 'invalid_binding', `Action ${String(action['name'])} does not support the ${trigger} trigger.`);
       }
-      if (!action['deployed_version']) {
-        throw new ApiError(400, 'invalid_binding', `Action ${String(action['name'])} must be deployed before it can be bound.`);
+      refreshBuild(tenant, action);
+      const deployed = action['deployed_version'] as Entity | undefined;
+      if (!deployed || (deployed['deployed'] === false && !(tenant.state.data.actionVersions[String(action['id'])] ?? []).some((v) => v['deployed'] === true))) {
+        // Auth0's answer while a deployment is still completing in the background (auth0-deploy-cli #385).
+        throw new ApiError(400, 'invalid_argument', 'Trying to create a binding for an action that has not been deployed yet');
       }
       const kept = existing ?? current.find((b) => b.action_id === action['id']);
       return {

@@ -47,6 +47,48 @@ export function clientDefaults(tenant: Tenant, body: Entity): Entity {
   };
 }
 
+const METADATA_VALUE_MAX = 255;
+const METADATA_KEYS_MAX = 10;
+
+/**
+ * Auth0's rules for client_metadata: string values of at most 255 characters, at most 10 keys. On PATCH
+ * it is merged at the top level, and a key sent as null is removed.
+ */
+function mergeClientMetadata(current: Entity | undefined, patch: Entity, merging: boolean): Entity {
+  const merged: Entity = merging ? { ...(current ?? {}) } : {};
+  for (const [key, value] of Object.entries(patch)) {
+    if (value === null && merging) {
+      delete merged[key];
+      continue;
+    }
+    if (typeof value !== 'string') {
+      throw new ApiError(400, 'invalid_body', `Payload validation error: 'Expected type string but found type ${value === null ? 'null' : Array.isArray(value) ? 'array' : typeof value}' on property client_metadata.${key}.`);
+    }
+    if (value.length > METADATA_VALUE_MAX) {
+      throw new ApiError(400, 'invalid_body', `Payload validation error: 'String is too long (${value.length} chars), maximum ${METADATA_VALUE_MAX}' on property client_metadata.${key}.`);
+    }
+    merged[key] = value;
+  }
+  if (Object.keys(merged).length > METADATA_KEYS_MAX) {
+    throw new ApiError(400, 'invalid_body', `Payload validation error: 'Too many properties defined (${Object.keys(merged).length}), maximum ${METADATA_KEYS_MAX}' on property client_metadata.`);
+  }
+  return merged;
+}
+
+/** The only `q` GET /clients accepts (Auth0's docs): one of these, alone, with checkpoint paging. */
+function filterByQuery(tenant: Tenant, clients: Entity[], query: Record<string, unknown>): Entity[] {
+  const q = String(query['q']);
+  const org = /^client_grant\.organization_id:(\S+)$/.exec(q);
+  const any = /^client_grant\.allow_any_organization:true$/.test(q);
+  if (!org && !any) {
+    throw new ApiError(400, 'invalid_query_string', 'Invalid query: only client_grant.organization_id:{id} or client_grant.allow_any_organization:true are permitted.');
+  }
+  const others = ['is_global', 'is_first_party', 'app_type', 'page', 'per_page'].filter((k) => query[k] !== undefined);
+  if (others.length > 0) throw new ApiError(400, 'invalid_query_string', `The q parameter cannot be combined with ${others.join(', ')}; use from and take to page.`);
+  const grants = Object.values(tenant.state.data.clientGrants);
+  return clients.filter((c) => grants.some((g) => g['client_id'] === c['client_id'] && (any ? g['allow_any_organization'] === true : ((g['organization_ids'] as string[] | undefined) ?? []).includes(org![1]!))));
+}
+
 export function createClient(tenant: Tenant, body: Entity): Entity {
   const clients = tenant.state.data.clients;
   const count = Object.values(clients).filter((c) => !c['global']).length;
@@ -57,6 +99,7 @@ export function createClient(tenant: Tenant, body: Entity): Entity {
   const client: Entity = {
     ...clientDefaults(tenant, body),
     ...body,
+    ...(body['client_metadata'] !== undefined ? { client_metadata: mergeClientMetadata(undefined, body['client_metadata'] as Entity, false) } : {}),
     client_id: newId(),
     client_secret: newId(48) + newId(48),
     signing_keys: [{ cert: '-----BEGIN CERTIFICATE-----\n(emulator)\n-----END CERTIFICATE-----', pkcs7: '', subject: `/CN=${tenant.domain}` }],
@@ -79,6 +122,7 @@ export const clientHandlers: Handlers = {
   },
   get_clients: ({ tenant, query }) => {
     let clients = Object.values(tenant.state.data.clients);
+    if (query['q'] !== undefined) return ok(paginate(filterByQuery(tenant, clients, query), query, 'clients'));
     if (query['is_global'] !== undefined) clients = clients.filter((c) => Boolean(c['global']) === query['is_global']);
     if (query['is_first_party'] !== undefined) clients = clients.filter((c) => Boolean(c['is_first_party']) === query['is_first_party']);
     if (typeof query['app_type'] === 'string') {
@@ -91,7 +135,9 @@ export const clientHandlers: Handlers = {
   patch_clients_by_id: ({ tenant, params, body }) => {
     const client = find(tenant, params['id'] ?? '');
     if (client['global']) throw new ApiError(400, 'invalid_body', 'The global client cannot be updated through this endpoint.');
-    Object.assign(client, body ?? {});
+    const { client_metadata: metadata, ...rest } = body ?? {};
+    const merged = metadata === undefined ? undefined : mergeClientMetadata(client['client_metadata'] as Entity, metadata as Entity, true);
+    Object.assign(client, rest, merged === undefined ? {} : { client_metadata: merged });
     tenant.state.commit();
     return ok(client);
   },

@@ -7,6 +7,16 @@ export interface Tenant {
   plan: PlanName;
   /** How long an Action draft stays `pending` before it is `built`. */
   actionBuildMs: number;
+  /** How long a deployment takes to complete in the background (deployed_version.deployed false until then). */
+  actionDeployMs?: number;
+  /** How long user search trails writes, as Auth0's index does (0: immediately consistent). */
+  searchLagMs?: number;
+  /** False models a tenant without API access policies: subject_type_authorization is refused. */
+  apiAccessPolicies?: boolean;
+  /** What user search still shows of users changed within the lag: user_id -> the old view (null: not shown). */
+  searchViews?: Map<string, { view: Entity | null; until: number }>;
+  /** Users export jobs and their gzip files. */
+  jobs?: Map<string, { job: Entity; readyAt: number; file?: Buffer }>;
 }
 
 export interface ApiRequest {

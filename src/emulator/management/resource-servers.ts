@@ -16,8 +16,16 @@ const find = (tenant: Tenant, id: string): Entity => {
   return rs;
 };
 
+/** A tenant without API access policies refuses the field (the emulator's `--no-api-access-policies`). */
+function checkPolicies(tenant: Tenant, body: Entity): void {
+  if (tenant.apiAccessPolicies === false && body['subject_type_authorization'] !== undefined) {
+    throw new ApiError(400, 'invalid_body', 'API access policies are not available on this tenant: subject_type_authorization cannot be set.');
+  }
+}
+
 export function createResourceServer(tenant: Tenant, body: Entity, extra: Entity = {}): Entity {
   const all = tenant.state.data.resourceServers;
+  checkPolicies(tenant, body);
   if (Object.values(all).some((rs) => rs['identifier'] === body['identifier'])) {
     throw new ApiError(409, 'conflict', 'A resource server with the same identifier already exists');
   }
@@ -36,6 +44,8 @@ export function createResourceServer(tenant: Tenant, body: Entity, extra: Entity
     scopes: [],
     enforce_policies: false,
     token_dialect: 'access_token',
+    // Auth0's default access policy for a new API: any application may get user tokens; client credentials need a grant.
+    ...(tenant.apiAccessPolicies === false ? {} : { subject_type_authorization: { user: { policy: 'allow_all' }, client: { policy: 'require_client_grant' } } }),
     ...body,
     ...extra,
   };
@@ -62,6 +72,7 @@ export const resourceServerHandlers: Handlers = {
   'patch_resource-servers_by_id': ({ tenant, params, body }) => {
     const rs = find(tenant, params['id'] ?? '');
     if (rs['is_system']) throw new ApiError(400, 'operation_not_supported', 'System resource servers cannot be updated.');
+    checkPolicies(tenant, body ?? {});
     Object.assign(rs, body ?? {});
     tenant.state.commit();
     return ok(rs);

@@ -35,6 +35,42 @@ export function mergeMetadata(current: Entity | undefined, patch: Entity): Entit
   return merged;
 }
 
+/**
+ * Auth0's user search is eventually consistent: with a search lag, a user changed (or created, or
+ * deleted) less than `searchLagMs` ago is still found as it was before (or not at all, or still there).
+ * Call before every change to a user.
+ */
+export function beforeUserChange(tenant: Tenant, id: string): void {
+  const lag = tenant.searchLagMs ?? 0;
+  if (lag <= 0) return;
+  const views = (tenant.searchViews ??= new Map());
+  const now = Date.now();
+  const pending = views.get(id);
+  const current = tenant.state.data.users[id];
+  // Keep the oldest view still within the lag; otherwise the index shows the user as it is now.
+  const view = pending && pending.until > now ? pending.view : current ? structuredClone(current) : null;
+  views.set(id, { view, until: now + lag });
+}
+
+/** The users as the search index shows them now. */
+function searchable(tenant: Tenant): Entity[] {
+  const views = tenant.searchViews;
+  if (!views || views.size === 0) return Object.values(tenant.state.data.users);
+  const now = Date.now();
+  const shown: Entity[] = [];
+  for (const [id, user] of Object.entries(tenant.state.data.users)) {
+    const pending = views.get(id);
+    if (pending && pending.until > now) {
+      if (pending.view) shown.push(pending.view);
+    } else shown.push(user);
+  }
+  for (const [id, pending] of views) {
+    if (pending.until <= now) views.delete(id);
+    else if (!tenant.state.data.users[id] && pending.view) shown.push(pending.view);
+  }
+  return shown;
+}
+
 function createUser(tenant: Tenant, body: Entity): Entity {
   if (body['connection'] !== DATABASE_CONNECTION) {
     throw new ApiError(400, 'inexistent_connection', 'The connection does not exist.');
@@ -58,6 +94,7 @@ function createUser(tenant: Tenant, body: Entity): Entity {
     created_at: now, updated_at: now, logins_count: 0,
     __password: hashPassword(password),
   };
+  beforeUserChange(tenant, String(user['user_id']));
   tenant.state.data.users[String(user['user_id'])] = user;
   return user;
 }
@@ -71,6 +108,7 @@ export const userHandlers: Handlers = {
   get_users_by_id: ({ tenant, params }) => ok(findUser(tenant, params['id'] ?? '')),
   patch_users_by_id: ({ tenant, params, body = {} }) => {
     const user = findUser(tenant, params['id'] ?? '');
+    beforeUserChange(tenant, String(user['user_id']));
     const { app_metadata, user_metadata, password, connection, ...rest } = body;
     if (app_metadata !== undefined) user['app_metadata'] = mergeMetadata(user['app_metadata'] as Entity, app_metadata as Entity);
     if (user_metadata !== undefined) user['user_metadata'] = mergeMetadata(user['user_metadata'] as Entity, user_metadata as Entity);
@@ -81,20 +119,22 @@ export const userHandlers: Handlers = {
     return ok(user);
   },
   delete_users_by_id: ({ tenant, params }) => {
+    beforeUserChange(tenant, params['id'] ?? '');
     delete tenant.state.data.users[params['id'] ?? ''];
     tenant.state.commit();
     return noContent();
   },
   get_users: ({ tenant, query }) => {
-    let users = Object.values(tenant.state.data.users);
+    let users = searchable(tenant);
     if (typeof query['q'] === 'string' && query['q'].trim() !== '') users = users.filter(userMatcher(query['q']));
     if (typeof query['connection'] === 'string') {
       users = users.filter((u) => (u['identities'] as Entity[]).some((i) => i['connection'] === query['connection']));
     }
     return ok(paginate(users, query, 'users', { withLength: true, maxResults: SEARCH_LIMIT }));
   },
+  // Immediate, and exact as stored (the SDK documents it as case-sensitive; emails are stored lower-cased).
   'get_users-by-email': ({ tenant, query }) => {
-    const email = String(query['email'] ?? '').toLowerCase();
+    const email = String(query['email'] ?? '');
     return ok(Object.values(tenant.state.data.users).filter((u) => u['email'] === email));
   },
 };

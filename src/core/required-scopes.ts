@@ -1,0 +1,29 @@
+import { TenantsError } from './tenants-error.js';
+
+/** The Management API scopes each command needs before its first write (README lists them all). */
+export const REQUIRED_SCOPES = {
+  init: ['read:resource_servers', 'create:resource_servers', 'update:resource_servers', 'read:actions', 'create:actions', 'update:actions'],
+  create: ['read:clients', 'create:clients', 'update:clients', 'read:resource_servers', 'read:client_grants', 'create:client_grants'],
+  sync: ['read:clients', 'create:clients', 'update:clients', 'read:resource_servers', 'read:client_grants', 'create:client_grants'],
+  prune: ['delete:clients', 'read:users', 'update:users'],
+  delete: ['read:clients', 'delete:clients', 'read:users', 'update:users'],
+  deleteUsers: ['delete:users'],
+  users: ['read:clients', 'read:users', 'update:users'],
+} as const satisfies Record<string, readonly string[]>;
+
+/** Every scope the tool may use: what `doctor` checks the token against. */
+export const ALL_SCOPES: string[] = [...new Set(Object.values(REQUIRED_SCOPES).flat())].sort();
+
+/** The scopes of `needed` that the access token does not carry (none when the token could not be read). */
+export const missingScopes = (granted: string[] | undefined, needed: readonly string[]): string[] =>
+  granted === undefined ? [] : [...new Set(needed)].filter((s) => !granted.includes(s));
+
+/** Refuses (exit 4) before the first write when the token lacks a scope the command needs, naming each. */
+export function assertScopes(granted: string[] | undefined, needed: readonly string[], command: string): void {
+  const missing = missingScopes(granted, needed);
+  if (missing.length === 0) return;
+  throw new TenantsError('credentials', 'scope_missing', `The Management API token lacks ${missing.join(', ')}, which \`tenants ${command}\` needs; nothing was changed.`, {
+    hint: `Grant ${missing.join(' ')} to your M2M application: Auth0 Dashboard > Applications > APIs > Auth0 Management API > Machine to Machine Applications.`,
+    details: { missing },
+  });
+}
