@@ -1,10 +1,7 @@
 import { readFileSync } from 'node:fs';
-import type { JWK } from 'jose';
-import { z } from 'zod';
 import type { KeySource } from '../core/verify-token.js';
 import { TenantsError } from '../core/tenants-error.js';
 
-const jwksSchema = z.object({ keys: z.array(z.looseObject({ kty: z.string() })) });
 const LOOPBACK = /^(localhost|127(?:\.\d{1,3}){3}|\[::1\])$/;
 
 /**
@@ -28,7 +25,7 @@ export function jwksSource(location: string, fetchImpl: typeof fetch = fetch): K
       hint: 'Use the https JWKS URL of your Auth0 domain, or --jwks <file>.',
     });
   }
-  const load = async (): Promise<JWK[]> => {
+  const load = async (): Promise<unknown[]> => {
     let response: Response;
     try {
       response = await fetchImpl(url, { signal: AbortSignal.timeout(10_000), headers: { accept: 'application/json' } });
@@ -43,7 +40,7 @@ export function jwksSource(location: string, fetchImpl: typeof fetch = fetch): K
     }
     return parse(await response.text(), location);
   };
-  let cached: Promise<JWK[]> | undefined;
+  let cached: Promise<unknown[]> | undefined;
   let refreshed = false;
   return {
     keys: () => (cached ??= load()),
@@ -64,14 +61,15 @@ function readLocal(path: string): string {
   }
 }
 
-function parse(text: string, location: string, kind: 'auth0' | 'usage' = 'auth0'): JWK[] {
+/** A JWKS is a JSON object whose `keys` is an array; its entries are checked key by key when used (usableJwk). */
+function parse(text: string, location: string, kind: 'auth0' | 'usage' = 'auth0'): unknown[] {
   let json: unknown;
   try {
     json = JSON.parse(text);
   } catch {
     throw new TenantsError(kind, kind === 'usage' ? 'invalid_jwks' : 'jwks_unreachable', `The key set at ${location} is not JSON.`, { hint: 'Check jwksUri in tenant.json.' });
   }
-  const parsed = jwksSchema.safeParse(json);
-  if (!parsed.success) throw new TenantsError(kind, kind === 'usage' ? 'invalid_jwks' : 'jwks_unreachable', `${location} is not a JWKS ({"keys": [...]}).`, { hint: 'Check jwksUri in tenant.json.' });
-  return parsed.data.keys as JWK[];
+  const keys = json !== null && typeof json === 'object' ? (json as { keys?: unknown }).keys : undefined;
+  if (!Array.isArray(keys)) throw new TenantsError(kind, kind === 'usage' ? 'invalid_jwks' : 'jwks_unreachable', `${location} is not a JWKS ({"keys": [...]}).`, { hint: 'Check jwksUri in tenant.json.' });
+  return keys;
 }
