@@ -4,12 +4,24 @@ import { TenantsError } from '../core/tenants-error.js';
 
 const LOOPBACK = /^(localhost|127(?:\.\d{1,3}){3}|\[::1\])$/;
 
+export interface JwksSourceOptions {
+  fetch?: typeof fetch;
+  /** Fetch the key set again after this long (default: never, right for one command run). */
+  maxAgeMs?: number;
+  /** At most one refetch on an unknown kid per this long (default: one refetch ever, right for one command run). */
+  refreshCooldownMs?: number;
+  now?: () => number;
+}
+
 /**
  * The key set `verify-token` trusts: the configured JWKS URL (https, or http on a loopback host only) or
  * a local file (works offline). Never a URL taken from the token (jku, x5u). A URL is fetched once and
- * refetched once more on an unknown kid; an unreachable one is an error (exit 1), not a verdict.
+ * refetched on an unknown kid (once per run, or once per `refreshCooldownMs` in a server); an unreachable
+ * one is an error (exit 1, or 503 from the middleware), not a verdict, and is tried again on the next call.
  */
-export function jwksSource(location: string, fetchImpl: typeof fetch = fetch): KeySource {
+export function jwksSource(location: string, options: JwksSourceOptions = {}): KeySource {
+  const fetchImpl = options.fetch ?? fetch;
+  const now = options.now ?? Date.now;
   if (!/^[a-z][a-z0-9+.-]*:\/\//i.test(location)) {
     const keys = parse(readLocal(location), location, 'usage');
     return { keys: async () => keys };
@@ -40,15 +52,24 @@ export function jwksSource(location: string, fetchImpl: typeof fetch = fetch): K
     }
     return parse(await response.text(), location);
   };
-  let cached: Promise<unknown[]> | undefined;
-  let refreshed = false;
+  let cached: { at: number; keys: Promise<unknown[]> } | undefined;
+  let lastRefresh: number | undefined;
+  const fresh = () => {
+    const entry = { at: now(), keys: load() };
+    entry.keys.catch(() => {
+      if (cached === entry) cached = undefined; // not cached: the next call tries again
+    });
+    cached = entry;
+    return entry.keys;
+  };
+  const maxAge = options.maxAgeMs ?? Infinity;
+  const cooldown = options.refreshCooldownMs ?? Infinity;
   return {
-    keys: () => (cached ??= load()),
-    refresh: async () => {
-      if (refreshed) return cached ?? load();
-      refreshed = true;
-      cached = load();
-      return cached;
+    keys: () => (cached && now() - cached.at <= maxAge ? cached.keys : fresh()),
+    refresh: () => {
+      if (cached && lastRefresh !== undefined && now() - lastRefresh < cooldown) return cached.keys;
+      lastRefresh = now();
+      return fresh();
     },
   };
 }
