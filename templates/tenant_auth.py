@@ -241,9 +241,17 @@ def _fetch_key_set():
     except Exception as error:  # the network, not JSON, nested too deep: whatever PyJWT raises in any release
         raise KeySetUnavailable(f"The key set at {uri} could not be fetched: {error}") from None
     keys = data.get("keys") if isinstance(data, dict) else None
-    if not isinstance(keys, list):
+    if not isinstance(keys, list) or _depth(data) > MAX_JSON_DEPTH:
         raise KeySetUnavailable(f"The key set at {uri} is not a JWKS ({{\"keys\": [...]}}).")
     return (time.monotonic(), keys, {})
+
+
+def _depth(value, level=0):
+    """How deeply objects and arrays nest in a parsed value (verify-token measures the same), stopping past the limit."""
+    if not isinstance(value, (dict, list)) or level > MAX_JSON_DEPTH:
+        return level
+    items = value.values() if isinstance(value, dict) else value
+    return max([level + 1] + [_depth(item, level + 1) for item in items])
 
 
 def _usable_keys(key_set, alg):
@@ -364,7 +372,7 @@ try:  # FastAPI is optional: verify_token works without it.
     def require_tenant(request: Request) -> dict:
         """FastAPI dependency: the claims of the request's bearer token, or 401 as RFC 6750 describes (503 without keys)."""
         header = request.headers.get("authorization") or ""
-        scheme = header.strip(" \t").partition(" ")[0]
+        scheme = re.split(r"[ \t]", header.strip(" \t"), maxsplit=1)[0]
         if scheme.lower() != "bearer":
             # no bearer credentials at all: a bare challenge (RFC 6750 3.1), the code in the body
             raise HTTPException(

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import type { KeySource } from '../core/verify-token.js';
 import { TenantsError } from '../core/tenants-error.js';
+import { MAX_JSON_DEPTH } from '../core/token-parts.js';
 
 const LOOPBACK = /^(localhost|127(?:\.\d{1,3}){3}|\[::1\])$/;
 
@@ -74,6 +75,14 @@ export function jwksSource(location: string, options: JwksSourceOptions = {}): K
   };
 }
 
+/** How deeply objects and arrays nest in a parsed value (tenant_auth.py measures the same), stopping past the limit. */
+function depth(value: unknown, level = 0): number {
+  if (value === null || typeof value !== 'object' || level > MAX_JSON_DEPTH) return level;
+  let deepest = level + 1;
+  for (const item of Object.values(value)) deepest = Math.max(deepest, depth(item, level + 1));
+  return deepest;
+}
+
 function readLocal(path: string): string {
   try {
     return readFileSync(path, 'utf8');
@@ -91,6 +100,6 @@ function parse(text: string, location: string, kind: 'auth0' | 'usage' = 'auth0'
     throw new TenantsError(kind, kind === 'usage' ? 'invalid_jwks' : 'jwks_unreachable', `The key set at ${location} is not JSON.`, { hint: 'Check jwksUri in tenant.json.' });
   }
   const keys = json !== null && typeof json === 'object' ? (json as { keys?: unknown }).keys : undefined;
-  if (!Array.isArray(keys)) throw new TenantsError(kind, kind === 'usage' ? 'invalid_jwks' : 'jwks_unreachable', `${location} is not a JWKS ({"keys": [...]}).`, { hint: 'Check jwksUri in tenant.json.' });
+  if (!Array.isArray(keys) || depth(json) > MAX_JSON_DEPTH) throw new TenantsError(kind, kind === 'usage' ? 'invalid_jwks' : 'jwks_unreachable', `${location} is not a JWKS ({"keys": [...]}).`, { hint: 'Check jwksUri in tenant.json.' });
   return keys;
 }

@@ -51,7 +51,7 @@ export function requireTenant(
   return async (req, res, next) => {
     const raw = req.headers['authorization'];
     const header = Array.isArray(raw) ? (raw[0] ?? '') : (raw ?? '');
-    if (!/^bearer$/i.test(header.replace(/^[ \t]+/, '').split(' ')[0] ?? '')) {
+    if (!/^bearer$/i.test(header.replace(/^[ \t]+/, '').split(/[ \t]/)[0] ?? '')) {
       res.status(401).set('WWW-Authenticate', 'Bearer').json({ error: 'invalid_request', code: 'missing_token', message: 'The request has no Authorization: Bearer header.' });
       return;
     }
