@@ -1,3 +1,5 @@
+import { isUtf8 } from 'node:buffer';
+
 /**
  * A token taken apart without trusting anything in it. Every rule here is mirrored line by line in
  * templates/tenant_auth.py (`_parts`), and README's "Token checks" table states them once.
@@ -21,15 +23,26 @@ const OPAQUE = /^[A-Za-z0-9\-._~+/=]+$/;
 const EDGES = /^[ \t\r\n]+|[ \t\r\n]+$/g;
 const BEARER = /^bearer(?:[ \t]+|$)/i;
 const NUMERIC_DATES = ['exp', 'nbf', 'iat'] as const;
-const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 
-/** base64url with no padding and no stray bits: one text per byte string, so no two tokens carry the same signature. */
-export const canonicalBase64url = (segment: string): boolean =>
-  SEGMENT.test(segment) && segment.length % 4 !== 1 && Buffer.from(segment, 'base64url').toString('base64url') === segment;
+const ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
+
+/**
+ * base64url with no padding and no stray bits (the unused low bits of the last character are zero): one text
+ * per byte string, so no two tokens carry the same signature. tenant_auth.py decodes and re-encodes to compare.
+ */
+export function canonicalBase64url(segment: string): boolean {
+  const rest = segment.length % 4;
+  if (rest === 1 || !SEGMENT.test(segment)) return false;
+  if (rest === 0) return true;
+  const last = ALPHABET.indexOf(segment[segment.length - 1]!);
+  return (last & (rest === 2 ? 0x0f : 0x03)) === 0;
+}
+
+const isEdge = (c: number) => c === 0x20 || c === 0x09 || c === 0x0d || c === 0x0a;
 
 /** Surrounding whitespace and one leading `Bearer ` (any case) removed: what the backend module sees as the token. */
 export function normalizeToken(raw: string): string {
-  const trimmed = raw.replace(EDGES, '');
+  const trimmed = isEdge(raw.charCodeAt(0)) || isEdge(raw.charCodeAt(raw.length - 1)) ? raw.replace(EDGES, '') : raw;
   return BEARER.test(trimmed) ? trimmed.replace(BEARER, '').replace(EDGES, '') : trimmed;
 }
 
@@ -39,6 +52,9 @@ export function normalizeToken(raw: string): string {
  * tenant_auth.py applies the same two rules while parsing. A reason when one is broken.
  */
 function unusual(text: string): string | undefined {
+  // Fast path: fewer opening brackets than the limit cannot nest past it, and a number can only be infinite
+  // with an exponent or hundreds of digits; the scan below decides exactly when either could happen.
+  if (openings(text) <= MAX_JSON_DEPTH && !RISKY_NUMBER.test(text)) return undefined;
   let depth = 0;
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
@@ -58,16 +74,24 @@ function unusual(text: string): string | undefined {
   return undefined;
 }
 const NUMBER_CHAR = /[0-9.eE+-]/;
+const RISKY_NUMBER = /[0-9][eE]|[0-9]{300}/;
+
+function openings(text: string): number {
+  let count = 0;
+  for (let i = text.indexOf('{'); i !== -1 && count <= MAX_JSON_DEPTH; i = text.indexOf('{', i + 1)) count++;
+  for (let i = text.indexOf('['); i !== -1 && count <= MAX_JSON_DEPTH; i = text.indexOf('[', i + 1)) count++;
+  return count;
+}
 
 function decodeJsonObject(segment: string, what: string): Record<string, unknown> | string {
   const bad = `the ${what} is not base64url-encoded JSON`;
   if (segment.length === 0 || !canonicalBase64url(segment)) return bad;
   const bytes = Buffer.from(segment, 'base64url');
   if (bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf) return `the ${what} starts with a byte order mark`;
-  let text: string;
+  if (!isUtf8(bytes)) return bad;
+  const text = bytes.toString('utf8');
   let value: unknown;
   try {
-    text = utf8.decode(bytes);
     value = JSON.parse(text);
   } catch {
     return bad;

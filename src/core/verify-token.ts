@@ -91,33 +91,37 @@ export function usableJwk(jwk: unknown, alg: string): Record<string, string> | u
   return { kty: 'RSA', n: k['n'] as string, e: k['e'] as string };
 }
 
-/** Imported keys, cached per fetched key set (the array a KeySource returns) and algorithm. */
-const imported = new WeakMap<object, Map<string, Promise<UsableKey[]>>>();
+/** Imported keys, cached per fetched key set (the array a KeySource returns) and algorithm; the import runs once. */
+const imported = new WeakMap<object, Map<string, UsableKey[] | Promise<UsableKey[]>>>();
 
-function usableKeys(keys: unknown[], alg: string): Promise<UsableKey[]> {
+function usableKeys(keys: unknown[], alg: string): UsableKey[] | Promise<UsableKey[]> {
   let byAlg = imported.get(keys);
   if (!byAlg) imported.set(keys, (byAlg = new Map()));
-  let found = byAlg.get(alg);
-  if (!found) {
-    found = Promise.all(
-      keys.map(async (jwk) => {
-        const members = usableJwk(jwk, alg);
-        if (!members) return undefined;
-        try {
-          return { kid: (jwk as { kid: string }).kid, key: await importJWK(members, alg) };
-        } catch {
-          return undefined; // a member the platform cannot import: skipped, as tenant_auth.py skips it
-        }
-      }),
-    ).then((all) => all.filter((k): k is UsableKey => k !== undefined));
-    byAlg.set(alg, found);
-  }
-  return found;
+  const found = byAlg.get(alg);
+  if (found) return found;
+  const importing = Promise.all(
+    keys.map(async (jwk) => {
+      const members = usableJwk(jwk, alg);
+      if (!members) return undefined;
+      try {
+        return { kid: (jwk as { kid: string }).kid, key: await importJWK(members, alg) };
+      } catch {
+        return undefined; // a member the platform cannot import: skipped, as tenant_auth.py skips it
+      }
+    }),
+  ).then((all) => {
+    const usable = all.filter((k): k is UsableKey => k !== undefined);
+    byAlg.set(alg, usable);
+    return usable;
+  });
+  byAlg.set(alg, importing);
+  return importing;
 }
 
 /** The key that could have signed a token with this header: the first usable key with its kid; without a kid, the only usable key. */
 async function candidate(keys: unknown[], alg: string, header: Record<string, unknown>): Promise<Imported | undefined> {
-  const usable = await usableKeys(keys, alg);
+  const cached = usableKeys(keys, alg);
+  const usable = Array.isArray(cached) ? cached : await cached;
   if (!('kid' in header)) return usable.length === 1 ? usable[0]!.key : undefined;
   const kid = header['kid'];
   return typeof kid === 'string' ? usable.find((u) => u.kid === kid)?.key : undefined;
@@ -186,7 +190,7 @@ export async function verifyToken(token: string, settings: VerifierSettings, key
   // RFC 7519 4.1.4 and 4.1.5 with the leeway: valid while now < exp + leeway, and from nbf - leeway on.
   const leeway = settings.leewaySeconds;
   const exp = claims['exp'] as number | undefined;
-  add('expiry', exp !== undefined && nowSeconds < exp + leeway, `before ${exp === undefined ? 'exp' : isoOf(exp + leeway)} (exp + ${leeway} s)`, exp === undefined ? null : isoOf(exp));
+  add('expiry', exp !== undefined && nowSeconds < exp + leeway, `after ${isoOf(nowSeconds - leeway)} (now - ${leeway} s)`, exp === undefined ? null : isoOf(exp));
   const nbf = claims['nbf'] as number | undefined;
   add('not-before', nbf === undefined || nbf <= nowSeconds + leeway, `at most ${isoOf(nowSeconds + leeway)} (now + ${leeway} s)`, nbf === undefined ? null : isoOf(nbf));
   add('application', claims[settings.clientIdClaim] === settings.clientId, settings.clientId, claims[settings.clientIdClaim] ?? null);
@@ -194,10 +198,17 @@ export async function verifyToken(token: string, settings: VerifierSettings, key
   return verdict(header, claims);
 }
 
-/** An ISO time for people; a NumericDate outside what Date can show is printed as the number. */
+/** An ISO time for people; a NumericDate outside what Date can show is printed as the number. The last few are remembered (a batch shares `now`). */
+const recentIso = new Map<number, string>();
 const isoOf = (seconds: number): string => {
-  const date = new Date(seconds * 1000);
-  return Number.isNaN(date.getTime()) ? String(seconds) : date.toISOString();
+  let text = recentIso.get(seconds);
+  if (text === undefined) {
+    const date = new Date(seconds * 1000);
+    text = Number.isNaN(date.getTime()) ? String(seconds) : date.toISOString();
+    if (recentIso.size >= 8) recentIso.delete(recentIso.keys().next().value!);
+    recentIso.set(seconds, text);
+  }
+  return text;
 };
 
 const ASYMMETRIC = ['RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'ES256', 'ES384', 'ES512'] as const;
