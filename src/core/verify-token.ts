@@ -1,4 +1,5 @@
-import { compactVerify, importJWK } from 'jose';
+import { compactVerify } from 'jose/jws/compact/verify';
+import { importJWK } from 'jose/key/import';
 import type { VerifierSettings } from './tenant-settings-schema.js';
 import { canonicalBase64url, tokenParts } from './token-parts.js';
 
