@@ -51,7 +51,7 @@ describe('auth0-tenants/verify and auth0-tenants/express', () => {
     const unreachable = join(work.path, 'unreachable.json');
     writeFileSync(unreachable, JSON.stringify({ ...settings, jwksUri: 'http://127.0.0.1:1/jwks' }));
     const app = express();
-    app.get('/orders', requireTenant(groups[0]!.settingsFile) as unknown as express.RequestHandler, (req, res) => {
+    app.get('/orders', requireTenant(groups[0]!.settingsFile), (req, res) => {
       const auth = (req as unknown as { auth: { payload: { sub: string }; tenant: string } }).auth;
       res.json({ sub: auth.payload.sub, tenant: auth.tenant });
     });
