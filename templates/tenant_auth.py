@@ -16,8 +16,12 @@ FastAPI:
         return {"user": claims["sub"]}
 
 Settings come from the tenant.json beside this file, or from the path in TENANT_AUTH_CONFIG.
-Keys come from the configured jwksUri only (PyJWKClient; refetched once on an unknown kid), never from
-URLs inside the token. For a JWKS served with a private CA, point SSL_CERT_FILE at it.
+Keys come from the configured jwksUri only (PyJWKClient; kept 5 minutes, refetched on an unknown kid), never
+from URLs inside the token. For a JWKS served with a private CA, point SSL_CERT_FILE at it.
+
+A leading "Bearer " is removed; "undefined", "null" or nothing is missing_token. Only TokenRejected and
+KeySetUnavailable ever escape verify_token, and the same rules hold under PyJWT 2.6 to 2.12: every rule that
+changed between PyJWT releases (crit, b64, key filtering, curves, the exp boundary) is applied here.
 """
 
 import base64

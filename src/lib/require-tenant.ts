@@ -24,6 +24,15 @@ export interface TenantAuth {
   tenant: string;
 }
 
+declare global {
+  namespace Express {
+    /** Set by requireTenant on the requests it lets through. */
+    interface Request {
+      auth?: TenantAuth;
+    }
+  }
+}
+
 /** The parts of Express's request, response and next the middleware uses (no type dependency on express). */
 export interface RequestLike { headers: Record<string, string | string[] | undefined>; auth?: TenantAuth }
 export interface ResponseLike {
