@@ -45,6 +45,7 @@ __all__ = ["TokenRejected", "KeySetUnavailable", "verify_token", "require_tenant
 MAX_TOKEN_LENGTH = 16384
 MAX_JSON_DEPTH = 20
 KEY_SET_LIFESPAN = 300  # seconds a fetched key set is used before it is fetched again
+REFRESH_COOLDOWN = 30  # at most one refetch on an unknown kid per this many seconds (forged kids cost one fetch)
 
 _SEGMENT = re.compile(r"[A-Za-z0-9_-]*")
 _OPAQUE = re.compile(r"[A-Za-z0-9\-._~+/=]+")
@@ -76,6 +77,7 @@ _lock = threading.Lock()
 _settings = None
 _jwks_client = None
 _key_set = None  # (fetched at, the JWKS "keys" list, {alg: [(kid, key)]})
+_last_refresh = None
 
 
 def settings():
@@ -284,12 +286,13 @@ def _candidate(key_set, alg, header):
 
 
 def _key_for(alg, header):
-    global _key_set
+    global _key_set, _last_refresh
     key_set = _key_set
     if key_set is None or time.monotonic() - key_set[0] > KEY_SET_LIFESPAN:
         key_set = _key_set = _fetch_key_set()
     key = _candidate(key_set, alg, header)
-    if key is None:  # an unknown kid: the key set may have rotated, fetch it once more
+    if key is None and (_last_refresh is None or time.monotonic() - _last_refresh >= REFRESH_COOLDOWN):
+        _last_refresh = time.monotonic()  # an unknown kid: the key set may have rotated, fetch it once more
         key_set = _key_set = _fetch_key_set()
         key = _candidate(key_set, alg, header)
     return key

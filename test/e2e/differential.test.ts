@@ -21,7 +21,6 @@ const work = tempDir('tenants-differential-');
 const scenarios: Scenario[] = makeScenarios({ seed: 20261128, randomRuns: 700 });
 let jwksServer: Server;
 let base = '';
-let fetches = 0;
 const ts: Code[][] = [];
 const settingsFiles: string[] = [];
 
@@ -30,7 +29,6 @@ const all = (codes: Code[][]) => Object.assign({}, ...scenarios.map((s, i) => na
 
 beforeAll(async () => {
   jwksServer = createServer((req, res) => {
-    fetches += 1;
     const scenario = scenarios[Number(req.url!.split('/')[2])]!;
     res.writeHead(scenario.jwksStatus ?? 200, { 'content-type': 'application/json' }).end(scenario.jwksText);
   });
