@@ -16,8 +16,12 @@ FastAPI:
         return {"user": claims["sub"]}
 
 Settings come from the tenant.json beside this file, or from the path in TENANT_AUTH_CONFIG.
-Keys come from the configured jwksUri only (PyJWKClient; refetched once on an unknown kid), never from
-URLs inside the token. For a JWKS served with a private CA, point SSL_CERT_FILE at it.
+Keys come from the configured jwksUri only (PyJWKClient; kept 5 minutes, refetched on an unknown kid), never
+from URLs inside the token. For a JWKS served with a private CA, point SSL_CERT_FILE at it.
+
+A leading "Bearer " is removed; "undefined", "null" or nothing is missing_token. Only TokenRejected and
+KeySetUnavailable ever escape verify_token, and the same rules hold under PyJWT 2.6 to 2.12: every rule that
+changed between PyJWT releases (crit, b64, key filtering, curves, the exp boundary) is applied here.
 """
 
 import base64
@@ -29,15 +33,31 @@ import re
 import threading
 import time
 
-import jwt
 from jwt import PyJWKClient
-from jwt.exceptions import PyJWKClientError, PyJWKSetError, PyJWTError
+from jwt.algorithms import get_default_algorithms
 
 __all__ = ["TokenRejected", "KeySetUnavailable", "verify_token", "require_tenant", "settings"]
 
+# The rules below are README's "Token checks" table; `tenants verify-token` applies the same ones
+# (src/core/token-parts.ts and verify-token.ts). PyJWT is used for what has not changed between its
+# releases (PyJWKClient fetching the key set, the algorithms' key import and signature check); every rule
+# that did change (crit, b64, key filtering, curves, the exp/nbf boundaries) is applied here.
+MAX_TOKEN_LENGTH = 16384
+MAX_JSON_DEPTH = 20
+KEY_SET_LIFESPAN = 300  # seconds a fetched key set is used before it is fetched again
+REFRESH_COOLDOWN = 30  # at most one refetch on an unknown kid per this many seconds (forged kids cost one fetch)
+
 _SEGMENT = re.compile(r"[A-Za-z0-9_-]*")
 _OPAQUE = re.compile(r"[A-Za-z0-9\-._~+/=]+")
-_ASYMMETRIC = {"RS256", "RS384", "RS512", "PS256", "PS384", "PS512", "ES256", "ES384", "ES512"}
+_BEARER = re.compile(r"bearer(?:[ \t]+|$)", re.IGNORECASE)
+_STRING = re.compile(r'"(?:[^"\\]|\\.)*"?', re.DOTALL)
+_BRACKET = re.compile(r"[\[\]{}]")
+_MISSING = ("", "undefined", "null")
+_ACCEPTED_TYP = ("jwt", "at+jwt", "application/jwt", "application/at+jwt")
+_ASYMMETRIC = ("RS256", "RS384", "RS512", "PS256", "PS384", "PS512", "ES256", "ES384", "ES512")
+_FAMILY = {"RS": "RSA", "PS": "RSA", "ES": "EC"}
+_CURVES = {"ES256": ("P-256", 32), "ES384": ("P-384", 48), "ES512": ("P-521", 66)}
+_PRIVATE_MEMBERS = ("d", "p", "q", "dp", "dq", "qi", "oth", "k")
 
 
 class TokenRejected(Exception):
@@ -50,12 +70,14 @@ class TokenRejected(Exception):
 
 
 class KeySetUnavailable(Exception):
-    """The JWKS could not be fetched: not a verdict on the token (answer 503, not 401)."""
+    """The JWKS could not be fetched or is not a key set: not a verdict on the token (answer 503, not 401)."""
 
 
 _lock = threading.Lock()
 _settings = None
 _jwks_client = None
+_key_set = None  # (fetched at, the JWKS "keys" list, {alg: [(kid, key)]})
+_last_refresh = None
 
 
 def settings():
@@ -72,7 +94,7 @@ def settings():
                 if field not in loaded:
                     raise ValueError(f"{path}: missing field {field!r}")
             _settings = loaded
-            _jwks_client = PyJWKClient(loaded["jwksUri"])
+            _jwks_client = PyJWKClient(loaded["jwksUri"], cache_jwk_set=False)
         return _settings
 
 
@@ -87,83 +109,219 @@ def _canonical(segment):
     return raw if base64.urlsafe_b64encode(raw).decode("ascii").rstrip("=") == segment else None
 
 
-def _json_object(segment):
-    raw = _canonical(segment) if segment else None
-    if raw is None:
-        return None
-    try:
-        text = raw.decode("utf-8")
-        value = json.loads(text, parse_constant=_reject_constant)
-    except (binascii.Error, UnicodeDecodeError, ValueError):
-        return None
-    return value if isinstance(value, dict) else None
-
-
 def _reject_constant(name):
     raise ValueError(f"{name} is not JSON")
 
 
-def _is_number(value):
-    return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
+def _finite_float(text):
+    value = float(text)
+    if not math.isfinite(value):
+        raise ValueError("a number too large for a double")
+    return value
+
+
+def _finite_int(text):
+    if len(text.lstrip("-")) > 400:
+        raise ValueError("a number too large for a double")
+    value = int(text)
+    float(value)  # OverflowError beyond a double, as JavaScript's Infinity
+    return value
+
+
+def _too_deep(text):
+    depth = 0
+    for match in _BRACKET.finditer(_STRING.sub("", text)):
+        depth += 1 if match.group() in "[{" else -1
+        if depth > MAX_JSON_DEPTH:
+            return True
+    return False
+
+
+def _json_object(segment, what):
+    bad = f"the {what} is not base64url-encoded JSON"
+    raw = _canonical(segment) if segment else None
+    if raw is None:
+        return bad
+    if raw.startswith(b"\xef\xbb\xbf"):
+        return f"the {what} starts with a byte order mark"
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError:
+        return bad
+    if _too_deep(text):
+        return f"the {what} nests deeper than {MAX_JSON_DEPTH} levels"
+    try:
+        value = json.loads(text, parse_constant=_reject_constant, parse_float=_finite_float, parse_int=_finite_int)
+    except OverflowError:
+        return f"the {what} holds a number too large for a double"
+    except (ValueError, RecursionError):
+        return bad
+    return value if isinstance(value, dict) else f"the {what} is not a JSON object"
+
+
+def _normalize(token):
+    token = token.strip(" \t\r\n")
+    match = _BEARER.match(token)
+    return token[match.end():].strip(" \t\r\n") if match else token
 
 
 def _parts(token):
-    """('jws', header, payload) | ('opaque', reason) | ('malformed', reason): the rules of verify-token."""
-    token = token.strip(" \t\r\n")
-    if not token:
-        return ("malformed", "the token is empty")
+    """('jws', header, payload, token) | (kind, reason) for kind missing, opaque or malformed: verify-token's rules."""
+    token = _normalize(token)
+    if token in _MISSING:
+        return ("missing", "no token was sent" if token == "" else f'the token is the text "{token}"')
+    if len(token) > MAX_TOKEN_LENGTH:
+        return ("malformed", f"longer than {MAX_TOKEN_LENGTH} characters")
     parts = token.split(".")
     if len(parts) == 1:
         return ("opaque", "an opaque string, not a JWT") if _OPAQUE.fullmatch(token) else ("malformed", "not a JWT (no dot-separated parts)")
     if len(parts) == 5:
-        header = _json_object(parts[0])
-        return ("opaque", "an encrypted token (JWE)") if header is not None and "enc" in header else ("malformed", "five parts but not a JWE")
+        header = _json_object(parts[0], "header")
+        return ("opaque", "an encrypted token (JWE)") if isinstance(header, dict) and "enc" in header else ("malformed", "five parts but not a JWE")
     if len(parts) != 3:
         return ("malformed", f"{len(parts)} dot-separated parts; a JWT has 3")
-    header = _json_object(parts[0])
-    if header is None:
-        return ("malformed", "the header is not base64url-encoded JSON")
-    payload = _json_object(parts[1])
-    if payload is None:
-        return ("malformed", "the payload is not base64url-encoded JSON")
+    header = _json_object(parts[0], "header")
+    if not isinstance(header, dict):
+        return ("malformed", header)
+    payload = _json_object(parts[1], "payload")
+    if not isinstance(payload, dict):
+        return ("malformed", payload)
     if _canonical(parts[2]) is None:
         return ("malformed", "the signature is not canonical base64url")
+    if "crit" in header:
+        return ("malformed", 'the header has "crit": no JWS extension is supported')
+    if "b64" in header and header["b64"] is not True:
+        return ("malformed", 'the header has "b64": unencoded payloads are not supported')
+    typ = header.get("typ")
+    if "typ" in header and (not isinstance(typ, str) or typ.lower() not in _ACCEPTED_TYP):
+        return ("malformed", f"the header's typ {typ!r} is not JWT or at+jwt")
     for claim in ("exp", "nbf", "iat"):
         if claim in payload and not _is_number(payload[claim]):
             return ("malformed", f"the {claim} claim is not a number")
     return ("jws", header, payload, token)
 
 
-def _candidates(keys, alg, kid, has_kid):
-    kind = "EC" if alg.startswith("ES") else "RSA"
-    usable = [
-        k for k in keys
-        if isinstance(k.key_id, str) and k.key_id and k.public_key_use in ("sig", None)
-        and k.key_type == kind and k._jwk_data.get("alg") in (None, alg)
-    ]
-    if not has_kid:
-        return usable if len(usable) == 1 else []
-    return [k for k in usable if k.key_id == kid] if isinstance(kid, str) else []
+def _is_number(value):
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
 
 
-def _signing_keys(refresh):
+def _member(jwk, name):
+    value = jwk.get(name)
+    return _canonical(value) if isinstance(value, str) and value else None
+
+
+def _usable_jwk(jwk, alg):
+    """The public members of a key that can verify `alg`, or None: the JWKS rules verify-token shares (usableJwk)."""
+    if not isinstance(jwk, dict):
+        return None
+    kid = jwk.get("kid")
+    if not isinstance(kid, str) or not kid:
+        return None
+    if "use" in jwk and jwk["use"] != "sig":
+        return None
+    if "key_ops" in jwk and not (isinstance(jwk["key_ops"], list) and "verify" in jwk["key_ops"]):
+        return None
+    if "alg" in jwk and jwk["alg"] != alg:
+        return None
+    if jwk.get("kty") != _FAMILY.get(alg[:2]) or any(name in jwk for name in _PRIVATE_MEMBERS):
+        return None
+    if jwk["kty"] == "EC":
+        crv, size = _CURVES.get(alg, ("", 0))
+        x, y = _member(jwk, "x"), _member(jwk, "y")
+        if jwk.get("crv") != crv or x is None or y is None or len(x) != size or len(y) != size:
+            return None
+        return {"kty": "EC", "crv": crv, "x": jwk["x"], "y": jwk["y"]}
+    n, e = _member(jwk, "n"), _member(jwk, "e")
+    if n is None or e is None:
+        return None
+    modulus, exponent = int.from_bytes(n, "big"), int.from_bytes(e, "big")
+    if modulus.bit_length() < 2048 or modulus % 2 == 0 or exponent < 3 or exponent % 2 == 0 or exponent >= modulus:
+        return None
+    return {"kty": "RSA", "n": jwk["n"], "e": jwk["e"]}
+
+
+def _fetch_key_set():
+    uri = settings()["jwksUri"]
     try:
-        return _jwks_client.get_signing_keys(refresh=refresh)
-    except PyJWKClientError as error:
-        if "Fail to fetch" in str(error):
-            raise KeySetUnavailable(str(error)) from error
-        return []  # no usable signing keys: every kid is unknown
-    except PyJWKSetError:
-        return []
-    except (ValueError, TypeError, AttributeError, OSError) as error:  # not JSON, not a key set, or the network
-        raise KeySetUnavailable(f"The key set at {settings()['jwksUri']} is unusable: {error}") from error
+        data = _jwks_client.fetch_data()
+    except Exception as error:  # the network, not JSON, nested too deep: whatever PyJWT raises in any release
+        raise KeySetUnavailable(f"The key set at {uri} could not be fetched: {error}") from None
+    keys = data.get("keys") if isinstance(data, dict) else None
+    if not isinstance(keys, list) or _depth(data) > MAX_JSON_DEPTH:
+        raise KeySetUnavailable(f"The key set at {uri} is not a JWKS ({{\"keys\": [...]}}).")
+    return (time.monotonic(), keys, {})
+
+
+def _depth(value, level=0):
+    """How deeply objects and arrays nest in a parsed value (verify-token measures the same), stopping past the limit."""
+    if not isinstance(value, (dict, list)) or level > MAX_JSON_DEPTH:
+        return level
+    items = value.values() if isinstance(value, dict) else value
+    return max([level + 1] + [_depth(item, level + 1) for item in items])
+
+
+def _usable_keys(key_set, alg):
+    imported = key_set[2].get(alg)
+    if imported is None:
+        algorithm = get_default_algorithms()[alg]
+        imported = []
+        for jwk in key_set[1]:
+            members = _usable_jwk(jwk, alg)
+            if members is None:
+                continue
+            try:
+                imported.append((jwk["kid"], algorithm.from_jwk(members)))
+            except Exception:  # a member the platform cannot import: skipped, as verify-token skips it
+                continue
+        key_set[2][alg] = imported
+    return imported
+
+
+def _candidate(key_set, alg, header):
+    usable = _usable_keys(key_set, alg)
+    if "kid" not in header:
+        return usable[0][1] if len(usable) == 1 else None
+    kid = header["kid"]
+    return next((key for key_kid, key in usable if key_kid == kid), None) if isinstance(kid, str) else None
+
+
+def _key_for(alg, header):
+    global _key_set, _last_refresh
+    key_set = _key_set
+    if key_set is None or time.monotonic() - key_set[0] > KEY_SET_LIFESPAN:
+        key_set = _key_set = _fetch_key_set()
+    key = _candidate(key_set, alg, header)
+    if key is None and (_last_refresh is None or time.monotonic() - _last_refresh >= REFRESH_COOLDOWN):
+        _last_refresh = time.monotonic()  # an unknown kid: the key set may have rotated, fetch it once more
+        key_set = _key_set = _fetch_key_set()
+        key = _candidate(key_set, alg, header)
+    return key
+
+
+def _signature_ok(token, alg, key):
+    signing_input, _, signature = token.rpartition(".")
+    try:
+        return bool(get_default_algorithms()[alg].verify(signing_input.encode("ascii"), key, _canonical(signature)))
+    except Exception:
+        return False
 
 
 def verify_token(token, now=None):
-    """Claims of a valid access token for this tenant; raises TokenRejected (or KeySetUnavailable)."""
+    """Claims of a valid access token for this tenant; raises TokenRejected (or KeySetUnavailable), nothing else."""
     cfg = settings()
     now = time.time() if now is None else now
-    parsed = _parts(token if isinstance(token, str) else "")
+    try:
+        return _verify(token if isinstance(token, str) else "", cfg, now)
+    except (TokenRejected, KeySetUnavailable):
+        raise
+    except Exception as error:  # never reached by any token the tests know; a verdict rather than a 500
+        raise TokenRejected("malformed", f"The token could not be checked: {type(error).__name__}.") from None
+
+
+def _verify(token, cfg, now):
+    parsed = _parts(token)
+    if parsed[0] == "missing":
+        raise TokenRejected("missing_token", f"No token: {parsed[1]}; the SPA sent no access token.")
     if parsed[0] == "opaque":
         raise TokenRejected("opaque_token", f"The token is not a JWT the backend can check: {parsed[1]}; ask for it with the audience.")
     if parsed[0] == "malformed":
@@ -171,39 +329,30 @@ def verify_token(token, now=None):
     _, header, claims, compact = parsed
 
     alg = header.get("alg")
-    if not isinstance(alg, str) or alg == "none" or alg.upper().startswith("HS") or alg not in cfg["algorithms"] or alg not in _ASYMMETRIC:
+    if not isinstance(alg, str) or alg not in _ASYMMETRIC or alg not in cfg["algorithms"]:
         raise TokenRejected("alg_not_allowed", f"The token is signed with {alg!r}; only {', '.join(cfg['algorithms'])} is accepted.")
 
-    has_kid = "kid" in header
-    found = _candidates(_signing_keys(False), alg, header.get("kid"), has_kid)
-    if not found:
-        found = _candidates(_signing_keys(True), alg, header.get("kid"), has_kid)
-    if not found:
+    key = _key_for(alg, header)
+    if key is None:
         raise TokenRejected("unknown_kid", f"No key with kid {header.get('kid')!r} in {cfg['jwksUri']}, even after refetching it.")
-
-    key = found[0].key
-    if getattr(key, "key_size", 2048) < 2048 and alg[:2] in ("RS", "PS"):
-        # jose (verify-token) refuses RSA keys under 2048 bits; so does this module.
-        raise TokenRejected("bad_signature", "The signing key is shorter than 2048 bits.")
-    try:
-        jwt.PyJWS().decode(compact, key=key, algorithms=[alg])
-    except PyJWTError:
-        raise TokenRejected("bad_signature", "The signature does not verify with the published key.") from None
+    if not _signature_ok(compact, alg, key):
+        raise TokenRejected("bad_signature", "The signature does not verify with the published key.")
 
     if claims.get("iss") != cfg["issuer"]:
         raise TokenRejected("wrong_issuer", f"The issuer is {claims.get('iss')!r}, expected {cfg['issuer']!r}.")
     aud = claims.get("aud")
-    audiences = aud if isinstance(aud, list) else ([] if aud is None else [aud])
+    audiences = aud if isinstance(aud, list) else ([] if "aud" not in claims else [aud])
     if cfg["audience"] not in audiences:
-        if cfg["clientId"] in (aud if isinstance(aud, list) else [aud]):
+        if cfg["clientId"] in audiences:
             raise TokenRejected("id_token", "This is an ID token, not an access token for the API.")
         raise TokenRejected("wrong_audience", f"The audience is {aud!r}, expected {cfg['audience']!r}.")
+    # RFC 7519 4.1.4 and 4.1.5 with the leeway: valid while now < exp + leeway, and from nbf - leeway on.
     leeway = cfg["leewaySeconds"]
-    exp = claims.get("exp")
-    if exp is None or now > exp + leeway:
-        raise TokenRejected("expired", "The token has no exp claim." if exp is None else "The token has expired.")
-    nbf = claims.get("nbf")
-    if nbf is not None and nbf > now + leeway:
+    if "exp" not in claims:
+        raise TokenRejected("expired", "The token has no exp claim.")
+    if not now < float(claims["exp"]) + leeway:
+        raise TokenRejected("expired", "The token has expired.")
+    if "nbf" in claims and float(claims["nbf"]) > now + leeway:
         raise TokenRejected("not_yet_valid", "The token is not valid yet.")
     if claims.get(cfg["clientIdClaim"]) != cfg["clientId"]:
         raise TokenRejected("wrong_application", f"The token was issued to application {claims.get(cfg['clientIdClaim'])!r}, not to {cfg['tenant']}'s application.")
@@ -215,25 +364,36 @@ def verify_token(token, now=None):
     return claims
 
 
-def _quoted(text):
-    return text.replace("\\", "\\\\").replace('"', "'")
+def _quoted(text, limit=300):
+    """RFC 6750's error_description: printable ASCII without '"' or '\\' (other characters as U+XXXX), kept short."""
+    out = []
+    for char in text[:limit]:
+        code = ord(char)
+        out.append("'" if char == '"' else "/" if char == "\\" else char if 0x20 <= code < 0x7F else f"U+{code:04X}")
+    return "".join(out) + ("..." if len(text) > limit else "")
 
 
 try:  # FastAPI is optional: verify_token works without it.
     from fastapi import HTTPException, Request
 
     def require_tenant(request: Request) -> dict:
-        """FastAPI dependency: the claims of the request's bearer token, or 401 as RFC 6750 describes."""
+        """FastAPI dependency: the claims of the request's bearer token, or 401 as RFC 6750 describes (503 without keys)."""
         header = request.headers.get("authorization") or ""
-        scheme, _, value = header.partition(" ")
-        if scheme.lower() != "bearer" or not value.strip():
-            raise HTTPException(status_code=401, detail="Missing bearer token", headers={"WWW-Authenticate": "Bearer"})
-        try:
-            return verify_token(value.strip())
-        except TokenRejected as rejected:
+        scheme = re.split(r"[ \t]", header.strip(" \t"), maxsplit=1)[0]
+        if scheme.lower() != "bearer":
+            # no bearer credentials at all: a bare challenge (RFC 6750 3.1), the code in the body
             raise HTTPException(
                 status_code=401,
-                detail={"code": rejected.code, "message": rejected.message},
+                detail={"code": "missing_token", "message": "The request has no Authorization: Bearer header."},
+                headers={"WWW-Authenticate": "Bearer"},
+            )
+        try:
+            return verify_token(header)
+        except TokenRejected as rejected:
+            message = rejected.message.encode("utf-8", "backslashreplace").decode("utf-8")
+            raise HTTPException(
+                status_code=401,
+                detail={"code": rejected.code, "message": message},
                 headers={"WWW-Authenticate": f'Bearer error="invalid_token", error_description="{_quoted(rejected.code + ": " + rejected.message)}"'},
             ) from None
         except KeySetUnavailable:

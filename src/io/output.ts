@@ -46,6 +46,14 @@ export class Output {
     }
   }
 
+  /**
+   * One record of a stream of results (`verify-token --batch`): a compact JSON line with --json (NDJSON),
+   * else the `human` line. Any number of records; not mixed with `result`.
+   */
+  record(data: unknown, human: string): void {
+    this.stdout.write(`${this.json ? JSON.stringify(data) : human}\n`);
+  }
+
   /** A message for the person at the terminal (stderr, never parsed). */
   message(text: string): void {
     this.stderr.write(`${this.colorStderr ? text : stripVTControlCharacters(text)}\n`);

@@ -1,9 +1,10 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { describeZodError } from '../core/describe-zod-error.js';
-import { CONFIG_FILE, projectConfigSchema } from '../core/project-config.js';
+import { CONFIG_FILE } from '../core/project-config.js';
 import { tenantSettingsSchema, type VerifierSettings } from '../core/tenant-settings-schema.js';
 import { TenantsError } from '../core/tenants-error.js';
+import { loadConfig } from './config-file.js';
 
 /** Reads and checks a tenant.json; a problem names the field. */
 export function readTenantSettings(path: string): VerifierSettings {
@@ -24,13 +25,11 @@ export function readTenantSettings(path: string): VerifierSettings {
   return parsed.data;
 }
 
-/** `<outputDir>/<tenant>/tenant.json`, with outputDir from tenants.config.json when there is one. */
+/**
+ * `<outputDir>/<tenant>/tenant.json`, with outputDir from tenants.config.json when there is one (a malformed
+ * one is a usage error naming the field, exit 2); `tenants/` otherwise.
+ */
 export function tenantSettingsPath(cwd: string, tenant: string): string {
-  const configPath = resolve(cwd, CONFIG_FILE);
-  let outputDir = 'tenants/';
-  if (existsSync(configPath)) {
-    const parsed = projectConfigSchema.partial().safeParse(JSON.parse(readFileSync(configPath, 'utf8')) as unknown);
-    if (parsed.success && parsed.data.outputDir) outputDir = parsed.data.outputDir;
-  }
-  return join(cwd, outputDir, tenant, 'tenant.json');
+  if (!existsSync(resolve(cwd, CONFIG_FILE))) return join(cwd, 'tenants', tenant, 'tenant.json');
+  return join(loadConfig(cwd).outputDir, tenant, 'tenant.json');
 }

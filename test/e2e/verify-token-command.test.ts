@@ -61,4 +61,67 @@ describe('tenants verify-token, as a developer uses it', () => {
     expect(unreachable.code).toBe(1);
     expect(unreachable.stderr).toContain('jwks_unreachable');
   });
+
+  it('--batch checks one token per line: one line each, NDJSON with --json, exit 3 when any is rejected', async () => {
+    const settingsFile = groups[0]!.settingsFile;
+    const lines = [vector('valid'), '', `Bearer ${vector('valid')}`, vector('another tenant'), 'Bearer undefined', vector('expired')].join('\n');
+    const human = await runCli(['verify-token', '--config', settingsFile, '--batch'], { input: lines });
+    expect(human.code).toBe(3);
+    expect(human.stdout.trim().split('\n')).toEqual([
+      '1\tACCEPTED\tacme',
+      '3\tACCEPTED\tacme',
+      expect.stringMatching(/^4\tREJECTED\twrong_tenant\t/),
+      expect.stringMatching(/^5\tREJECTED\tmissing_token\t/),
+      expect.stringMatching(/^6\tREJECTED\texpired\t/),
+    ]);
+    const json = await runCli(['verify-token', '--config', settingsFile, '--batch', '--json'], { input: `${lines}\n` });
+    expect(json.code).toBe(3);
+    const verdicts = json.stdout.trim().split('\n').map((l) => JSON.parse(l) as { line: number; valid: boolean; code: string | null });
+    expect(verdicts.map((v) => [v.line, v.code])).toEqual([[1, null], [3, null], [4, 'wrong_tenant'], [5, 'missing_token'], [6, 'expired']]);
+    const allGood = await runCli(['verify-token', '--config', settingsFile, '--batch', '--json'], { input: `${vector('valid')}\n${vector('valid')}\n` });
+    expect(allGood.code).toBe(0);
+    expect(allGood.stdout.trim().split('\n')).toHaveLength(2);
+  });
+
+  it('--json prints exactly one verdict whatever the token (deep nesting, huge numbers, a BOM, no token)', async () => {
+    const settingsFile = groups[0]!.settingsFile;
+    const [h, , s] = vector('valid').split('.') as [string, string, string];
+    const b64 = (text: string | Buffer) => Buffer.from(text).toString('base64url');
+    const hostile = {
+      'nested 1,000 levels': `${h}.${b64(`{"a":${'['.repeat(1000)}${']'.repeat(1000)}}`)}.${s}`,
+      'exp with 5,000 digits': `${h}.${b64(`{"exp":${'9'.repeat(5000)}}`)}.${s}`,
+      'a BOM': `${h}.${b64(Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from('{"exp":1}')]))}.${s}`,
+      'Bearer undefined': 'Bearer undefined',
+      'empty': '',
+      'crit': `${b64(JSON.stringify({ alg: 'RS256', crit: ['exp'] }))}.${b64('{}')}.${s}`,
+    };
+    const codes: Record<string, string | null> = {};
+    for (const [name, token] of Object.entries(hostile)) {
+      const result = await runCli(['verify-token', '--config', settingsFile, '--json'], { input: token });
+      expect(result.code, name).toBe(3);
+      codes[name] = (JSON.parse(result.stdout) as { code: string | null }).code;
+    }
+    expect(codes).toEqual({
+      'nested 1,000 levels': 'malformed', 'exp with 5,000 digits': 'malformed', 'a BOM': 'malformed', 'Bearer undefined': 'missing_token', empty: 'missing_token', crit: 'malformed',
+    });
+  });
+
+  it('--tenant with a malformed tenants.config.json is a usage error (exit 2) naming the problem', async () => {
+    const dir = join(work.path, 'bad-config');
+    (await import('node:fs')).mkdirSync(dir, { recursive: true });
+    writeFileSync(join(dir, 'tenants.config.json'), '{"domain": ');
+    const broken = await runCli(['verify-token', '--tenant', 'acme', '--json'], { cwd: dir, input: vector('valid') });
+    expect(broken.code).toBe(2);
+    expect(JSON.parse(broken.stdout)).toMatchObject({ error: { code: 'config_invalid' } });
+    writeFileSync(join(dir, 'tenants.config.json'), JSON.stringify({ outputDir: 7 }));
+    const wrongType = await runCli(['verify-token', '--tenant', 'acme'], { cwd: dir, input: vector('valid') });
+    expect(wrongType.code).toBe(2);
+    expect(wrongType.stderr).toContain('config_invalid');
+  });
+
+  it('notes that a token given as an argument shows in ps and the shell history', async () => {
+    const result = await runCli(['verify-token', '--config', groups[0]!.settingsFile, vector('valid')]);
+    expect(result.code).toBe(0);
+    expect(result.stderr).toContain('pipe it on stdin');
+  });
 });

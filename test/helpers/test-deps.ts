@@ -14,3 +14,10 @@ export const PYTHON = process.env['TENANTS_TEST_PYTHON'] ?? deps.python ?? '/usr
 
 /** A Chromium (or Chrome) binary for the real-browser test. */
 export const CHROMIUM = process.env['TENANTS_TEST_CHROMIUM'] ?? deps.chromium ?? '/usr/bin/chromium';
+
+/**
+ * Upstream PyJWT releases to run tenant_auth.py under besides the system one: pure-Python sources, one
+ * folder per version holding `jwt/`, put first on PYTHONPATH (default: ../shared/python/pyjwt beside the clone).
+ */
+export const PYJWT_DIR = process.env['TENANTS_TEST_PYJWT_DIR'] ?? join(import.meta.dirname, '..', '..', '..', 'shared', 'python', 'pyjwt');
+export const PYJWT_RELEASES = ['2.8.0', '2.10.1', '2.12.1'];
