@@ -6,12 +6,13 @@ import { clientGrantHandlers } from './management/client-grants.js';
 import { clientHandlers } from './management/clients.js';
 import type { Handlers, Tenant } from './management/handler.js';
 import { resourceServerHandlers } from './management/resource-servers.js';
+import { ticketHandlers } from './management/tickets.js';
 import { userHandlers } from './management/users.js';
 import type { OpenApiSpec } from './openapi.js';
 import type { SigningKeys } from './signing.js';
 
 const HANDLERS: Handlers = {
-  ...clientHandlers, ...resourceServerHandlers, ...clientGrantHandlers, ...actionHandlers, ...userHandlers,
+  ...clientHandlers, ...resourceServerHandlers, ...clientGrantHandlers, ...actionHandlers, ...userHandlers, ...ticketHandlers,
 };
 
 export interface ManagementRequestLog { method: string; operationId: string | undefined; status: number }
