@@ -16,7 +16,9 @@ const DEFAULT_TTL_S = 432000;
 export const ticketHandlers: Handlers = {
   'post_password-change': ({ tenant, body = {} }) => {
     const userId = body['user_id'];
-    if (userId !== undefined && body['email'] !== undefined) throw new ApiError(400, 'invalid_body', 'Payload validation error: user_id and email cannot be used together.');
+    if (userId !== undefined && (body['email'] !== undefined || body['connection_id'] !== undefined)) {
+      throw new ApiError(400, 'invalid_body', 'Payload validation error: user_id cannot be used together with email or connection_id.');
+    }
     if (body['result_url'] !== undefined && (body['client_id'] !== undefined || body['organization_id'] !== undefined)) {
       throw new ApiError(400, 'invalid_body', 'Payload validation error: result_url cannot be used together with client_id or organization_id.');
     }
