@@ -174,6 +174,11 @@ describe('response modes and errors', () => {
     const anonymous = await (await new Browser().get(authorizeUrl({ response_mode: 'web_message', prompt: 'none' }))).text();
     expect(anonymous).toContain('response: {"error":"login_required","error_description":"Login required","state":"st-1"}');
 
+    const noWebOrigin = (await sdk.clients.create({ name: 'no web origin', app_type: 'spa', token_endpoint_auth_method: 'none', callbacks: [CALLBACK] })).client_id!;
+    const refused = await browser.get(authorizeUrl({ response_mode: 'web_message', prompt: 'none', client_id: noWebOrigin }));
+    expect(refused.status).toBe(400);
+    expect(await refused.text()).not.toContain('postMessage');
+
     const bogus = await browser.get(authorizeUrl({ response_mode: 'bogus' }));
     expect(Object.fromEntries(new URL(bogus.headers.get('location')!).searchParams)).toEqual({
       error: 'invalid_request', error_description: 'Unsupported response_mode: bogus', state: 'st-1',
