@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // Provisions what the test suite needs beyond npm packages, so `npm test` works on a fresh machine:
 // a Python with PyJWT (+cryptography), FastAPI, uvicorn and httpx for the generated tenant_auth.py, and a
-// Chromium for the real-browser test. Debian packages when run as root on Debian (as CI is), else a virtual
+// Chromium for the real-browser test with NSS's certutil (libnss3-tools) to make it trust the emulator's CA. Debian packages when run as root on Debian (as CI is), else a virtual
 // environment under .cache/ for Python and the first Chromium/Chrome on PATH. Writes .cache/test-deps.json,
 // which test/helpers/test-deps.ts reads. Exits 1 with a message naming what to install when neither works.
 import { spawnSync } from 'node:child_process';
@@ -71,11 +71,22 @@ function chromium() {
   throw new Error('no Chromium for the browser test: install it (Debian: apt-get install chromium), or set TENANTS_TEST_CHROMIUM');
 }
 
+function certutil() {
+  const fromEnv = process.env.TENANTS_TEST_CERTUTIL;
+  if (fromEnv) return fromEnv;
+  const system = '/usr/bin/certutil';
+  if (existsSync(system)) return system;
+  if (aptInstall(['libnss3-tools']) && existsSync(system)) return system;
+  const which = spawnSync('sh', ['-c', 'command -v certutil'], { encoding: 'utf8' });
+  if (which.status === 0 && which.stdout.trim()) return which.stdout.trim();
+  throw new Error("no NSS certutil for the browser test: install it (Debian: apt-get install libnss3-tools), or set TENANTS_TEST_CERTUTIL");
+}
+
 try {
-  const deps = { python: python(), chromium: chromium() };
+  const deps = { python: python(), chromium: chromium(), certutil: certutil() };
   mkdirSync(cache, { recursive: true });
   writeFileSync(join(cache, 'test-deps.json'), `${JSON.stringify(deps, null, 2)}\n`);
-  log(`python ${deps.python}, chromium ${deps.chromium}`);
+  log(`python ${deps.python}, chromium ${deps.chromium}, certutil ${deps.certutil}`);
 } catch (error) {
   log(error.message);
   process.exit(1);

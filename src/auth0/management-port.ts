@@ -52,4 +52,11 @@ export interface ManagementPort {
   updateAppMetadata(id: string, appMetadata: Record<string, unknown>): Promise<User>;
   /** Deleting who is already gone succeeds. */
   deleteUser(id: string): Promise<void>;
+  /**
+   * Creates a user in a database connection; `undefined` when that connection already holds the email (409),
+   * which is also how a create whose answer was lost and that the SDK retried ends: look the user up again.
+   */
+  createUser(body: Body): Promise<User | undefined>;
+  /** POST /tickets/password-change: the single-use URL where the user sets a password. */
+  createPasswordChangeTicket(body: Body): Promise<string>;
 }

@@ -144,5 +144,18 @@ export async function createSdkManagement(credentials: Credentials, pacer?: Requ
     deleteUser: async (id) => {
       await notFoundIsUndefined('deleting a user', () => sdk.users.delete(id));
     },
+    createUser: async (body) => {
+      try {
+        return userSchema.parse(await sdk.users.create(body as never));
+      } catch (error) {
+        if ((error as { statusCode?: number }).statusCode === 409) return undefined;
+        throw toTenantsError(error, 'creating a user');
+      }
+    },
+    createPasswordChangeTicket: (body) => call('creating a password-change ticket', async () => {
+      const { ticket } = await sdk.tickets.changePassword(body as never);
+      if (typeof ticket !== 'string') throw new Error('Auth0 answered a password-change ticket without its URL.');
+      return ticket;
+    }),
   };
 }

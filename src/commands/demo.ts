@@ -7,6 +7,7 @@ import { Command } from '@commander-js/extra-typings';
 import { TenantsError } from '../core/tenants-error.js';
 import type { RunningEmulator } from '../emulator/emulator.js';
 import type { CommandContext } from './context.js';
+import { configureForSampleSpa, SERVED_TENANTS, startServing, type Served } from './demo-serve.js';
 
 const BIN = fileURLToPath(new URL('../../bin/tenants.js', import.meta.url));
 const AUDIENCE = 'https://api.demo-saas.example.com';
@@ -20,12 +21,20 @@ export function demoCommand(context: () => CommandContext) {
   return new Command('demo')
     .description('run the whole flow against the embedded Auth0 emulator: init, create acme and globex, show the results')
     .option('--dir <path>', 'work in this folder (default: a new temporary folder)')
+    .option('--serve', "afterwards keep the emulator, a sample SPA and acme's and globex's FastAPI backends running on 127.0.0.1 until Ctrl-C")
     .action(async (options) => {
       const ctx = context();
       const { startEmulator } = await import('../emulator/emulator.js');
-      const emulator = await startEmulator({ actionBuildMs: 1500 });
       const dir = options.dir ? resolve(ctx.cwd, options.dir) : mkdtempSync(join(tmpdir(), 'auth0-tenants-demo-'));
       mkdirSync(dir, { recursive: true });
+      const stop = options.serve ? ctx.gracefulStop() : undefined;
+      const tls = await (await import('../emulator/tls.js')).generateTlsMaterial();
+      const backends: Record<string, string> = {};
+      const spa = options.serve
+        ? await (await import('../demo/sample-spa.js')).startSampleSpa({ tls, tenantsDir: join(dir, 'tenants'), tenants: SERVED_TENANTS, backends })
+        : undefined;
+      const emulator = await startEmulator({ actionBuildMs: 1500, tls, ...(options.serve ? { caCertFile: join(dir, 'emulator-ca.pem') } : {}) });
+      let served: Served | undefined;
       const say = (text: string) => ctx.out.message(text);
       const c = ctx.out.color;
       const env = {
@@ -53,6 +62,10 @@ export function demoCommand(context: () => CommandContext) {
         say(c.dim(`Working in ${dir}; credentials come from AUTH0_DOMAIN, AUTH0_CLIENT_ID and AUTH0_CLIENT_SECRET, never from flags.`));
         await run(['init', '--no-input', '--domain', emulator.domain, '--audience', AUDIENCE, '--api-name', 'Demo SaaS API',
           '--claim-namespace', NAMESPACE]);
+        if (spa) {
+          configureForSampleSpa(dir, spa);
+          say(c.dim(`(--serve) tenants.config.json: callbacks and logout URLs ${spa.origin}/{tenant}/, web origin ${spa.origin} (the sample SPA)`));
+        }
         await run(['create', 'acme', 'globex']);
         await run(['create', 'acme', 'globex']);
         // The Auth0 tenant is shared: another team's application claims "legacy" without our ownership marker.
@@ -101,8 +114,18 @@ export function demoCommand(context: () => CommandContext) {
           '  look at tenants/acme/backend.env, tenants/acme/spa.env and tenants/acme/tenant_auth.py (FastAPI: Depends(require_tenant))',
           `  node ${BIN} emulator --port 0     # a long-running emulator for your own experiments`,
         ].join('\n'));
-        ctx.out.result({ workspace: dir, domain: emulator.domain, tenants: { acme: JSON.parse(settings) as unknown }, verdicts: { acme: accepted === 0, globex: rejected === 0 }, crossTenantLoginDenied: typeof denied !== 'string' });
+        if (spa) {
+          await run(['users', 'invite', 'acme', 'ben@acme.example']);
+          served = await startServing({ emulator, spa, dir, tls, backends, env: ctx.env, say, c });
+        }
+        ctx.out.result({
+          workspace: dir, domain: emulator.domain, tenants: { acme: JSON.parse(settings) as unknown }, verdicts: { acme: accepted === 0, globex: rejected === 0 }, crossTenantLoginDenied: typeof denied !== 'string',
+          ...(served ? { serving: { emulator: served.emulator, caCertFile: served.caCertFile, spa: served.spa, backends: served.backends, ...(served.backendsMissing ? { backendsMissing: served.backendsMissing } : {}) } } : {}),
+        });
+        if (stop) await new Promise<void>((done) => (stop.aborted ? done() : stop.addEventListener('abort', () => done(), { once: true })));
       } finally {
+        await served?.close();
+        await spa?.close();
         await emulator.close();
       }
     });

@@ -3,6 +3,7 @@ import { resolve } from 'node:path';
 import { Command } from '@commander-js/extra-typings';
 import { findTagged, tenantNotFound } from '../core/find-tagged.js';
 import { parseTenantIds } from '../core/tenant-id.js';
+import { inviteUsers, parseInviteEmails, ticketResultUrl } from '../core/invite-users.js';
 import { applyMembership, assertMembershipAllowed, listTenantUsers, planMembership, resolveUsers, type Membership } from '../core/tenant-users.js';
 import { usageError } from '../core/tenants-error.js';
 import { renderTable } from '../io/render-table.js';
@@ -55,6 +56,25 @@ export function usersCommand(context: () => CommandContext) {
       }),
   );
   users.addCommand(membership('remove'));
+  users.addCommand(
+    new Command('invite')
+      .description('create database users if missing (unverified, random password), put them into a tenant, and print a link where each sets a password')
+      .argument('<tenant>', 'tenant id')
+      .argument('<emails...>', 'email addresses')
+      .option('--config <path>', 'config file (default: ./tenants.config.json)')
+      .option('--move', 'move users who belong to another tenant')
+      .action(async (tenantArg, refs, options) => {
+        const ctx = context();
+        const [tenant] = parseTenantIds([tenantArg]) as [string];
+        const emails = parseInviteEmails(refs);
+        const project = await openProject(ctx, options.config);
+        const [app] = findTagged(await project.port.listClients(), tenant);
+        if (!app) throw tenantNotFound([tenant]);
+        const invited = await inviteUsers(project.port, tenant, emails, { move: Boolean(options.move), resultUrl: ticketResultUrl(app) });
+        const result = (i: (typeof invited)[number]) => (i.created ? 'created' : i.action === 'move' ? `moved from ${i.from}` : VERB[i.action]);
+        ctx.out.result({ tenant, users: invited }, renderTable(['EMAIL', 'RESULT', 'PASSWORD LINK (single use, 5 days)'], invited.map((i) => [i.email, result(i), i.ticketUrl])));
+      }),
+  );
   return users;
 }
 

@@ -8,6 +8,7 @@ export const MANAGEMENT_SCOPES = [
   'read:client_grants', 'create:client_grants', 'update:client_grants', 'delete:client_grants',
   'read:actions', 'create:actions', 'update:actions', 'delete:actions',
   'read:users', 'create:users', 'update:users', 'delete:users', 'update:users_app_metadata',
+  'create:user_tickets',
 ];
 
 /**

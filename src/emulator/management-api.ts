@@ -7,12 +7,13 @@ import { clientHandlers } from './management/clients.js';
 import { jobHandlers } from './management/jobs.js';
 import type { Handlers, Tenant } from './management/handler.js';
 import { resourceServerHandlers } from './management/resource-servers.js';
+import { ticketHandlers } from './management/tickets.js';
 import { userHandlers } from './management/users.js';
 import type { OpenApiSpec } from './openapi.js';
 import type { SigningKeys } from './signing.js';
 
 const HANDLERS: Handlers = {
-  ...clientHandlers, ...resourceServerHandlers, ...clientGrantHandlers, ...actionHandlers, ...userHandlers, ...jobHandlers,
+  ...clientHandlers, ...resourceServerHandlers, ...clientGrantHandlers, ...actionHandlers, ...userHandlers, ...jobHandlers, ...ticketHandlers,
 };
 
 export interface ManagementRequestLog { method: string; operationId: string | undefined; status: number }

@@ -190,6 +190,8 @@ function registerAuth0Formats(ajv: Ajv2020): void {
     'strict-uri': urlish(false, false),
     'callback-url': urlish(false, false),
     'url-or-null': urlish(true, false),
+    // ajv-formats' `url` refuses loopback and private addresses (127.0.0.1, 10.x, ...); Auth0 takes them (result_url).
+    url: urlish(false, false),
     'non-empty-string': (v) => v.length > 0,
     'email-or-empty': (v) => v === '' || /^[^@\s]+@[^@\s]+$/.test(v),
   };

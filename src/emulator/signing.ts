@@ -1,4 +1,4 @@
-import { exportJWK, generateKeyPair, importJWK, jwtVerify, SignJWT, type JWK, type JWTPayload } from 'jose';
+import { compactVerify, exportJWK, generateKeyPair, importJWK, jwtVerify, SignJWT, type JWK, type JWTPayload } from 'jose';
 import { randomBytes } from 'node:crypto';
 
 type PrivateKey = Awaited<ReturnType<typeof generateKeyPair>>['privateKey'];
@@ -53,5 +53,15 @@ export class SigningKeys {
       { issuer, audience, algorithms: ['RS256'] },
     );
     return payload;
+  }
+
+  /** The payload of a token this tenant signed, whatever its time claims (an expired `id_token_hint` still names its session). */
+  async signedPayload(token: string): Promise<JWTPayload> {
+    const { payload } = await compactVerify(token, async (header) => {
+      const key = this.keys.find((k) => k.kid === header.kid);
+      if (!key || header.alg !== 'RS256') throw new Error('unknown kid');
+      return key.publicKey;
+    });
+    return JSON.parse(new TextDecoder().decode(payload)) as JWTPayload;
   }
 }

@@ -101,4 +101,15 @@ export class FakePort implements ManagementPort {
     return structuredClone(user);
   }
   async deleteUser(uid: string) { this.hit('deleteUser'); this.users = this.users.filter((u) => u.user_id !== uid); }
+  tickets: Record<string, unknown>[] = [];
+  async createUser(body: Body) {
+    this.hit('createUser');
+    const email = String(body['email']).toLowerCase();
+    if (this.users.some((u) => u.email === email)) return undefined;
+    const user = { user_id: id('auth0|'), email, app_metadata: (body['app_metadata'] as Record<string, unknown>) ?? {} } as User;
+    this.users.push(user);
+    this.after('createUser');
+    return structuredClone(user);
+  }
+  async createPasswordChangeTicket(body: Body) { this.hit('createPasswordChangeTicket'); this.tickets.push(body); return `https://fake.example.com/lo/reset?ticket=t${this.tickets.length}#`; }
 }

@@ -2,9 +2,9 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 /** What scripts/test-deps.mjs provisioned (run by `npm test` before vitest); the environment wins. */
-function provisioned(): { python?: string; chromium?: string } {
+function provisioned(): { python?: string; chromium?: string; certutil?: string } {
   const file = join(import.meta.dirname, '..', '..', '.cache', 'test-deps.json');
-  return existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as { python?: string; chromium?: string }) : {};
+  return existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as { python?: string; chromium?: string; certutil?: string }) : {};
 }
 
 const deps = provisioned();
@@ -21,3 +21,5 @@ export const CHROMIUM = process.env['TENANTS_TEST_CHROMIUM'] ?? deps.chromium ??
  */
 export const PYJWT_DIR = process.env['TENANTS_TEST_PYJWT_DIR'] ?? join(import.meta.dirname, '..', '..', '..', 'shared', 'python', 'pyjwt');
 export const PYJWT_RELEASES = ['2.8.0', '2.10.1', '2.12.1'];
+/** NSS's certutil, to make the browser trust the emulator's CA. */
+export const CERTUTIL = process.env['TENANTS_TEST_CERTUTIL'] ?? deps.certutil ?? '/usr/bin/certutil';

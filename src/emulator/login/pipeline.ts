@@ -20,6 +20,10 @@ export interface Authorization {
   nonce: string | undefined;
   accessClaims: Record<string, unknown>;
   idClaims: Record<string, unknown>;
+  /** The login session's id (the ID token's `sid`), when the login came through a browser session. */
+  sid?: string;
+  /** When the user last entered credentials; in the ID token when the request sent `max_age`. */
+  authTime?: number;
 }
 
 export interface LoginInput {
@@ -106,7 +110,7 @@ export async function mintTokens(tenant: Tenant, keys: SigningKeys, auth: Author
     }, rfc9068 ? 'at+jwt' : 'JWT');
   } else {
     access_token = opaqueToken(iss);
-    tenant.state.data.grants[hash(access_token)] = { type: 'opaque', user_id: auth.userId, scope: auth.scope, exp: now + expiresIn };
+    tenant.state.data.grants[hash(access_token)] = { type: 'opaque', user_id: auth.userId, client_id: auth.clientId, scope: auth.scope, exp: now + expiresIn };
   }
   const tokens: TokenSet = { access_token, scope: auth.scope.join(' '), expires_in: expiresIn, token_type: 'Bearer' };
   if (openid) tokens.id_token = await idToken(client, user, auth, iss, now, keys);
@@ -130,7 +134,8 @@ async function idToken(client: Entity, user: Entity, auth: Authorization, iss: s
   const claims = {
     ...auth.idClaims, ...profile, ...email,
     iss, aud: auth.clientId, sub: auth.userId, iat: now, exp: now + Number(jwtConfig.lifetime_in_seconds ?? 36000),
-    sid: randomBytes(16).toString('base64url'),
+    sid: auth.sid ?? randomBytes(16).toString('base64url'),
+    ...(auth.authTime !== undefined ? { auth_time: auth.authTime } : {}),
     ...(auth.nonce !== undefined ? { nonce: auth.nonce } : {}),
   };
   // An application left on HS256 gets ID tokens signed with its client secret, as on Auth0.

@@ -8,7 +8,7 @@ import { userMatcher } from './user-search.js';
 export const DATABASE_CONNECTION = 'Username-Password-Authentication';
 const SEARCH_LIMIT = 1000;
 
-const hashPassword = (password: string): string => {
+export const hashPassword = (password: string): string => {
   const salt = randomBytes(16);
   return `${salt.toString('hex')}:${scryptSync(password, salt, 32).toString('hex')}`;
 };
