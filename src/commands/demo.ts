@@ -45,14 +45,17 @@ export function demoCommand(context: () => CommandContext) {
         NODE_EXTRA_CA_CERTS: emulator.caCertFile,
         ...(ctx.out.color.level === 0 ? { NO_COLOR: '1' } : { FORCE_COLOR: '1' }),
       };
-      const run = async (args: string[], expectedCode = 0, shown = args) => {
-        say(`\n${c.cyan('$')} ${c.bold(['tenants', ...shown].map((a) => (/\s/.test(a) ? `'${a}'` : a)).join(' '))}`);
+      /** Runs the real CLI; `stdin` (a token) is piped, never passed as an argument, and shown as `$TOKEN`. */
+      const run = async (args: string[], expectedCode = 0, stdin?: string) => {
+        const shown = ['tenants', ...args].map((a) => (/\s/.test(a) ? `'${a}'` : a)).join(' ');
+        say(`\n${c.cyan('$')} ${c.bold(stdin === undefined ? shown : `echo "$TOKEN" | ${shown}`)}`);
         const code = await new Promise<number | null>((done, fail) => {
           const child = spawn(process.execPath, [BIN, ...args], {
-            cwd: dir, env, stdio: ['ignore', ctx.out.json ? process.stderr : 'inherit', 'inherit'],
+            cwd: dir, env, stdio: [stdin === undefined ? 'ignore' : 'pipe', ctx.out.json ? process.stderr : 'inherit', 'inherit'],
           });
           child.on('error', fail);
           child.on('close', done);
+          if (stdin !== undefined) child.stdin?.end(`${stdin}\n`);
         });
         if (code !== expectedCode) throw new TenantsError('auth0', 'demo_failed', `tenants ${args[0]} exited with ${code}, expected ${expectedCode}.`);
         return code;
@@ -92,9 +95,9 @@ export function demoCommand(context: () => CommandContext) {
         say(`  ${typeof denied === 'string' ? c.red('allowed (unexpected)') : c.green(`denied by the Action: ${denied.message}`)}`);
         say(`\n${c.bold("ann@acme.example logs in to acme's application, asking for the API audience")}`);
         const token = await emulatorLogin(emulator, { client_id: acme.clientId, ...credentials });
-        const shownToken = `${token.slice(0, 24)}...`;
-        const accepted = await run(['verify-token', '--tenant', 'acme', token], 0, ['verify-token', '--tenant', 'acme', shownToken]);
-        const rejected = await run(['verify-token', '--tenant', 'globex', token], 3, ['verify-token', '--tenant', 'globex', shownToken]);
+        say(c.dim(`  TOKEN=${token.slice(0, 24)}... (the access token, kept in memory)`));
+        const accepted = await run(['verify-token', '--tenant', 'acme'], 0, token);
+        const rejected = await run(['verify-token', '--tenant', 'globex'], 3, token);
         await run(['doctor']);
         say(`\n${c.bold('Verdicts')}: acme ${accepted === 0 ? c.green('accepted') : c.red('rejected')} (exit ${accepted}); globex ${c.red('rejected')} (exit ${rejected}), as its backend would refuse it.`);
         say([
