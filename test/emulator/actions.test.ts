@@ -6,7 +6,8 @@ import { sdkFor, specComplaint, testEmulator } from '../helpers/emulator.js';
 let emulator: RunningEmulator;
 let sdk: ManagementClient;
 beforeAll(async () => {
-  emulator = await testEmulator({ actionBuildMs: 200 });
+  // Long enough that the early deploy below lands before the build even on a loaded machine.
+  emulator = await testEmulator({ actionBuildMs: 1000 });
   sdk = sdkFor(emulator);
 });
 afterAll(() => emulator.close());
