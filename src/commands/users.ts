@@ -70,6 +70,8 @@ export function usersCommand(context: () => CommandContext) {
         const project = await openProject(ctx, options.config);
         const [app] = findTagged(await project.port.listClients(), tenant);
         if (!app) throw tenantNotFound([tenant]);
+        assertScopes(project.port.grantedScopes(), REQUIRED_SCOPES.invite, 'users invite');
+        announceTarget(ctx, project);
         const invited = await inviteUsers(project.port, tenant, emails, { move: Boolean(options.move), resultUrl: ticketResultUrl(app) });
         const result = (i: (typeof invited)[number]) => (i.created ? 'created' : i.action === 'move' ? `moved from ${i.from}` : VERB[i.action]);
         ctx.out.result({ tenant, users: invited }, renderTable(['EMAIL', 'RESULT', 'PASSWORD LINK (single use, 5 days)'], invited.map((i) => [i.email, result(i), i.ticketUrl])));

@@ -9,6 +9,7 @@ export const REQUIRED_SCOPES = {
   delete: ['read:clients', 'delete:clients', 'read:users', 'update:users'],
   deleteUsers: ['delete:users'],
   users: ['read:clients', 'read:users', 'update:users'],
+  invite: ['read:clients', 'read:users', 'update:users', 'create:users', 'create:user_tickets'],
 } as const satisfies Record<string, readonly string[]>;
 
 /** Every scope the tool may use: what `doctor` checks the token against. */

@@ -175,6 +175,7 @@ describe('knowing the target', () => {
   });
 
   it('reads the granted scopes from the token and refuses before the first write, naming each', async () => {
+    expect((await cli(['create', 'hooli'])).code).toBe(0);
     const limited = await sdk.clients.create({ name: 'read-only M2M', app_type: 'non_interactive', grant_types: ['client_credentials'] });
     await sdk.clientGrants.create({ client_id: limited.client_id!, audience: `https://${emulator.domain}/api/v2/`, scope: ['read:clients', 'read:resource_servers', 'read:client_grants', 'read:actions', 'read:users'] });
     const limitedEnv = { AUTH0_CLIENT_ID: limited.client_id!, AUTH0_CLIENT_SECRET: limited.client_secret! };
@@ -184,6 +185,10 @@ describe('knowing the target', () => {
     expect(errorOf(run.stdout)).toMatchObject({ code: 'scope_missing' });
     expect(errorOf(run.stdout).message).toContain('create:clients');
     expect(errorOf(run.stdout).message).toContain('create:client_grants');
+    expect(writes(emulator, from)).toEqual([]);
+    const invite = await cli(['--json', 'users', 'invite', 'hooli', 'new.person@hooli.example'], limitedEnv);
+    expect(invite.code).toBe(4);
+    expect(errorOf(invite.stdout).message).toContain('create:user_tickets');
     expect(writes(emulator, from)).toEqual([]);
     const doctor = JSON.parse((await cli(['--json', 'doctor'], limitedEnv)).stdout) as { healthy: boolean; findings: { code: string; message: string }[] };
     expect(doctor.healthy).toBe(false);
