@@ -7,5 +7,8 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 60_000,
     pool: 'forks',
+    // Most files wait on child processes and loopback servers: two at once on a 2-core machine (vitest's
+    // default here would be one, cores - 1).
+    maxWorkers: 2,
   },
 });
