@@ -2,6 +2,7 @@ import { Command, Option } from '@commander-js/extra-typings';
 import { z } from 'zod';
 import type { CommandContext } from './context.js';
 import { parseOptions } from './parse-options.js';
+import { RATE_LIMIT_GROUPS } from '../auth0/rate-limit-group.js';
 
 const schema = z.object({
   port: z.coerce.number().int().min(0).max(65535),
@@ -14,7 +15,13 @@ const schema = z.object({
   actionDeployMs: z.coerce.number().int().min(0).max(120_000),
   searchLag: z.coerce.number().int().min(0).max(600_000),
   apiAccessPolicies: z.boolean(),
+  rateLimitGroup: z.array(z.string().regex(new RegExp(`^(${RATE_LIMIT_GROUPS.join('|')})=(\\d+(\\.\\d+)?)$`), {
+    message: `expected <group>=<requests per second>, a group among ${RATE_LIMIT_GROUPS.join(', ')} (e.g. organizations-write=0.4)`,
+  }).refine((v) => Number(v.split('=')[1]) > 0, { message: 'the requests per second must be above 0' })).default([]),
+  allowOrganizationNames: z.boolean().default(false),
 });
+
+const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
 
 export function emulatorCommand(context: () => CommandContext) {
   return new Command('emulator')
@@ -28,6 +35,8 @@ export function emulatorCommand(context: () => CommandContext) {
     .option('--action-build-ms <ms>', 'how long an Action stays pending before it is built', '300')
     .option('--action-deploy-ms <ms>', 'how long a deployment takes to complete in the background (binding before then answers 400)', '0')
     .option('--search-lag <ms>', "user search trails writes by this long, as Auth0's index does", '0')
+    .option('--rate-limit-group <group=rps>', `an endpoint group's own budget, repeatable (${RATE_LIMIT_GROUPS.join(', ')}), e.g. organizations-write=0.4`, collect)
+    .option('--allow-organization-names', 'turn on the tenant setting allow_organization_name_in_authentication_api (organization names in /authorize, org_name in tokens)')
     .option('--no-api-access-policies', 'model a tenant without API access policies (subject_type_authorization refused)')
     .action(async (raw) => {
       const ctx = context();
@@ -45,6 +54,8 @@ export function emulatorCommand(context: () => CommandContext) {
         actionDeployMs: options.actionDeployMs,
         searchLagMs: options.searchLag,
         apiAccessPolicies: options.apiAccessPolicies,
+        rateLimitGroups: Object.fromEntries(options.rateLimitGroup.map((entry) => [entry.split('=')[0], Number(entry.split('=')[1])])),
+        ...(options.allowOrganizationNames ? { allowOrganizationNames: true } : {}),
       });
       process.stdout.write(`${emulator.readyLine()}\n`);
       ctx.out.message(`Auth0 emulator listening on https://${emulator.domain} (Ctrl-C to stop)`);

@@ -8,7 +8,11 @@ export const MANAGEMENT_SCOPES = [
   'read:client_grants', 'create:client_grants', 'update:client_grants', 'delete:client_grants',
   'read:actions', 'create:actions', 'update:actions', 'delete:actions',
   'read:users', 'create:users', 'update:users', 'delete:users', 'update:users_app_metadata',
-  'create:user_tickets',
+  'create:user_tickets', 'read:connections', 'read:tenant_settings', 'update:tenant_settings',
+  'read:organizations', 'create:organizations', 'update:organizations', 'delete:organizations',
+  'read:organization_members', 'create:organization_members', 'delete:organization_members',
+  'read:organization_connections', 'create:organization_connections', 'update:organization_connections', 'delete:organization_connections',
+  'read:organization_invitations', 'create:organization_invitations', 'delete:organization_invitations',
 ];
 
 /**
@@ -51,5 +55,9 @@ export async function freshState(): Promise<StateData> {
     bindings: {},
     users: {},
     grants: {},
+    organizations: {},
+    organizationMembers: {},
+    organizationInvitations: {},
+    tenantSettings: { allow_organization_name_in_authentication_api: false },
   };
 }

@@ -4,9 +4,12 @@ import { readBody, sendJson, queryObject } from './http.js';
 import { actionHandlers } from './management/actions.js';
 import { clientGrantHandlers } from './management/client-grants.js';
 import { clientHandlers } from './management/clients.js';
+import { connectionHandlers } from './management/connections.js';
 import { jobHandlers } from './management/jobs.js';
 import type { Handlers, Tenant } from './management/handler.js';
+import { organizationHandlers } from './management/organizations.js';
 import { resourceServerHandlers } from './management/resource-servers.js';
+import { tenantSettingsHandlers } from './management/tenant-settings.js';
 import { ticketHandlers } from './management/tickets.js';
 import { userHandlers } from './management/users.js';
 import type { OpenApiSpec } from './openapi.js';
@@ -14,6 +17,7 @@ import type { SigningKeys } from './signing.js';
 
 const HANDLERS: Handlers = {
   ...clientHandlers, ...resourceServerHandlers, ...clientGrantHandlers, ...actionHandlers, ...userHandlers, ...jobHandlers, ...ticketHandlers,
+  ...connectionHandlers, ...organizationHandlers, ...tenantSettingsHandlers,
 };
 
 export interface ManagementRequestLog { method: string; operationId: string | undefined; status: number }

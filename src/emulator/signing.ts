@@ -42,7 +42,7 @@ export class SigningKeys {
   }
 
   /** Verifies a token this tenant issued; throws jose's errors otherwise. */
-  async verify(token: string, issuer: string, audience: string): Promise<JWTPayload> {
+  async verify(token: string, issuer: string | string[], audience: string | string[]): Promise<JWTPayload> {
     const { payload } = await jwtVerify(
       token,
       async (header) => {

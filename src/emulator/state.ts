@@ -27,6 +27,14 @@ export interface StateData {
   users: Record<string, Entity>;
   /** Authorization codes and refresh tokens issued by logins. */
   grants: Record<string, Entity>;
+  /** Organizations by id; members and enabled connections kept beside them (absent in states saved before). */
+  organizations?: Record<string, Entity>;
+  /** organization id -> member user ids, in the order they were added. */
+  organizationMembers?: Record<string, string[]>;
+  /** Organization invitations by id (each holds its organization_id and a private ticket). */
+  organizationInvitations?: Record<string, Entity>;
+  /** Tenant settings the emulator honours (`allow_organization_name_in_authentication_api`). */
+  tenantSettings?: Entity;
 }
 
 export const newId = (bytes = 24): string => randomBytes(bytes).toString('base64url').replace(/[-_]/g, 'x');

@@ -2,7 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { compactVerify, decodeProtectedHeader, type JWTPayload } from 'jose';
 import { readBody } from '../http.js';
 import type { Tenant } from '../management/handler.js';
-import { issuerOf } from '../oauth.js';
+import { issuersOf } from '../oauth.js';
 import type { SigningKeys } from '../signing.js';
 import type { Entity } from '../state.js';
 import { sendErrorPage, sendPage } from './authorization-response.js';
@@ -46,7 +46,7 @@ export async function oidcLogout(req: IncomingMessage, res: ServerResponse, url:
   if (hint) {
     const payload = await hintPayload(hint, tenant, keys);
     const audience = Array.isArray(payload?.aud) ? payload.aud[0] : payload?.aud;
-    if (!payload || payload.iss !== issuerOf(tenant) || !audience) return sendErrorPage(res, 400, 'invalid_request', 'Invalid id_token_hint.');
+    if (!payload || !issuersOf(tenant).includes(String(payload.iss)) || !audience) return sendErrorPage(res, 400, 'invalid_request', 'Invalid id_token_hint.');
     if (clientId !== undefined && clientId !== audience) return sendErrorPage(res, 400, 'invalid_request', 'The client_id does not match the audience of the id_token_hint.');
     clientId = audience;
   }

@@ -18,14 +18,14 @@ async function formOrJson(req: IncomingMessage): Promise<Body> {
 }
 
 /** `POST /oauth/token`: client credentials, authorization code (PKCE or secret), refresh token with rotation. */
-export async function token(req: IncomingMessage, res: ServerResponse, tenant: Tenant, keys: SigningKeys): Promise<Body> {
+export async function token(req: IncomingMessage, res: ServerResponse, url: URL, tenant: Tenant, keys: SigningKeys): Promise<Body> {
   const body = await formOrJson(req);
   const { id } = clientCredentialsOf(body, req.headers.authorization);
   requireAllowedOrigin(req, res, id ? tenant.state.data.clients[id] : undefined);
   switch (body['grant_type']) {
-    case 'client_credentials': return clientCredentialsGrant(tenant, keys, body, req.headers.authorization);
+    case 'client_credentials': return clientCredentialsGrant(tenant, keys, body, req.headers.authorization, url.host);
     case 'authorization_code': return { ...(await codeGrant(tenant, keys, body, req.headers.authorization)) };
-    case 'refresh_token': return { ...(await refreshGrant(req, tenant, keys, body)) };
+    case 'refresh_token': return { ...(await refreshGrant(req, url, tenant, keys, body)) };
     default: throw new OAuthError(403, 'unsupported_grant_type', `Unsupported grant type: ${String(body['grant_type'])}`);
   }
 }
@@ -85,7 +85,7 @@ async function codeGrant(tenant: Tenant, keys: SigningKeys, body: Body, authoriz
   return mintTokens(tenant, keys, auth);
 }
 
-async function refreshGrant(req: IncomingMessage, tenant: Tenant, keys: SigningKeys, body: Body) {
+async function refreshGrant(req: IncomingMessage, url: URL, tenant: Tenant, keys: SigningKeys, body: Body) {
   const key = hash(String(body['refresh_token'] ?? ''));
   const grant = tenant.state.data.grants[key];
   const { id } = clientCredentialsOf(body, req.headers.authorization);
@@ -104,7 +104,8 @@ async function refreshGrant(req: IncomingMessage, tenant: Tenant, keys: SigningK
   const previous = grant as unknown as Authorization;
   const auth = await authorizeLogin(tenant, {
     client, user, audience: previous.audience, scope: previous.scope, nonce: undefined, protocol: 'oauth2-refresh-token',
-    request: requestInfo(req, new URL(`https://${tenant.domain}/oauth/token`)),
+    ...(previous.organization ? { organization: previous.organization.id } : {}),
+    request: requestInfo(req, url),
   });
   const tokens = await mintTokens(tenant, keys, { ...auth, scope: auth.scope.filter((s) => s !== 'offline_access').concat(rotating ? ['offline_access'] : []) });
   if (rotating) {

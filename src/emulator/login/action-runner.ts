@@ -4,6 +4,8 @@ import type { Tenant } from '../management/handler.js';
 
 export interface ActionEvent {
   user: Entity;
+  /** Present when the login goes through an organization: `{id, name, display_name, metadata}`. */
+  organization?: Entity;
   client: { client_id: string; name: string; metadata: Record<string, unknown> };
   resource_server?: { identifier: string };
   request: { ip: string; method: string; hostname: string; user_agent: string; query: Entity; body: Entity; language: string };

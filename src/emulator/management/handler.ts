@@ -4,6 +4,8 @@ import type { Entity, State } from '../state.js';
 export interface Tenant {
   state: State;
   domain: string;
+  /** A second host name (`localhost:<port>`) served as the tenant's custom domain: tokens obtained through it carry its issuer. */
+  customDomain?: string;
   plan: PlanName;
   /** How long an Action draft stays `pending` before it is `built`. */
   actionBuildMs: number;
