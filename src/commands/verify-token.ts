@@ -39,7 +39,14 @@ export function verifyTokenCommand(context: () => CommandContext, readStdin: () 
       ]);
       const path = options.config ? resolve(ctx.cwd, options.config) : tenantSettingsPath(ctx.cwd, parseTenantIds([options.tenant!])[0]!);
       const settings = readTenantSettings(path);
-      const keys = jwksSource(options.jwks ?? settings.jwksUri);
+      // --jwks stands for every issuer's key set; otherwise each accepted issuer's jwksUri, fetched when its issuer matched.
+      const sources = new Map<string, ReturnType<typeof jwksSource>>();
+      const keys = (jwksUri: string) => {
+        const uri = options.jwks ?? jwksUri;
+        let source = sources.get(uri);
+        if (!source) sources.set(uri, (source = jwksSource(uri)));
+        return source;
+      };
 
       if (options.batch) {
         const lines = (await readStdin()).split('\n');

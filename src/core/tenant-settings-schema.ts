@@ -2,18 +2,73 @@ import { z } from 'zod';
 
 export const ASYMMETRIC_ALGORITHMS = ['RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'ES256', 'ES384', 'ES512'] as const;
 
-/** `tenant.json` as `verify-token` and tenant_auth.py read it (extra fields are allowed for forward compatibility). */
-export const tenantSettingsSchema = z.object({
-  schemaVersion: z.literal(1),
+const common = {
   tenant: z.string().min(1),
-  issuer: z.string().min(1),
-  jwksUri: z.string().url(),
   audience: z.string().min(1),
-  clientId: z.string().min(1),
   clientIdClaim: z.enum(['azp', 'client_id']),
   tenantClaim: z.string().min(1),
   algorithms: z.array(z.enum(ASYMMETRIC_ALGORITHMS)).min(1),
   leewaySeconds: z.number().int().min(0).max(300),
+};
+
+/** schemaVersion 1: one issuer and its key set, one application. */
+export const tenantSettingsV1Schema = z.object({
+  schemaVersion: z.literal(1),
+  ...common,
+  issuer: z.string().min(1),
+  jwksUri: z.string().url(),
+  clientId: z.string().min(1),
 });
 
-export type VerifierSettings = z.infer<typeof tenantSettingsSchema>;
+/**
+ * schemaVersion 2: the accepted issuers, each with its own key set (a custom domain issues its own `iss`),
+ * the accepted applications, and the tenant's organization when tokens come through one: `org_id` must be its
+ * id (`required: false` also accepts tokens without `org_id`, as a project in the middle of a migration does).
+ */
+export const tenantSettingsV2Schema = z.object({
+  schemaVersion: z.literal(2),
+  ...common,
+  issuers: z.array(z.object({ issuer: z.string().min(1), jwksUri: z.string().url() })).min(1),
+  clientIds: z.array(z.string().min(1)).min(1),
+  organization: z.object({
+    id: z.string().regex(/^org_[A-Za-z0-9]+$/, 'must be an organization id (org_...)'),
+    name: z.string().min(1).optional(),
+    required: z.boolean().default(true),
+  }).optional(),
+});
+
+/** `tenant.json` as `verify-token`, the Node library and tenant_auth.py read it (extra fields are allowed for forward compatibility). */
+export const tenantSettingsSchema = z.discriminatedUnion('schemaVersion', [tenantSettingsV1Schema, tenantSettingsV2Schema]);
+
+export type VerifierSettings = z.input<typeof tenantSettingsSchema>;
+export type TenantSettingsV1 = z.infer<typeof tenantSettingsV1Schema>;
+export type TenantSettingsV2 = z.input<typeof tenantSettingsV2Schema>;
+
+/** Both shapes as the checks use them. */
+export interface ResolvedSettings {
+  tenant: string;
+  issuers: { issuer: string; jwksUri: string }[];
+  /** schemaVersion 2 checks the issuer before choosing the key set; schemaVersion 1 keeps its original order. */
+  issuerFirst: boolean;
+  audience: string;
+  clientIds: string[];
+  clientIdClaim: 'azp' | 'client_id';
+  tenantClaim: string;
+  algorithms: readonly string[];
+  leewaySeconds: number;
+  organization: { id: string; required: boolean } | undefined;
+}
+
+export function resolveSettings(settings: VerifierSettings): ResolvedSettings {
+  const shared = {
+    tenant: settings.tenant, audience: settings.audience, clientIdClaim: settings.clientIdClaim, tenantClaim: settings.tenantClaim,
+    algorithms: settings.algorithms, leewaySeconds: settings.leewaySeconds,
+  };
+  if (settings.schemaVersion === 1) {
+    return { ...shared, issuers: [{ issuer: settings.issuer, jwksUri: settings.jwksUri }], issuerFirst: false, clientIds: [settings.clientId], organization: undefined };
+  }
+  return {
+    ...shared, issuers: settings.issuers, issuerFirst: true, clientIds: settings.clientIds,
+    organization: settings.organization ? { id: settings.organization.id, required: settings.organization.required ?? true } : undefined,
+  };
+}

@@ -32,14 +32,17 @@ const freePort = () => new Promise<number>((resolve) => {
 
 beforeAll(async () => {
   jwksServer = createServer((req, res) => {
-    const scenario = scenarios[Number(req.url!.split('/')[2])]!;
-    res.writeHead(scenario.jwksStatus ?? 200, { 'content-type': 'application/json' }).end(scenario.jwksText);
+    const [, , index, issuer] = req.url!.split('/');
+    const scenario = scenarios[Number(index)]!;
+    const text = issuer === undefined ? scenario.jwksText : scenario.jwksTexts![Number(issuer)]!;
+    res.writeHead(scenario.jwksStatus ?? 200, { 'content-type': 'application/json' }).end(text);
   });
   await new Promise<void>((r) => jwksServer.listen(0, '127.0.0.1', r));
   const jwksBase = `http://127.0.0.1:${(jwksServer.address() as AddressInfo).port}`;
   const template = fileURLToPath(new URL('../../templates/tenant_auth.py', import.meta.url));
   scenarios.forEach((scenario, i) => {
-    scenario.settings.jwksUri = `${jwksBase}/jwks/${i}`;
+    if (scenario.settings.schemaVersion === 1) scenario.settings.jwksUri = `${jwksBase}/jwks/${i}`;
+    else scenario.settings.issuers.forEach((issuer, k) => (issuer.jwksUri = `${jwksBase}/jwks/${i}/${k}`));
     const dir = join(work.path, `tenant-${i}`);
     mkdirSync(dir, { recursive: true });
     copyFileSync(template, join(dir, 'tenant_auth.py'));
@@ -110,7 +113,8 @@ describe('require_tenant in a real FastAPI app never answers 5xx for a token', (
     const jobs: (() => Promise<void>)[] = [];
     let sent = 0;
     for (const [i, scenario] of scenarios.entries()) {
-      const keys = jwksSource(scenario.settings.jwksUri);
+      const sources = new Map<string, ReturnType<typeof jwksSource>>();
+      const keys = (uri: string) => sources.get(uri) ?? sources.set(uri, jwksSource(uri)).get(uri)!;
       for (const c of scenario.cases) {
         if (!/^[\t\x20-\x7e]*$/.test(c.token) || c.token.length > 8000) continue;
         let want: string | null;

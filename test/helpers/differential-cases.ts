@@ -13,7 +13,11 @@ import type { VerifierSettings } from '../../src/core/tenant-settings-schema.js'
  */
 export type Reference = 'code' | 'accept' | false;
 export interface Case { name: string; token: string; expected?: RejectionCode | null; reference: Reference }
-export interface Scenario { name: string; settings: VerifierSettings; jwksText: string; jwksStatus?: number; cases: Case[]; unavailable?: boolean }
+export interface Scenario {
+  name: string; settings: VerifierSettings; jwksText: string; jwksStatus?: number; cases: Case[]; unavailable?: boolean;
+  /** schemaVersion 2: the key set of each accepted issuer, in the order of `settings.issuers` (jwksText is unused). */
+  jwksTexts?: string[];
+}
 
 export const NOW = 1_800_000_000;
 const LEEWAY = 30;
@@ -43,6 +47,11 @@ function jws(header: unknown, payload: unknown, key: KeyObject, signAlg = 'RS256
   const input = `${enc(header)}.${enc(payload)}`;
   return `${input}.${signature(signAlg, key, input)}`;
 }
+
+const CUSTOM_ISSUER = 'https://login.saas.example.com/';
+const ORG = 'org_acme0000000001';
+const OTHER_ORG = 'org_globex00000001';
+const CLIENT_2 = 'acme-second-client';
 
 const settingsFor = (algorithms: VerifierSettings['algorithms'], clientIdClaim: 'azp' | 'client_id' = 'azp'): VerifierSettings => ({
   schemaVersion: 1, tenant: 'acme', issuer: ISSUER, jwksUri: 'http://127.0.0.1/placeholder', audience: AUD, clientId: CLIENT,
@@ -359,8 +368,59 @@ export function makeScenarios(options: { seed: number; randomRuns: number }): Sc
     name: `unusable key set: ${name}`, settings: settingsFor(['RS256']), jwksText, jwksStatus, unavailable: true,
     cases: [{ name: 'valid token', token: valid, reference: false }],
   });
+  // schemaVersion 2: two issuers (the Auth0 domain and a custom domain, each with its own key set), two
+  // applications, and the tenant's organization: the issuer chooses the key set, org_id is checked after the
+  // application and before the tenant claim.
+  const v2Settings = (required: boolean): VerifierSettings => ({
+    schemaVersion: 2, tenant: 'acme', audience: AUD, tenantClaim: CLAIM, clientIdClaim: 'azp', algorithms: ['RS256'], leewaySeconds: LEEWAY,
+    issuers: [{ issuer: ISSUER, jwksUri: 'http://127.0.0.1/placeholder' }, { issuer: CUSTOM_ISSUER, jwksUri: 'http://127.0.0.1/placeholder' }],
+    clientIds: [CLIENT, CLIENT_2], organization: { id: ORG, required },
+  });
+  const org = { ...good, org_id: ORG };
+  const custom = { ...org, iss: CUSTOM_ISSUER, aud: [AUD, `${CUSTOM_ISSUER}userinfo`] };
+  const headB = { alg: 'RS256', typ: 'JWT', kid: 'rsa-b' };
+  const v2 = (name: string, header: unknown, payload: unknown, key: KeyObject, expected: RejectionCode | null): Case => ({ name, token: jws(header, payload, key), expected, reference: false });
+  const omit = (payload: Record<string, unknown>, key: string) => Object.fromEntries(Object.entries(payload).filter(([k]) => k !== key));
+  const v2Cases: Case[] = [
+    v2('organization token through the Auth0 domain', head, org, rsaA.privateKey, null),
+    v2('organization token through the custom domain (its own key set)', headB, custom, rsaB.privateKey, null),
+    v2('the second accepted application', head, { ...org, azp: CLIENT_2 }, rsaA.privateKey, null),
+    v2("custom-domain issuer signed with the Auth0 domain's key", head, custom, rsaA.privateKey, 'unknown_kid'),
+    v2("Auth0-domain issuer signed with the custom domain's key", headB, org, rsaB.privateKey, 'unknown_kid'),
+    v2('a foreign issuer is refused before any key is looked for', { ...head, kid: 'nowhere' }, { ...org, iss: 'https://evil.example.com/' }, foreign.privateKey, 'wrong_issuer'),
+    v2('an issuer without its trailing slash', head, { ...org, iss: ISSUER.slice(0, -1) }, rsaA.privateKey, 'wrong_issuer'),
+    v2('iss a list', head, { ...org, iss: [ISSUER] }, rsaA.privateKey, 'wrong_issuer'),
+    v2('bad signature under a matched issuer', head, org, rsaB.privateKey, 'bad_signature'),
+    v2('no org_id', head, omit(org, 'org_id'), rsaA.privateKey, 'missing_organization'),
+    v2('org_id null', head, { ...org, org_id: null }, rsaA.privateKey, 'missing_organization'),
+    v2("another tenant's organization", head, { ...org, org_id: OTHER_ORG }, rsaA.privateKey, 'wrong_organization'),
+    v2("another tenant's organization and tenant claim: the organization decides", head, { ...org, org_id: OTHER_ORG, [CLAIM]: 'globex' }, rsaA.privateKey, 'wrong_organization'),
+    v2('org_id a number', head, { ...org, org_id: 7 }, rsaA.privateKey, 'wrong_organization'),
+    v2('org_id the organization name', head, { ...org, org_id: 'acme' }, rsaA.privateKey, 'wrong_organization'),
+    v2('org_id in a list', head, { ...org, org_id: [ORG] }, rsaA.privateKey, 'wrong_organization'),
+    v2('another application and organization: the application decides', head, { ...org, azp: 'globex-client', org_id: OTHER_ORG }, rsaA.privateKey, 'wrong_application'),
+    v2('expired, another organization: expiry decides', head, { ...org, org_id: OTHER_ORG, exp: NOW - 3600 }, rsaA.privateKey, 'expired'),
+    v2('right organization, another tenant claim', head, { ...org, [CLAIM]: 'globex' }, rsaA.privateKey, 'wrong_tenant'),
+    v2('right organization, no tenant claim', head, omit(org, CLAIM), rsaA.privateKey, 'missing_tenant_claim'),
+    v2("an ID token of the second application", head, { ...org, aud: CLIENT_2 }, rsaA.privateKey, 'id_token'),
+    v2('org_name only (the name can change; org_id decides)', head, { ...omit(org, 'org_id'), org_name: 'acme' }, rsaA.privateKey, 'missing_organization'),
+  ];
+  const v2Keys = [JSON.stringify({ keys: [{ ...jwkOf(rsaA), kid: 'rsa-a', alg: 'RS256', use: 'sig' }] }), JSON.stringify({ keys: [{ ...jwkOf(rsaB), kid: 'rsa-b', alg: 'RS256', use: 'sig' }] })];
+  const scenarioF: Scenario = { name: 'schemaVersion 2: organization, issuers, applications', settings: v2Settings(true), jwksText: '', jwksTexts: v2Keys, cases: v2Cases };
+  // A project between strategies accepts a token without org_id (the legacy application's), never another organization's.
+  const scenarioG: Scenario = {
+    name: 'schemaVersion 2: organization not required', settings: v2Settings(false), jwksText: '', jwksTexts: v2Keys,
+    cases: [
+      v2('no org_id', head, omit(org, 'org_id'), rsaA.privateKey, null),
+      v2('org_id null', head, { ...org, org_id: null }, rsaA.privateKey, null),
+      v2('the organization', head, org, rsaA.privateKey, null),
+      v2("another tenant's organization", head, { ...org, org_id: OTHER_ORG }, rsaA.privateKey, 'wrong_organization'),
+      v2('no org_id, another tenant claim', head, { ...omit(org, 'org_id'), [CLAIM]: 'globex' }, rsaA.privateKey, 'wrong_tenant'),
+    ],
+  };
+
   return [
-    scenarioA, scenarioB, scenarioC, scenarioD, scenarioE,
+    scenarioA, scenarioB, scenarioC, scenarioD, scenarioE, scenarioF, scenarioG,
     unavailable('not JSON', 'nope'),
     unavailable('keys not a list', '{"keys":{}}'),
     unavailable('a list', '[]'),
