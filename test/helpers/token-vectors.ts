@@ -7,7 +7,10 @@ import { OAuth2Server } from 'oauth2-mock-server';
 import type { RejectionCode } from '../../src/core/verify-token.js';
 
 export interface Vector { name: string; token: string; expected: RejectionCode | null }
-export interface VectorGroup { settingsFile: string; vectors: Vector[] }
+export interface VectorGroup { settingsFile: string; vectors: Vector[]; /** The checks verify-token reports, in order. */ checks: string[] }
+
+const V1_CHECKS = ['format', 'algorithm', 'key', 'signature', 'issuer', 'audience', 'expiry', 'not-before', 'application', 'tenant'];
+const V2_CHECKS = ['format', 'algorithm', 'issuer', 'key', 'signature', 'audience', 'expiry', 'not-before', 'application', 'organization', 'tenant'];
 
 /**
  * Token vectors minted by an independent OAuth server (oauth2-mock-server, not our emulator) plus a few
@@ -21,6 +24,11 @@ export async function makeVectors(dir: string): Promise<{ groups: VectorGroup[];
   const rotated = await issuerServer.issuer.keys.generate('RS256');
   await issuerServer.start(0, '127.0.0.1');
   const issuer = issuerServer.issuer.url!;
+  // A second, independent issuer with keys of its own, standing for a custom domain (schemaVersion 2 accepts both).
+  const customServer = new OAuth2Server();
+  const customKey = await customServer.issuer.keys.generate('RS256');
+  await customServer.start(0, '127.0.0.1');
+  const customIssuer = customServer.issuer.url!;
 
   let fetches = 0;
   const publicKeys = issuerServer.issuer.keys.toJSON();
@@ -102,11 +110,46 @@ export async function makeVectors(dir: string): Promise<{ groups: VectorGroup[];
     { name: 'rfc9068: client_id claim', token: await mint({ ...rfcClaims, client_id: base.clientId }), expected: null },
     { name: 'rfc9068: only azp', token: valid, expected: 'wrong_application' },
   ];
+
+  // schemaVersion 2: the organization, two issuers (each with its key set), two applications.
+  const org = 'org_acmeVectors00001';
+  const orgFile = join(dir, 'acme-organization.json');
+  writeFileSync(orgFile, JSON.stringify({
+    schemaVersion: 2, tenant: base.tenant, audience: base.audience, clientIdClaim: 'azp', tenantClaim: base.claim, algorithms: ['RS256'], leewaySeconds: 30,
+    issuers: [{ issuer, jwksUri }, { issuer: customIssuer, jwksUri: `${customIssuer}/jwks` }],
+    clientIds: [base.clientId, 'acme-shared-spa'],
+    organization: { id: org, name: 'acme' },
+  }));
+  const orgGood = { ...good, azp: 'acme-shared-spa', org_id: org };
+  const mintCustom = (claims: Record<string, unknown>, options: { kid?: string } = {}) =>
+    customServer.issuer.buildToken({
+      kid: options.kid ?? customKey.kid,
+      scopesOrTransform: (_header, payload) => {
+        for (const key of Object.keys(payload)) if (!['iat', 'exp'].includes(key)) delete (payload as Record<string, unknown>)[key];
+        Object.assign(payload, { iat: now, exp: now + 3600 }, claims);
+      },
+    });
+  const orgVectors: Vector[] = [
+    { name: 'organization: valid', token: await mint(orgGood), expected: null },
+    { name: 'organization: valid through the custom domain', token: await mintCustom({ ...orgGood, iss: customIssuer }), expected: null },
+    { name: "organization: the custom domain's issuer on a token of the Auth0 domain's key", token: await mint({ ...orgGood, iss: customIssuer }), expected: 'unknown_kid' },
+    { name: 'organization: an issuer not listed', token: await mintCustom({ ...orgGood, iss: 'https://elsewhere.example.com/' }), expected: 'wrong_issuer' },
+    { name: 'organization: no org_id', token: await mint(orgGood, { drop: ['org_id'] }), expected: 'missing_organization' },
+    { name: "organization: globex's organization", token: await mint({ ...orgGood, org_id: 'org_globexVectors0001' }), expected: 'wrong_organization' },
+    { name: "organization: globex's organization and tenant", token: await mint({ ...orgGood, org_id: 'org_globexVectors0001', [base.claim]: 'globex' }), expected: 'wrong_organization' },
+    { name: 'organization: an unlisted application', token: await mint({ ...orgGood, azp: 'globex-client-id', org_id: 'org_globexVectors0001' }), expected: 'wrong_application' },
+    { name: 'organization: right organization, another tenant claim', token: await mint({ ...orgGood, [base.claim]: 'globex' }), expected: 'wrong_tenant' },
+  ];
   return {
-    groups: [{ settingsFile: azpFile, vectors }, { settingsFile: rfcFile, vectors: rfcVectors }],
+    groups: [
+      { settingsFile: azpFile, vectors, checks: V1_CHECKS },
+      { settingsFile: rfcFile, vectors: rfcVectors, checks: V1_CHECKS },
+      { settingsFile: orgFile, vectors: orgVectors, checks: V2_CHECKS },
+    ],
     resetRotation: () => { fetches = 0; },
     close: async () => {
       await issuerServer.stop();
+      await customServer.stop();
       await new Promise<void>((r) => jwksServer.close(() => r()));
     },
   };
