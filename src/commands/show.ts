@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { Command } from '@commander-js/extra-typings';
 import { findTagged, tenantNotFound } from '../core/find-tagged.js';
 import { readCurrentState, requiresClientGrant } from '../core/provision-tenants.js';
-import { TENANT_FILES, tenantSettings } from '../core/tenant-files.js';
+import { issuersOf, TENANT_FILES, tenantSettings } from '../core/tenant-files.js';
 import { parseTenantIds } from '../core/tenant-id.js';
 import { findUserGrant } from '../core/user-grant.js';
 import type { CommandContext } from './context.js';
@@ -40,7 +40,7 @@ export function showCommand(context: () => CommandContext) {
         `${c.bold(tenant)}  ${app.name ?? ''}`,
         `  client id      ${app.client_id}`,
         `  audience       ${settings.audience}`,
-        `  issuer         ${settings.issuer}`,
+        `  issuer         ${issuersOf(settings).map((i) => i.issuer).join(', ')}`,
         `  tenant claim   ${settings.tenantClaim}`,
         `  client grant   ${typeof view.clientGrant === 'string' ? view.clientGrant : view.clientGrant ? view.clientGrant.id : c.red('missing (run tenants create again)')}`,
         `  callbacks      ${view.application.callbacks.join(', ') || '-'}`,

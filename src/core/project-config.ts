@@ -27,6 +27,8 @@ export const projectConfigSchema = z.object({
   $schema: z.string().optional(),
   domain: z.string().regex(/^[A-Za-z0-9.-]+(?::\d{1,5})?$/, 'must be a host name such as "acme.eu.auth0.com" (no scheme, no path)')
     .describe('The Auth0 domain tokens are issued under (a custom domain if you use one): the issuer is https://<domain>/.'),
+  customDomain: z.string().regex(/^[A-Za-z0-9.-]+(?::\d{1,5})?$/, 'must be a host name such as "login.saas.example.com" (no scheme, no path)').optional()
+    .describe("A custom domain in front of `domain` (Auth0 issues `iss` for whichever domain a token was obtained through): tenant.json accepts both issuers, each with its own key set, and the SPA logs in through the custom domain."),
   audience: z.string().min(1).max(600).describe('The identifier of the shared API: the audience of every tenant\'s access tokens.'),
   apiName: z.string().min(1).max(200).regex(/^[^<>]+$/, 'must not contain < or >').default('Tenants API').describe('Display name of the shared API in Auth0.'),
   claimNamespace: z.string()

@@ -1,19 +1,18 @@
 import type { ResourceServer } from '../auth0/resources.js';
 import { tenantClaim, type ProjectConfig } from './project-config.js';
+import type { TenantSettingsV1, TenantSettingsV2 } from './tenant-settings-schema.js';
 
-/** `tenant.json`: what the backend module and `verify-token` read. Its shape is a contract (schemaVersion 1). */
-export interface TenantSettings {
-  schemaVersion: 1;
-  tenant: string;
-  issuer: string;
-  jwksUri: string;
-  audience: string;
-  clientId: string;
-  clientIdClaim: 'azp' | 'client_id';
-  tenantClaim: string;
-  algorithms: ['RS256'];
-  leewaySeconds: number;
-}
+/**
+ * `tenant.json`: what the backend module and `verify-token` read. Its shape is a contract: schemaVersion 1 (one
+ * issuer), or schemaVersion 2 when the project has a custom domain (both issuers, each with its key set).
+ */
+export type TenantSettings = TenantSettingsV1 | TenantSettingsV2Out;
+type TenantSettingsV2Out = Omit<TenantSettingsV2, 'organization'> & { organization?: { id: string; name?: string; required?: boolean } };
+
+/** The issuers a tenant.json accepts, and the applications. */
+export const issuersOf = (settings: TenantSettings): { issuer: string; jwksUri: string }[] =>
+  settings.schemaVersion === 1 ? [{ issuer: settings.issuer, jwksUri: settings.jwksUri }] : settings.issuers;
+export const clientIdsOf = (settings: TenantSettings): string[] => (settings.schemaVersion === 1 ? [settings.clientId] : settings.clientIds);
 
 export const TENANT_FILES = ['tenant.json', 'backend.env', 'spa.env', 'tenant_auth.py'] as const;
 
@@ -22,11 +21,24 @@ export interface FileTemplates { tenantAuthPy: string }
 
 export function tenantSettings(config: ProjectConfig, tenant: string, clientId: string, api: Pick<ResourceServer, 'token_dialect'> | undefined): TenantSettings {
   const rfc9068 = typeof api?.token_dialect === 'string' && api.token_dialect.startsWith('rfc9068_profile');
+  const issuer = (domain: string) => ({ issuer: `https://${domain}/`, jwksUri: `https://${domain}/.well-known/jwks.json` });
+  if (config.customDomain) {
+    return {
+      schemaVersion: 2,
+      tenant,
+      issuers: [issuer(config.domain), issuer(config.customDomain)],
+      audience: config.audience,
+      clientIds: [clientId],
+      clientIdClaim: rfc9068 ? 'client_id' : 'azp',
+      tenantClaim: tenantClaim(config),
+      algorithms: ['RS256'],
+      leewaySeconds: 30,
+    };
+  }
   return {
     schemaVersion: 1,
     tenant,
-    issuer: `https://${config.domain}/`,
-    jwksUri: `https://${config.domain}/.well-known/jwks.json`,
+    ...issuer(config.domain),
     audience: config.audience,
     clientId,
     clientIdClaim: rfc9068 ? 'client_id' : 'azp',
@@ -48,10 +60,12 @@ export function renderTenantFiles(settings: TenantSettings, config: ProjectConfi
       header('Backend token settings') +
       [
         envLine('TENANT_AUTH_TENANT', settings.tenant),
-        envLine('TENANT_AUTH_ISSUER', settings.issuer),
-        envLine('TENANT_AUTH_JWKS_URI', settings.jwksUri),
+        ...(settings.schemaVersion === 1
+          ? [envLine('TENANT_AUTH_ISSUER', settings.issuer), envLine('TENANT_AUTH_JWKS_URI', settings.jwksUri)]
+          : [envLine('TENANT_AUTH_ISSUERS', settings.issuers.map((i) => i.issuer).join(',')), envLine('TENANT_AUTH_JWKS_URIS', settings.issuers.map((i) => i.jwksUri).join(','))]),
         envLine('TENANT_AUTH_AUDIENCE', settings.audience),
-        envLine('TENANT_AUTH_CLIENT_ID', settings.clientId),
+        settings.schemaVersion === 1 ? envLine('TENANT_AUTH_CLIENT_ID', settings.clientId) : envLine('TENANT_AUTH_CLIENT_IDS', settings.clientIds.join(',')),
+        ...(settings.schemaVersion === 2 && settings.organization ? [envLine('TENANT_AUTH_ORGANIZATION_ID', settings.organization.id)] : []),
         envLine('TENANT_AUTH_CLIENT_ID_CLAIM', settings.clientIdClaim),
         envLine('TENANT_AUTH_TENANT_CLAIM', settings.tenantClaim),
         envLine('TENANT_AUTH_ALGORITHMS', settings.algorithms.join(',')),
@@ -61,8 +75,9 @@ export function renderTenantFiles(settings: TenantSettings, config: ProjectConfi
       header('Single-page app settings') +
       '# Always pass the audience: without it Auth0 returns an opaque access token, not a JWT the backend can check.\n' +
       [
-        envLine('VITE_AUTH0_DOMAIN', config.domain),
-        envLine('VITE_AUTH0_CLIENT_ID', settings.clientId),
+        envLine('VITE_AUTH0_DOMAIN', config.customDomain ?? config.domain),
+        envLine('VITE_AUTH0_CLIENT_ID', clientIdsOf(settings)[0]!),
+        ...(settings.schemaVersion === 2 && settings.organization ? [envLine('VITE_AUTH0_ORGANIZATION', settings.organization.id)] : []),
         envLine('VITE_AUTH0_AUDIENCE', settings.audience),
         envLine('VITE_AUTH0_SCOPE', 'openid profile email'),
       ].join('\n') + '\n',
