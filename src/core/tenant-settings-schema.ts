@@ -14,10 +14,15 @@ const common = {
 /** schemaVersion 1: one issuer and its key set, one application. */
 export const tenantSettingsV1Schema = z.object({
   schemaVersion: z.literal(1),
-  ...common,
+  tenant: common.tenant,
   issuer: z.string().min(1),
   jwksUri: z.string().url(),
+  audience: common.audience,
   clientId: z.string().min(1),
+  clientIdClaim: common.clientIdClaim,
+  tenantClaim: common.tenantClaim,
+  algorithms: common.algorithms,
+  leewaySeconds: common.leewaySeconds,
 });
 
 /**
@@ -27,9 +32,14 @@ export const tenantSettingsV1Schema = z.object({
  */
 export const tenantSettingsV2Schema = z.object({
   schemaVersion: z.literal(2),
-  ...common,
+  tenant: common.tenant,
   issuers: z.array(z.object({ issuer: z.string().min(1), jwksUri: z.string().url() })).min(1),
+  audience: common.audience,
   clientIds: z.array(z.string().min(1)).min(1),
+  clientIdClaim: common.clientIdClaim,
+  tenantClaim: common.tenantClaim,
+  algorithms: common.algorithms,
+  leewaySeconds: common.leewaySeconds,
   organization: z.object({
     id: z.string().regex(/^org_[A-Za-z0-9]+$/, 'must be an organization id (org_...)'),
     name: z.string().min(1).optional(),

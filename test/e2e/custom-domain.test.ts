@@ -78,6 +78,17 @@ describe('customDomain', () => {
     expect(projectConfigSchema.safeParse({ ...config, customDomain: 'https://login.saas.example.com/' }).success).toBe(false);
   });
 
+  it('refuses a schemaVersion 2 file that is not one, naming the field, in the library and tenant_auth.py', async () => {
+    const good = JSON.parse((await import('node:fs')).readFileSync(settingsFile, 'utf8')) as Record<string, unknown>;
+    expect(() => createVerifier({ ...good, organization: { id: 'acme' } } as never)).toThrow(/field "organization.id"/);
+    expect(() => createVerifier({ ...good, issuers: [] } as never)).toThrow(/field "issuers"/);
+    expect(() => createVerifier({ ...good, schemaVersion: 3 } as never)).toThrow(/schemaVersion/);
+    const bad = join(work.path, 'bad.json');
+    writeFileSync(bad, JSON.stringify({ ...good, organization: { id: 'acme' } }));
+    const python = await runPython(['-c', `import sys; sys.path.insert(0, ${JSON.stringify(work.path)})\nimport tenant_auth\ntry:\n    tenant_auth.settings()\nexcept ValueError as error:\n    print(error)`], { TENANT_AUTH_CONFIG: bad });
+    expect(python.stdout).toContain('organization.id must be an organization id');
+  });
+
   it('verify-token, the Node library and tenant_auth.py accept tokens of both domains and refuse another tenant by issuer', async () => {
     const expected = { canonical: null, custom: null, foreign: 'wrong_issuer' };
     const verifier = createVerifier(settingsFile);
