@@ -11,9 +11,10 @@ import { TenantsError } from '../core/tenants-error.js';
  * Endpoint groups (see rate-limit-group.ts) have budgets of their own, and their answers carry that budget's
  * headers. A group's first request goes alone; from its answers the pacer learns the group's bucket (`limit`,
  * what is `remaining`) and a lower bound of its refill rate (after a request, the bucket is full again no
- * sooner than `x-ratelimit-reset`: rate ≥ missing tokens / time to reset, the best bound kept). Requests of
- * the group then leave evenly spaced at that rate, spend what the server says is left above one, wait for
- * a token when it says none is, and a 429 pauses the group (not the others) until its reset.
+ * sooner than `x-ratelimit-reset`: rate ≥ missing tokens / time to reset, the best bound kept; a bucket of one
+ * is narrowed further, see `spacing`). Requests of the group then leave evenly spaced at that rate, spend what
+ * the server says is left above one, wait for a token when it says none is, and a 429 pauses the group (not
+ * the others) until its reset.
  */
 export class RequestPacer {
   private tokens: number;
@@ -86,7 +87,7 @@ export class RequestPacer {
   private budget(group: string): GroupBudget {
     let budget = this.groups.get(group);
     if (!budget) {
-      budget = { limit: undefined, remaining: 0, observedAt: 0, sent: 0, answered: 0, pausedUntil: 0, rps: 0, nextAt: 0 };
+      budget = { limit: undefined, remaining: 0, observedAt: 0, sent: 0, answered: 0, pausedUntil: 0, rps: 0, nextAt: 0, minSpacing: 0, sentTimes: new Map(), allowed: new Set() };
       this.groups.set(group, budget);
     }
     return budget;
@@ -112,8 +113,22 @@ export class RequestPacer {
   private spendGroup(b: GroupBudget, now: number): void {
     const spaced = b.limit !== undefined && b.remaining - (b.sent - b.observedAt) <= 1;
     b.sent += 1;
+    b.sentTimes.set(b.sent, now);
+    b.sentTimes.delete(b.sent - 64);
     // Only requests sent on the learnt rate move the schedule; those spending what the server said is left do not.
-    if (spaced && b.rps > 0) b.nextAt = Math.max(now, b.nextAt) + 1000 / b.rps;
+    if (spaced && b.rps > 0) b.nextAt = Math.max(now, b.nextAt) + RequestPacer.spacing(b);
+  }
+
+  /**
+   * The gap between two requests of a group sent on its rate. For a bucket of one (a budget under one request per
+   * second, as Auth0's 25 organization writes a minute), each answer narrows the rate down: a request allowed one
+   * gap after an allowed one proves the rate is at least 1/gap, a 429 that it is less; the next gap is the middle
+   * of what is known, until the two ends are within 2 %.
+   */
+  private static spacing(b: GroupBudget): number {
+    const safe = 1000 / b.rps;
+    if (b.limit !== 1 || b.minSpacing <= 0 || safe - b.minSpacing <= safe * 0.02) return safe;
+    return (safe + b.minSpacing) / 2;
   }
 
   /** A request of the group got no answer (connection failure): it no longer holds the group's probe. */
@@ -183,6 +198,7 @@ export class RequestPacer {
   }
 
   private observeGroup(b: GroupBudget, status: number, headers: Headers, sentAt: number): boolean {
+    const sentAtSeq = sentAt;
     b.answered += 1;
     const limit = Number(headers.get('x-ratelimit-limit') ?? NaN);
     const remaining = Number(headers.get('x-ratelimit-remaining') ?? NaN);
@@ -200,6 +216,21 @@ export class RequestPacer {
       // max(1, limit-remaining-1), refilled by the reset, so the refill rate is at least that over the time to reset.
       const missing = Math.max(1, b.limit - remaining - 1);
       b.rps = Math.max(b.rps, (missing * 1000) / (reset * 1000 - now));
+      // A bucket of one is empty after a request and the reset is rounded up to a whole second: the refill takes
+      // more than (time to reset - 1 s), so a gap shorter than that would be refused.
+      if (b.limit === 1 && remaining === 0) b.minSpacing = Math.max(b.minSpacing, reset * 1000 - now - 1000);
+    }
+    if (b.limit === 1) {
+      const sentAt = b.sentTimes.get(sentAtSeq);
+      const previous = b.sentTimes.get(sentAtSeq - 1);
+      if (sentAt !== undefined && previous !== undefined && b.allowed.has(sentAtSeq - 1)) {
+        const gap = sentAt - previous;
+        if (status === 429) b.minSpacing = Math.max(b.minSpacing, gap);
+        else if (gap > 0) b.rps = Math.max(b.rps, 1000 / gap);
+      }
+      if (status !== 429) b.allowed.add(sentAtSeq);
+      b.allowed.delete(sentAtSeq - 64);
+      if (b.minSpacing >= 1000 / Math.max(b.rps, 1e-9)) b.minSpacing = 0; // contradicting answers (jitter): start over
     }
     let until = 0;
     if (status === 429) {
@@ -210,7 +241,7 @@ export class RequestPacer {
       b.observedAt = b.sent;
     } else if (remaining === 0 && sentAt >= b.sent) {
       // Nothing left and nothing else in flight: wait for one token (at the learnt rate) or the reset.
-      until = b.rps > 0 ? now + 1000 / b.rps : Number.isFinite(reset) ? reset * 1000 : now + 1000;
+      until = b.rps > 0 ? (b.sentTimes.get(sentAtSeq) ?? now) + RequestPacer.spacing(b) : Number.isFinite(reset) ? reset * 1000 : now + 1000;
     }
     if (until > b.pausedUntil) b.pausedUntil = until;
     return status === 429;
@@ -246,4 +277,9 @@ interface GroupBudget {
   rps: number;
   /** When the next evenly spaced request may leave. */
   nextAt: number;
+  /** For a bucket of one: a gap known to be too short (0: none known). */
+  minSpacing: number;
+  /** When each recent request of the group was sent, and which were allowed, by sequence number. */
+  sentTimes: Map<number, number>;
+  allowed: Set<number>;
 }

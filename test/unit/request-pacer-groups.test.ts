@@ -71,28 +71,29 @@ describe('rate-limit groups', () => {
 });
 
 describe('the pacer learns each group budget from the headers (fake clock)', () => {
-  it('paces a 0.4/s group without a 429 while other requests keep the global pace', async () => {
+  it('learns a 0.4/s group exactly (a 429 or two, retried) while other requests keep the global pace', async () => {
     const time = new FakeTime();
     const server = fakeAuth0(time, 20, { 'organizations-write': 0.4 });
     const pacer = new RequestPacer(20, 8, () => time.now, time.sleep);
     const start = time.now;
-    const writes = Array.from({ length: 12 }, () => send(pacer, server, 'organizations-write'));
+    const writes = Array.from({ length: 40 }, () => send(pacer, server, 'organizations-write'));
     const others = Array.from({ length: 100 }, () => send(pacer, server, undefined));
     await time.run(Promise.all([...writes, ...others]));
     const groupLog = server.log.filter((e) => e.group === 'organizations-write');
-    expect(groupLog.filter((e) => e.status === 429)).toEqual([]);
-    expect(groupLog).toHaveLength(12);
-    // The floor of 12 writes at 0.4/s is 27.5 s (the first is free); the learnt bound keeps within 1.4x of it.
+    // The reset's whole seconds leave the rate between two bounds; a couple of 429s settle it, and are sent again.
+    expect(groupLog.filter((e) => e.status === 429).length).toBeLessThanOrEqual(2);
+    expect(groupLog.filter((e) => e.status === 200)).toHaveLength(40);
+    // The floor of 40 writes at 0.4/s is 97.5 s (the first is free).
     const writesDone = groupLog.at(-1)!.at - start;
-    expect(writesDone).toBeGreaterThanOrEqual(27_500);
-    expect(writesDone).toBeLessThan(27_500 * 1.4);
+    expect(writesDone).toBeGreaterThanOrEqual(97_500);
+    expect(writesDone).toBeLessThan(97_500 * 1.1);
     // The global requests did not wait for the group: 100 at 20/s take about 5 s.
     const lastOther = server.log.filter((e) => e.group === undefined).at(-1)!.at - start;
     expect(lastOther).toBeLessThan(6_500);
-    expect(server.log.filter((e) => e.status === 429)).toEqual([]);
+    expect(server.log.filter((e) => e.group === undefined && e.status === 429)).toEqual([]);
     const learnt = pacer.groupBudget('organizations-write')!;
     expect(learnt.limit).toBe(1);
-    expect(learnt.requestsPerSecond).toBeGreaterThan(0.28);
+    expect(learnt.requestsPerSecond).toBeGreaterThan(0.39);
     expect(learnt.requestsPerSecond).toBeLessThanOrEqual(0.4);
   });
 
