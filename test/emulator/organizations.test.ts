@@ -135,7 +135,7 @@ describe('members', () => {
     expect(seen).toEqual([...ids].sort());
     const first = (await api('GET', `/organizations/${org.id}/members?per_page=2&include_totals=true`)).body;
     expect(first).toMatchObject({ start: 0, limit: 2, total: 1005 });
-    expect(first.members[0]).toEqual({ user_id: ids[0], email: 'm0@members.example', name: 'm0', picture: undefined === first.members[0].picture ? undefined : first.members[0].picture });
+    expect(first.members[0]).toEqual({ user_id: ids[0], email: 'm0@members.example', name: 'm0' });
     expect((await api('GET', `/organizations/${org.id}/members?page=10&per_page=100`)).body.errorCode).toBe('invalid_paging');
     expect((await api('DELETE', `/organizations/${org.id}/members`, { members: ids.slice(0, 11) })).status).toBe(400);
     expect((await api('DELETE', `/organizations/${org.id}/members`, { members: ids.slice(0, 10) })).status).toBe(204);
