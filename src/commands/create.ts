@@ -1,18 +1,10 @@
 import { Command } from '@commander-js/extra-typings';
-import { checkApplicationSettings } from '../core/check-application-settings.js';
-import { desiredApplication } from '../core/desired-state.js';
-import { findTagged, foreignClaims, notOurs } from '../core/find-tagged.js';
-import { isWrite } from '../core/plan.js';
-import { checkApplicationLimit } from '../core/sync-plan.js';
-import { provisionTenant, readCurrentState } from '../core/provision-tenants.js';
-import { assertScopes, REQUIRED_SCOPES } from '../core/required-scopes.js';
-import { tenantSettings } from '../core/tenant-files.js';
 import { parseTenantIds } from '../core/tenant-id.js';
-import { assertWritableDir } from '../io/assert-writable-dir.js';
-import { renderSteps } from '../io/render-steps.js';
-import { assertFilesNotEdited, describeWrites, writeTenantFiles } from '../io/write-tenant-files.js';
+import { loadConfig } from '../io/config-file.js';
+import { readTenantOverrides } from '../io/tenant-overrides-file.js';
 import type { CommandContext } from './context.js';
-import { announceTarget, openProject } from './project.js';
+import { INTERACTIVE_PACE } from './project.js';
+import { reconcileTenants } from './reconcile-tenants.js';
 
 export function createCommand(context: () => CommandContext) {
   return new Command('create')
@@ -26,41 +18,13 @@ export function createCommand(context: () => CommandContext) {
     .action(async (tenantArgs, options) => {
       const ctx = context();
       const tenants = parseTenantIds(tenantArgs);
-      const dryRun = Boolean(options.dryRun);
-      const project = await openProject(ctx, options.config);
-      // Everything that can be refused is refused here, before the first write (and in --dry-run too).
-      const warnings = tenants.flatMap((t) => checkApplicationSettings(desiredApplication(project.config, t), t, project.path, Boolean(options.allowWildcards)));
-      assertWritableDir(project.outputDir, `"outputDir" in ${project.path}`);
-      if (!options.force) tenants.forEach((t) => assertFilesNotEdited(project.outputDir, t));
-      const state = await readCurrentState(project.port, project.config);
-      for (const tenant of tenants) {
-        const foreign = findTagged(state.clients, tenant).length === 0 ? foreignClaims(state.clients, tenant) : [];
-        if (foreign.length > 0 && !options.adopt) throw notOurs(tenant, foreign);
-      }
-      const newApps = tenants.filter((t) => findTagged(state.clients, t).length === 0 && foreignClaims(state.clients, t).length === 0).length;
-      checkApplicationLimit(state, newApps, 0, project.config.applicationLimit);
-      if (!dryRun) {
-        assertScopes(project.port.grantedScopes(), REQUIRED_SCOPES.create, 'create');
-        announceTarget(ctx, project);
-      }
-      warnings.forEach((w) => ctx.out.message(ctx.out.color.yellow(`Warning: ${w}`)));
-      const deps = { port: project.port, sleep: ctx.sleep, progress: (t: string) => ctx.out.message(ctx.out.color.dim(t)) };
-      const results = [];
-      for (const tenant of tenants) {
-        const outcome = await provisionTenant(deps, project.config, state, tenant, dryRun, Boolean(options.adopt));
-        outcome.warnings.forEach((w) => ctx.out.message(ctx.out.color.yellow(`Warning: ${w}`)));
-        const files = !dryRun && outcome.clientId
-          ? writeTenantFiles(project.outputDir, tenantSettings(project.config, tenant, outcome.clientId, state.api), project.config)
-          : {};
-        results.push({ ...outcome, files });
-      }
-      const human = results.map((r) => {
-        const files = dryRun ? '' : `\n  ${describeWrites(r.files)} in ${project.config.outputDir.replace(/\/?$/, '/')}${r.tenant}/`;
-        return `${r.tenant}${r.clientId ? ` (${r.clientId})` : ''}:\n${renderSteps(r.steps, ctx.out.color, dryRun)}${files}`;
+      const loaded = loadConfig(ctx.cwd, options.config);
+      // The same engine as `sync`: a manifest of these tenants, each with its recorded settings, never pruned.
+      const entries = tenants.map((tenant) => ({ ...readTenantOverrides(loaded.outputDir, tenant), tenant }));
+      await reconcileTenants(ctx, loaded, entries, {
+        command: 'create', source: loaded.path, dryRun: Boolean(options.dryRun), prune: false, yes: false, deleteUsers: false,
+        adopt: Boolean(options.adopt), allowWildcards: Boolean(options.allowWildcards), force: Boolean(options.force),
+        pace: INTERACTIVE_PACE, applicationLimit: undefined,
       });
-      ctx.out.result(
-        { dryRun, changed: results.some((r) => r.steps.some(isWrite)), tenants: results },
-        human.join('\n'),
-      );
     });
 }

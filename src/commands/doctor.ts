@@ -10,6 +10,7 @@ import { TenantsError } from '../core/tenants-error.js';
 import { loadConfig } from '../io/config-file.js';
 import { readTemplate } from '../io/templates.js';
 import { editedFiles } from '../io/write-tenant-files.js';
+import { readTenantOverrides } from '../io/tenant-overrides-file.js';
 import type { CommandContext } from './context.js';
 import { openProject, type Project } from './project.js';
 import type { ManagementPort } from '../auth0/management-port.js';
@@ -58,15 +59,17 @@ export function doctorCommand(context: () => CommandContext) {
       const usersByTenant = await read('users', () => countUsersByTenant(project.port));
       const files: DoctorInputs['files'] = {};
       const edited: Record<string, string[]> = {};
+      const overrides: NonNullable<DoctorInputs['overrides']> = {};
       const template = readTemplate('tenant_auth.py');
       for (const [tenant, apps] of taggedTenants(clients ?? [])) {
         const expected = renderTenantFiles(tenantSettings(config, tenant, apps[0]!.client_id, api), config, { tenantAuthPy: template });
         edited[tenant] = editedFiles(loaded.outputDir, tenant);
+        overrides[tenant] = readTenantOverrides(loaded.outputDir, tenant);
         files[tenant] = Object.fromEntries(Object.entries(expected).map(([name, content]) => [name, onDisk(join(loaded.outputDir, tenant, name), content)]));
       }
       const findings = diagnose({
         config, expectedActionCode: actionCodeFor(readTemplate('post-login-action.js'), config),
-        forbidden: [...new Set(forbidden)], api, action, bindings, clients, grants, files, edited, usersByTenant, grantedScopes: project.port.grantedScopes(),
+        forbidden: [...new Set(forbidden)], api, action, bindings, clients, grants, files, edited, overrides, usersByTenant, grantedScopes: project.port.grantedScopes(),
       });
       report(ctx, findings, taggedTenants(clients ?? []).size);
     });

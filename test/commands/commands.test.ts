@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { runWithFakeContext } from '../helpers/fake-context.js';
@@ -56,6 +56,36 @@ describe('commands on a fake context', () => {
     expect(result.tenants[0]!.files).toEqual({ 'tenant.json': 'created', 'backend.env': 'created', 'spa.env': 'created', 'tenant_auth.py': 'created' });
     expect(created.stdout + created.stderr).not.toContain('fake-secret');
     expect(existsSync(join(cwd, 'tenants', 'acme', 'tenant.json'))).toBe(true);
+  });
+
+  it('sync, create and doctor agree: a name set by a manifest is no drift for create or doctor', async () => {
+    const cwd = workspace();
+    const port = new FakePort();
+    expect((await runWithFakeContext(initArgs, { cwd, port })).error).toBeUndefined();
+    writeFileSync(join(cwd, 'tenants.yaml'), 'tenants:\n  - tenant: globex\n    name: Globex Corporation\n');
+    expect((await runWithFakeContext(['sync', 'tenants.yaml'], { cwd, port })).error).toBeUndefined();
+    expect(port.clients.map((c) => c.name)).toEqual(['Globex Corporation']);
+
+    const plan = await runWithFakeContext(['--json', 'create', 'globex', '--dry-run'], { cwd, port });
+    expect(JSON.parse(plan.stdout)).toMatchObject({ schemaVersion: 1, dryRun: true, counts: { create: 0, update: 0, unchanged: 1 } });
+    const calls = port.calls.length;
+    const created = await runWithFakeContext(['--json', 'create', 'globex'], { cwd, port });
+    expect(created.error).toBeUndefined();
+    expect(JSON.parse(created.stdout)).toMatchObject({ schemaVersion: 1, changed: false, counts: { created: 0, updated: 0, unchanged: 1 } });
+    expect(port.calls.slice(calls).filter((c) => !/^(find|list|get|search)/.test(c))).toEqual([]);
+    expect(port.clients.map((c) => c.name)).toEqual(['Globex Corporation']);
+
+    const doctor = await runWithFakeContext(['--json', 'doctor'], { cwd, port });
+    expect(JSON.parse(doctor.stdout)).toMatchObject({ schemaVersion: 1, healthy: true });
+    expect((JSON.parse(doctor.stdout) as { findings: { code: string }[] }).findings.map((f) => f.code)).not.toContain('application_drift');
+
+    // A dashboard rename is drift for all three.
+    port.clients[0]!.name = 'Renamed';
+    const drifted = await runWithFakeContext(['--json', 'doctor'], { cwd, port });
+    expect((JSON.parse(drifted.stdout) as { findings: { code: string }[] }).findings.map((f) => f.code)).toContain('application_drift');
+    const repaired = await runWithFakeContext(['--json', 'create', 'globex'], { cwd, port });
+    expect(JSON.parse(repaired.stdout)).toMatchObject({ counts: { updated: 1 }, tenants: [{ tenant: 'globex', changes: ['name'] }] });
+    expect(port.clients.map((c) => c.name)).toEqual(['Globex Corporation']);
   });
 
   it('delete refuses without --yes off a terminal, and a declined prompt is a cancel', async () => {
