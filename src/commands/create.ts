@@ -1,12 +1,7 @@
 import { Command } from '@commander-js/extra-typings';
-import { parseTenantIds } from '../core/tenant-id.js';
-import { loadConfig } from '../io/config-file.js';
-import { readTenantOverrides } from '../io/tenant-overrides-file.js';
 import type { CommandContext } from './context.js';
-import { INTERACTIVE_PACE } from './project.js';
-import { reconcileTenants } from './reconcile-tenants.js';
 
-export function createCommand(context: () => CommandContext) {
+function define() {
   return new Command('create')
     .description("give each tenant its own Auth0 application (marked as ours, granted the shared API) and emit the tenant's files")
     .argument('<tenant...>', 'tenant ids: lower-case letters, digits and hyphens')
@@ -14,17 +9,12 @@ export function createCommand(context: () => CommandContext) {
     .option('--adopt', 'take over an application that claims the tenant id without our ownership marker (it becomes ours)')
     .option('--allow-wildcards', 'accept wildcards in callbacks, logout URLs and web origins (with a warning)')
     .option('--force', 'overwrite emitted files that were edited by hand')
-    .option('--config <path>', 'config file (default: ./tenants.config.json)')
-    .action(async (tenantArgs, options) => {
-      const ctx = context();
-      const tenants = parseTenantIds(tenantArgs);
-      const loaded = loadConfig(ctx.cwd, options.config);
-      // The same engine as `sync`: a manifest of these tenants, each with its recorded settings, never pruned.
-      const entries = tenants.map((tenant) => ({ ...readTenantOverrides(loaded.outputDir, tenant), tenant }));
-      await reconcileTenants(ctx, loaded, entries, {
-        command: 'create', source: loaded.path, dryRun: Boolean(options.dryRun), prune: false, yes: false, deleteUsers: false,
-        adopt: Boolean(options.adopt), allowWildcards: Boolean(options.allowWildcards), force: Boolean(options.force),
-        pace: INTERACTIVE_PACE, applicationLimit: undefined,
-      });
-    });
+    .option('--config <path>', 'config file (default: ./tenants.config.json)');
+}
+
+/** The arguments and options of the command, as its code (loaded when it runs) receives them. */
+export type CreateArgs = Parameters<Parameters<ReturnType<typeof define>['action']>[0]>;
+
+export function createCommand(context: () => CommandContext) {
+  return define().action(async (...args) => (await import('./run-create.js')).runCreate(context, ...args));
 }
