@@ -20,13 +20,13 @@ export async function runVerifyToken(context: () => CommandContext, readStdin: (
     if (Number.isNaN(at)) throw usageError('invalid_option', `Invalid value for --at: ${JSON.stringify(options.at)}.`, 'Give an ISO time such as 2026-11-28T12:00:00Z.');
     now = at / 1000;
   }
-  const [{ parseTenantIds }, { readTenantSettings, tenantSettingsPath }, { jwksSource }, { verifyToken }] = await Promise.all([
-    import('../core/tenant-id.js'),
+  const [{ readTenantSettings }, { jwksSource }, { verifyToken }] = await Promise.all([
     import('../io/tenant-settings-file.js'),
     import('../io/jwks-source.js'),
     import('../core/verify-token.js'),
   ]);
-  const path = options.config ? resolve(ctx.cwd, options.config) : tenantSettingsPath(ctx.cwd, parseTenantIds([options.tenant!])[0]!);
+  // --tenant reads tenants.config.json (and its full schema); --config <tenant.json> needs neither.
+  const path = options.config ? resolve(ctx.cwd, options.config) : await settingsPathOf(ctx.cwd, options.tenant!);
   const settings = readTenantSettings(path);
   const keys = jwksSource(options.jwks ?? settings.jwksUri);
 
@@ -68,4 +68,9 @@ function renderVerdict(v: Verdict, ctx: CommandContext): string {
   });
   const head = v.valid ? c.green(`ACCEPTED for tenant ${v.tenant}`) : c.red(`REJECTED [${v.code}] for tenant ${v.tenant}`);
   return [head, `  ${v.message}`, ...lines, ...(v.hint ? [`  ${c.dim('Hint:')} ${v.hint}`] : [])].join('\n');
+}
+
+async function settingsPathOf(cwd: string, tenant: string): Promise<string> {
+  const [{ parseTenantIds }, { tenantSettingsPath }] = await Promise.all([import('../core/tenant-id.js'), import('../io/tenant-settings-path.js')]);
+  return tenantSettingsPath(cwd, parseTenantIds([tenant])[0]!);
 }
