@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { TenantsError } from '../core/tenants-error.js';
 import type { RunningEmulator } from '../emulator/emulator.js';
 import type { CommandContext } from './context.js';
-import { configureForSampleSpa, SERVED_TENANTS, startServing, type Served } from './demo-serve.js';
+import { SERVED_TENANTS, startServing, type Served } from './demo-serve.js';
 import type { DemoArgs } from './demo.js';
 const BIN = fileURLToPath(new URL('../../bin/tenants.js', import.meta.url));
 const AUDIENCE = 'https://api.demo-saas.example.com';
@@ -54,12 +54,11 @@ export async function runDemo(context: () => CommandContext, ...[options]: DemoA
   try {
     say(c.bold(`Auth0 emulator running on https://${emulator.domain} (no Auth0 account needed)`));
     say(c.dim(`Working in ${dir}; credentials come from AUTH0_DOMAIN, AUTH0_CLIENT_ID and AUTH0_CLIENT_SECRET, never from flags.`));
+    // The SPA's URLs: the sample SPA's pages with --serve, else where each tenant's SPA would live.
+    const callback = spa ? `${spa.origin}/{tenant}/` : 'https://{tenant}.demo-saas.example.com/';
     await run(['init', '--no-input', '--domain', emulator.domain, '--audience', AUDIENCE, '--api-name', 'Demo SaaS API',
-      '--claim-namespace', NAMESPACE]);
-    if (spa) {
-      configureForSampleSpa(dir, spa);
-      say(c.dim(`(--serve) tenants.config.json: callbacks and logout URLs ${spa.origin}/{tenant}/, web origin ${spa.origin} (the sample SPA)`));
-    }
+      '--claim-namespace', NAMESPACE, '--callbacks', callback]);
+    if (spa) say(c.dim(`(--serve) tenants.config.json: callbacks and logout URLs ${spa.origin}/{tenant}/, web origin ${spa.origin} (the sample SPA)`));
     await run(['create', 'acme', 'globex']);
     await run(['create', 'acme', 'globex']);
     // The Auth0 tenant is shared: another team's application claims "legacy" without our ownership marker.

@@ -5,7 +5,7 @@ import { credentialsFromEnv } from '../core/credentials.js';
 import { ensureSharedResources } from '../core/ensure-shared-resources.js';
 import { isWrite } from '../core/plan.js';
 import { CONFIG_FILE, projectConfigJsonSchema, SCHEMA_FILE } from '../core/project-config.js';
-import { resolveInitConfig } from '../core/resolve-init-config.js';
+import { resolveInitConfig, splitUrls } from '../core/resolve-init-config.js';
 import { TenantsError } from '../core/tenants-error.js';
 import { renderSteps } from '../io/render-steps.js';
 import { readTemplate } from '../io/templates.js';
@@ -27,8 +27,11 @@ export async function runInit(context: () => CommandContext, ...[options]: InitA
     domain: options.domain, audience: options.audience, apiName: options.apiName,
     claimNamespace: options.claimNamespace, outputDir: options.outputDir,
     requireClientGrant: options.requireClientGrant === false ? false : undefined,
+    callbacks: options.callbacks === undefined ? undefined : splitUrls(options.callbacks),
+    logoutUrls: options.logoutUrls === undefined ? undefined : splitUrls(options.logoutUrls),
+    webOrigins: options.webOrigins === undefined ? undefined : splitUrls(options.webOrigins),
   }, ctx.env['AUTH0_DOMAIN'], ctx.interactive
-    ? (_field, message, validate) => ctx.prompter.input({ message, validate })
+    ? (_field, message, validate, suggested) => ctx.prompter.input({ message, validate, ...(suggested ? { default: suggested } : {}) })
     : undefined);
   const credentials = credentialsFromEnv(ctx.env, config.domain);
   // Refused before anything is written or sent: URLs and names the config would give every application, the output folder.

@@ -18,11 +18,35 @@ const initArgs = ['init', '--domain', 'acme.eu.auth0.com', '--audience', 'https:
 describe('commands on a fake context', () => {
   it('init prompts on a terminal only for what is missing, and writes the config with its schema', async () => {
     const cwd = workspace();
-    const run = await runWithFakeContext(['init', '--domain', 'acme.eu.auth0.com'], { cwd, interactive: true, answers: ['https://api.example.com', 'https://saas.example.com/'] });
+    const run = await runWithFakeContext(['init', '--domain', 'acme.eu.auth0.com'], {
+      cwd, interactive: true, answers: ['https://api.example.com', 'https://saas.example.com/', 'https://{tenant}.app.example.com/callback', '', ''],
+    });
     expect(run.error).toBeUndefined();
-    expect(run.prompts).toHaveLength(2);
+    expect(run.prompts).toHaveLength(5);
+    expect(run.prompts.slice(2).map((p) => p.split(' ')[1])).toEqual(['callback', 'logout', 'web']);
     const config = JSON.parse(readFileSync(join(cwd, 'tenants.config.json'), 'utf8')) as Record<string, unknown>;
     expect(config).toMatchObject({ $schema: './tenants.config.schema.json', audience: 'https://api.example.com' });
+    // The SPA's URLs: logout URLs default to the callbacks, web origins to their origins.
+    expect(config['application']).toMatchObject({
+      callbacks: ['https://{tenant}.app.example.com/callback'], logoutUrls: ['https://{tenant}.app.example.com/callback'], webOrigins: ['https://{tenant}.app.example.com'],
+    });
+    const again = await runWithFakeContext(['init'], { cwd, interactive: true });
+    expect(again.error).toBeUndefined();
+    expect(again.prompts).toEqual([]);
+  });
+
+  it('init takes the SPA URLs as flags without a terminal, and refuses a bad one naming its flag', async () => {
+    const cwd = workspace();
+    const run = await runWithFakeContext([...initArgs, '--callbacks', 'https://{tenant}.app.example.com/cb, http://localhost:5173/{tenant}/'], { cwd });
+    expect(run.error).toBeUndefined();
+    const config = JSON.parse(readFileSync(join(cwd, 'tenants.config.json'), 'utf8')) as { application: Record<string, string[]> };
+    expect(config.application).toMatchObject({
+      callbacks: ['https://{tenant}.app.example.com/cb', 'http://localhost:5173/{tenant}/'],
+      webOrigins: ['https://{tenant}.app.example.com', 'http://localhost:5173'],
+    });
+    const bad = await runWithFakeContext([...initArgs, '--web-origins', 'not a url'], { cwd: workspace() });
+    expect(bad.error).toMatchObject({ code: 'invalid_option', kind: 'usage' });
+    expect((bad.error as Error).message).toContain('--web-origins');
     const schema = JSON.parse(readFileSync(join(cwd, 'tenants.config.schema.json'), 'utf8')) as { properties: Record<string, unknown> };
     expect(Object.keys(schema.properties)).toEqual(expect.arrayContaining(['domain', 'audience', 'claimNamespace', 'application', 'outputDir']));
   });
