@@ -7,7 +7,8 @@ function define() {
     .argument('<tenant>', 'tenant id')
     .option('--yes', 'do not ask for confirmation (required without a terminal)')
     .option('--delete-users', "delete the tenant's users instead of detaching them (removing app_metadata.tenant)")
-    .option('--config <path>', 'config file (default: ./tenants.config.json)');
+    .option('--config <path>', 'config file (default: ./tenants.config.json)')
+    .addHelpText('after', `\nExamples:\n  $ tenants delete acme\n  $ tenants delete acme --yes --delete-users`);
 }
 
 /** The arguments and options of the command, as its code (loaded when it runs) receives them. */

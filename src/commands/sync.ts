@@ -17,7 +17,8 @@ function define() {
     .option('--max-rps <n>', 'Management API requests per second at most', String(DEFAULT_MAX_RPS))
     .option('--concurrency <n>', 'requests in flight at most', '8')
     .option('--application-limit <n>', "your plan's application limit (default: applicationLimit in the config)")
-    .option('--config <path>', 'config file (default: ./tenants.config.json)');
+    .option('--config <path>', 'config file (default: ./tenants.config.json)')
+    .addHelpText('after', `\nExamples:\n  $ tenants sync tenants.yaml --dry-run\n  $ tenants sync tenants.csv --max-rps 2\n  $ tenants sync tenants.yaml --prune --yes   # also delete tenants not listed`);
 }
 
 /** The arguments and options of the command, as its code (loaded when it runs) receives them. */
