@@ -57,7 +57,7 @@ export function parseStateData(text: string, file: string): StateData {
   try {
     json = JSON.parse(text);
   } catch (error) {
-    throw new Error(`${file} is not valid JSON (${(error as Error).message}); delete it to start from a fresh tenant.`);
+    throw new Error(`${file} is not valid JSON (${(error as Error).message}); delete it to start from a fresh tenant.`, { cause: error });
   }
   const parsed = stateDataSchema.safeParse(json);
   if (!parsed.success) {
