@@ -25,6 +25,10 @@ export interface SyncOutcome {
   action: SyncAction | 'delete';
   status: 'done' | 'failed' | 'skipped';
   clientId?: string;
+  /** The fields repaired, for updates. */
+  changes?: string[];
+  /** The tenant's emitted files (name -> created, updated or unchanged), once written. */
+  files?: Record<string, string>;
   error?: { code: string; message: string };
 }
 
@@ -84,7 +88,7 @@ export async function applySync(deps: SyncDeps, config: ProjectConfig, items: Sy
         await deps.port.updateClient(clientId!, repairPatch(item.desired!, item.changes ?? [], item.tenant));
       }
       await ensureGrant(item, clientId!);
-      finish({ tenant: item.tenant, action: item.action, status: 'done', clientId: clientId! });
+      finish({ tenant: item.tenant, action: item.action, status: 'done', clientId: clientId!, ...(item.changes ? { changes: item.changes } : {}) });
     } catch (error) {
       fail(item, error, item.action === 'absent' ? 'delete' : item.action);
     }

@@ -1,24 +1,32 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
+import en from 'zod/v4/locales/en.js';
+
+// zod's mini build carries no messages by default: English ones, as the rest of the CLI gives.
+z.config(en());
 
 export const ASYMMETRIC_ALGORITHMS = ['RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'ES256', 'ES384', 'ES512'] as const;
 
+const nonEmpty = () => z.string().check(z.minLength(1));
 const common = {
-  tenant: z.string().min(1),
-  audience: z.string().min(1),
+  tenant: nonEmpty(),
+  audience: nonEmpty(),
   clientIdClaim: z.enum(['azp', 'client_id']),
-  tenantClaim: z.string().min(1),
-  algorithms: z.array(z.enum(ASYMMETRIC_ALGORITHMS)).min(1),
-  leewaySeconds: z.number().int().min(0).max(300),
+  tenantClaim: nonEmpty(),
+  algorithms: z.array(z.enum(ASYMMETRIC_ALGORITHMS)).check(z.minLength(1)),
+  leewaySeconds: z.number().check(z.int(), z.minimum(0), z.maximum(300)),
 };
 
-/** schemaVersion 1: one issuer and its key set, one application. */
+/**
+ * schemaVersion 1: one issuer and its key set, one application.
+ * zod's mini build: these schemas are on the start-up path of `verify-token`, which must start fast.
+ */
 export const tenantSettingsV1Schema = z.object({
   schemaVersion: z.literal(1),
   tenant: common.tenant,
-  issuer: z.string().min(1),
-  jwksUri: z.string().url(),
+  issuer: nonEmpty(),
+  jwksUri: z.url(),
   audience: common.audience,
-  clientId: z.string().min(1),
+  clientId: nonEmpty(),
   clientIdClaim: common.clientIdClaim,
   tenantClaim: common.tenantClaim,
   algorithms: common.algorithms,
@@ -33,18 +41,20 @@ export const tenantSettingsV1Schema = z.object({
 export const tenantSettingsV2Schema = z.object({
   schemaVersion: z.literal(2),
   tenant: common.tenant,
-  issuers: z.array(z.object({ issuer: z.string().min(1), jwksUri: z.string().url() })).min(1),
+  issuers: z.array(z.object({ issuer: nonEmpty(), jwksUri: z.url() })).check(z.minLength(1)),
   audience: common.audience,
-  clientIds: z.array(z.string().min(1)).min(1),
+  clientIds: z.array(nonEmpty()).check(z.minLength(1)),
   clientIdClaim: common.clientIdClaim,
   tenantClaim: common.tenantClaim,
   algorithms: common.algorithms,
   leewaySeconds: common.leewaySeconds,
-  organization: z.object({
-    id: z.string().regex(/^org_[A-Za-z0-9]+$/, 'must be an organization id (org_...)'),
-    name: z.string().min(1).optional(),
-    required: z.boolean().default(true),
-  }).optional(),
+  organization: z.optional(
+    z.object({
+      id: z.string().check(z.regex(/^org_[A-Za-z0-9]+$/, 'must be an organization id (org_...)')),
+      name: z.optional(nonEmpty()),
+      required: z._default(z.boolean(), true),
+    }),
+  ),
 });
 
 /** `tenant.json` as `verify-token`, the Node library and tenant_auth.py read it (extra fields are allowed for forward compatibility). */

@@ -20,7 +20,6 @@ const HANDLERS: Handlers = {
   ...connectionHandlers, ...organizationHandlers, ...tenantSettingsHandlers,
 };
 
-export interface ManagementRequestLog { method: string; operationId: string | undefined; status: number }
 
 /**
  * `/api/v2/*`: routed and validated by the published OpenAPI document, authorised by bearer token and

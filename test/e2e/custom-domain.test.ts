@@ -47,7 +47,7 @@ beforeAll(async () => {
   await foreignEmulator.close();
   const config = projectConfigSchema.parse({ domain: emulator.domain, customDomain: emulator.customDomain, audience: AUDIENCE, claimNamespace: 'https://custom.example.com/' });
   const settings = tenantSettings(config, 'acme', clientId, undefined);
-  const files = renderTenantFiles(settings, config, { tenantAuthPy: '' });
+  const files = renderTenantFiles(settings, config, () => '');
   settingsFile = join(work.path, 'tenant.json');
   writeFileSync(settingsFile, files['tenant.json']!);
   copyFileSync(fileURLToPath(new URL('../../templates/tenant_auth.py', import.meta.url)), join(work.path, 'tenant_auth.py'));
@@ -70,7 +70,7 @@ describe('customDomain', () => {
       clientIds: ['client-1'],
     });
     expect(tenantSettingsSchema.safeParse(settings).success).toBe(true);
-    const files = renderTenantFiles(settings, config, { tenantAuthPy: '' });
+    const files = renderTenantFiles(settings, config, () => '');
     expect(files['spa.env']).toContain('VITE_AUTH0_DOMAIN=login.saas.example.com');
     expect(files['backend.env']).toContain('TENANT_AUTH_ISSUERS=https://acme.eu.auth0.com/,https://login.saas.example.com/');
     // Without a custom domain the file keeps schemaVersion 1, as before.

@@ -1,5 +1,6 @@
 import type { RunningEmulator } from '../../src/emulator/emulator.js';
 
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- answers of many shapes, each test reads the fields it checks
 export interface ApiAnswer { status: number; body: any; headers: Headers }
 
 /** A Management API token of the emulator's own M2M application. */

@@ -52,17 +52,24 @@ describe('init settings', () => {
     const result = await resolveInitConfig({ apiName: 'Kept', outputDir: 'out/' }, { claimNamespace: 'https://n.example.com/' }, 'https://t.eu.auth0.com/',
       async (field) => {
         asked.push(field);
-        return 'https://api.example.com';
+        return field === 'audience' ? 'https://api.example.com' : ''; // no SPA URLs yet: the other URL questions are skipped
       });
-    expect(asked).toEqual(['audience']);
+    expect(asked).toEqual(['audience', 'callbacks']);
     expect(result).toMatchObject({ domain: 't.eu.auth0.com', apiName: 'Kept', outputDir: 'out/', audience: 'https://api.example.com', requireClientGrant: true });
+    expect(result.application.callbacks).toEqual([]);
+    const kept: string[] = [];
+    await resolveInitConfig({ ...result, application: { ...result.application, callbacks: ['https://a.example.com/cb'] } }, {}, undefined, async (field) => {
+      kept.push(field);
+      return '';
+    });
+    expect(kept).toEqual([]); // the file's callbacks are kept, nothing asked
   });
 });
 
 describe('tenant files', () => {
   it('renders tenant.json in the contract shape and env files without secrets', () => {
     const settings = tenantSettings(config, 'acme', 'CLIENT123', { token_dialect: 'access_token' });
-    const files = renderTenantFiles(settings, config, { tenantAuthPy: '# module' });
+    const files = renderTenantFiles(settings, config, () => '# module');
     expect(JSON.parse(files['tenant.json']!)).toEqual({
       schemaVersion: 1, tenant: 'acme', issuer: 'https://acme.eu.auth0.com/', jwksUri: 'https://acme.eu.auth0.com/.well-known/jwks.json',
       audience: 'https://api.example.com', clientId: 'CLIENT123', clientIdClaim: 'azp', tenantClaim: 'https://saas.example.com/tenant',
@@ -71,6 +78,20 @@ describe('tenant files', () => {
     expect(files['backend.env']).toContain('TENANT_AUTH_TENANT_CLAIM=https://saas.example.com/tenant');
     expect(files['spa.env']).toContain('VITE_AUTH0_AUDIENCE=https://api.example.com');
     expect(tenantSettings(config, 'acme', 'C', { token_dialect: 'rfc9068_profile_authz' }).clientIdClaim).toBe('client_id');
+  });
+
+  it('writes .env values that a shell, Vite and docker --env-file read alike: never quoted, and refuses any that would need quotes', () => {
+    const files = renderTenantFiles(tenantSettings(config, 'acme', 'CLIENT123', undefined), config, () => '');
+    for (const name of ['backend.env', 'spa.env']) {
+      const values = files[name]!.split('\n').filter((l) => l && !l.startsWith('#'));
+      expect(values.length).toBeGreaterThan(2);
+      for (const line of values) expect(line).toMatch(/^[A-Z0-9_]+=[A-Za-z0-9_@%+=:,./-]+$/);
+    }
+    expect(files['spa.env']).not.toContain('SCOPE'); // auth0-spa-js asks for "openid profile email" by default
+    expect(projectConfigSchema.safeParse({ ...config, audience: 'https://api.example.com/$(id)' }).success).toBe(false);
+    expect(projectConfigSchema.safeParse({ ...config, audience: 'urn:my api' }).success).toBe(false);
+    expect(() => renderTenantFiles(tenantSettings({ ...config, audience: 'https://x.example.com/"q"' }, 'acme', 'C', undefined), config, () => ''))
+      .toThrow(expect.objectContaining({ code: 'env_value_unsafe' }));
   });
 });
 
