@@ -5,13 +5,20 @@
  * client-side pacer agree on the groups through this one table.
  */
 export const RATE_LIMIT_GROUPS = [
-  'organizations-read', 'organizations-write', 'organization-members', 'organization-connections', 'organization-invitations',
+  'organizations-read',
+  'organizations-write',
+  'organization-members',
+  'organization-connections',
+  'organization-invitations',
 ] as const;
 export type RateLimitGroup = (typeof RATE_LIMIT_GROUPS)[number];
 
 /** The group of a Management API request (`path` with or without the `/api/v2` prefix and query); undefined: the global budget only. */
 export function rateLimitGroup(method: string, path: string): RateLimitGroup | undefined {
-  const route = path.replace(/[?#].*$/, '').replace(/^(?:https?:\/\/[^/]+)?(?:\/api\/v2)?/, '').replace(/\/+$/, '');
+  const route = path
+    .replace(/[?#].*$/, '')
+    .replace(/^(?:https?:\/\/[^/]+)?(?:\/api\/v2)?/, '')
+    .replace(/\/+$/, '');
   const verb = method.toUpperCase();
   if (!route.startsWith('/organizations')) return undefined;
   const segments = route.split('/').filter(Boolean);
@@ -19,10 +26,14 @@ export function rateLimitGroup(method: string, path: string): RateLimitGroup | u
     return verb === 'GET' ? 'organizations-read' : 'organizations-write';
   }
   switch (segments[2]) {
-    case 'members': return 'organization-members';
+    case 'members':
+      return 'organization-members';
     case 'enabled_connections':
-    case 'connections': return 'organization-connections';
-    case 'invitations': return 'organization-invitations';
-    default: return verb === 'GET' ? 'organizations-read' : 'organizations-write';
+    case 'connections':
+      return 'organization-connections';
+    case 'invitations':
+      return 'organization-invitations';
+    default:
+      return verb === 'GET' ? 'organizations-read' : 'organizations-write';
   }
 }

@@ -15,9 +15,16 @@ const schema = z.object({
   actionDeployMs: z.coerce.number().int().min(0).max(120_000),
   searchLag: z.coerce.number().int().min(0).max(600_000),
   apiAccessPolicies: z.boolean(),
-  rateLimitGroup: z.array(z.string().regex(new RegExp(`^(${RATE_LIMIT_GROUPS.join('|')})=(\\d+(\\.\\d+)?)$`), {
-    message: `expected <group>=<requests per second>, a group among ${RATE_LIMIT_GROUPS.join(', ')} (e.g. organizations-write=0.4)`,
-  }).refine((v) => Number(v.split('=')[1]) > 0, { message: 'the requests per second must be above 0 (e.g. organizations-write=0.4)' })).default([]),
+  rateLimitGroup: z
+    .array(
+      z
+        .string()
+        .regex(new RegExp(`^(${RATE_LIMIT_GROUPS.join('|')})=(\\d+(\\.\\d+)?)$`), {
+          message: `expected <group>=<requests per second>, a group among ${RATE_LIMIT_GROUPS.join(', ')} (e.g. organizations-write=0.4)`,
+        })
+        .refine((v) => Number(v.split('=')[1]) > 0, { message: 'the requests per second must be above 0 (e.g. organizations-write=0.4)' }),
+    )
+    .default([]),
   allowOrganizationNames: z.boolean().default(false),
 });
 

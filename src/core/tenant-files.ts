@@ -27,7 +27,12 @@ export interface TenantFileTemplate {
   render(settings: TenantSettings, config: ProjectConfig, readTemplate: ReadTemplate): string;
 }
 
-export function tenantSettings(config: ProjectConfig, tenant: string, clientId: string, api: Pick<ResourceServer, 'token_dialect'> | undefined): TenantSettings {
+export function tenantSettings(
+  config: ProjectConfig,
+  tenant: string,
+  clientId: string,
+  api: Pick<ResourceServer, 'token_dialect'> | undefined,
+): TenantSettings {
   const rfc9068 = typeof api?.token_dialect === 'string' && api.token_dialect.startsWith('rfc9068_profile');
   const issuer = (domain: string) => ({ issuer: `https://${domain}/`, jwksUri: `https://${domain}/.well-known/jwks.json` });
   if (config.customDomain) {
@@ -84,7 +89,10 @@ export const TENANT_FILE_TEMPLATES: readonly TenantFileTemplate[] = [
         envLine('TENANT_AUTH_TENANT', settings.tenant),
         ...(settings.schemaVersion === 1
           ? [envLine('TENANT_AUTH_ISSUER', settings.issuer), envLine('TENANT_AUTH_JWKS_URI', settings.jwksUri)]
-          : [envLine('TENANT_AUTH_ISSUERS', settings.issuers.map((i) => i.issuer).join(',')), envLine('TENANT_AUTH_JWKS_URIS', settings.issuers.map((i) => i.jwksUri).join(','))]),
+          : [
+              envLine('TENANT_AUTH_ISSUERS', settings.issuers.map((i) => i.issuer).join(',')),
+              envLine('TENANT_AUTH_JWKS_URIS', settings.issuers.map((i) => i.jwksUri).join(',')),
+            ]),
         envLine('TENANT_AUTH_AUDIENCE', settings.audience),
         settings.schemaVersion === 1 ? envLine('TENANT_AUTH_CLIENT_ID', settings.clientId) : envLine('TENANT_AUTH_CLIENT_IDS', settings.clientIds.join(',')),
         ...(settings.schemaVersion === 2 && settings.organization ? [envLine('TENANT_AUTH_ORGANIZATION_ID', settings.organization.id)] : []),
@@ -92,7 +100,8 @@ export const TENANT_FILE_TEMPLATES: readonly TenantFileTemplate[] = [
         envLine('TENANT_AUTH_TENANT_CLAIM', settings.tenantClaim),
         envLine('TENANT_AUTH_ALGORITHMS', settings.algorithms.join(',')),
         envLine('TENANT_AUTH_LEEWAY_SECONDS', settings.leewaySeconds),
-      ].join('\n') + '\n',
+      ].join('\n') +
+      '\n',
   },
   {
     name: 'spa.env',
@@ -105,7 +114,8 @@ export const TENANT_FILE_TEMPLATES: readonly TenantFileTemplate[] = [
         envLine('VITE_AUTH0_CLIENT_ID', clientIdsOf(settings)[0]!),
         ...(settings.schemaVersion === 2 && settings.organization ? [envLine('VITE_AUTH0_ORGANIZATION', settings.organization.id)] : []),
         envLine('VITE_AUTH0_AUDIENCE', settings.audience),
-      ].join('\n') + '\n',
+      ].join('\n') +
+      '\n',
   },
   /** FastAPI / PyJWT: `Depends(require_tenant)`; reads the tenant.json beside it. */
   { name: 'tenant_auth.py', render: (_settings, _config, read) => read('tenant_auth.py') },

@@ -81,14 +81,27 @@ export interface ResolvedSettings {
 
 export function resolveSettings(settings: VerifierSettings): ResolvedSettings {
   const shared = {
-    tenant: settings.tenant, audience: settings.audience, clientIdClaim: settings.clientIdClaim, tenantClaim: settings.tenantClaim,
-    algorithms: settings.algorithms, leewaySeconds: settings.leewaySeconds,
+    tenant: settings.tenant,
+    audience: settings.audience,
+    clientIdClaim: settings.clientIdClaim,
+    tenantClaim: settings.tenantClaim,
+    algorithms: settings.algorithms,
+    leewaySeconds: settings.leewaySeconds,
   };
   if (settings.schemaVersion === 1) {
-    return { ...shared, issuers: [{ issuer: settings.issuer, jwksUri: settings.jwksUri }], issuerFirst: false, clientIds: [settings.clientId], organization: undefined };
+    return {
+      ...shared,
+      issuers: [{ issuer: settings.issuer, jwksUri: settings.jwksUri }],
+      issuerFirst: false,
+      clientIds: [settings.clientId],
+      organization: undefined,
+    };
   }
   return {
-    ...shared, issuers: settings.issuers, issuerFirst: true, clientIds: settings.clientIds,
+    ...shared,
+    issuers: settings.issuers,
+    issuerFirst: true,
+    clientIds: settings.clientIds,
     organization: settings.organization ? { id: settings.organization.id, required: settings.organization.required ?? true } : undefined,
   };
 }

@@ -53,7 +53,12 @@ export interface EmulatorOptions {
   random?: () => number;
 }
 
-export interface RequestRecord { method: string; path: string; operationId: string | undefined; status: number }
+export interface RequestRecord {
+  method: string;
+  path: string;
+  operationId: string | undefined;
+  status: number;
+}
 
 export interface RunningEmulator {
   domain: string;
@@ -99,8 +104,13 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     state.commit();
   }
   const tenant: Tenant = {
-    state, domain: '', plan: options.plan ?? 'self-service', actionBuildMs: options.actionBuildMs ?? 300,
-    actionDeployMs: options.actionDeployMs ?? 0, searchLagMs: options.searchLagMs ?? 0, apiAccessPolicies: options.apiAccessPolicies ?? true,
+    state,
+    domain: '',
+    plan: options.plan ?? 'self-service',
+    actionBuildMs: options.actionBuildMs ?? 300,
+    actionDeployMs: options.actionDeployMs ?? 0,
+    searchLagMs: options.searchLagMs ?? 0,
+    apiAccessPolicies: options.apiAccessPolicies ?? true,
   };
   const requests: RequestRecord[] = [];
   const sockets = new Set<Socket>();
@@ -124,8 +134,16 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
       if (fault === 'drop-before') return void req.socket.destroy();
       if (fault === 429 || fault === 503 || fault === 500) {
         record.status = fault;
-        return sendJson(res, fault, new ApiError(fault, fault === 429 ? 'too_many_requests' : 'server_error',
-          fault === 429 ? 'Global limit has been reached' : 'Service temporarily unavailable').toBody(), headers);
+        return sendJson(
+          res,
+          fault,
+          new ApiError(
+            fault,
+            fault === 429 ? 'too_many_requests' : 'server_error',
+            fault === 429 ? 'Global limit has been reached' : 'Service temporarily unavailable',
+          ).toBody(),
+          headers,
+        );
       }
       if (fault === 'drop-after') {
         // The write happens, the answer is lost: what makes retried creates dangerous on real Auth0.
@@ -208,7 +226,12 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
  * bucket too; it is refused when either is empty. The answer carries the group's x-ratelimit-* headers (its own
  * budget) and the global ones otherwise.
  */
-function takeBudget(global: RateLimiter, groups: Map<RateLimitGroup, RateLimiter>, method: string, path: string): { allowed: boolean; headers: Record<string, string>; group?: RateLimitGroup } {
+function takeBudget(
+  global: RateLimiter,
+  groups: Map<RateLimitGroup, RateLimiter>,
+  method: string,
+  path: string,
+): { allowed: boolean; headers: Record<string, string>; group?: RateLimitGroup } {
   const group = rateLimitGroup(method, path);
   const groupLimiter = group ? groups.get(group) : undefined;
   if (!groupLimiter) return global.take();

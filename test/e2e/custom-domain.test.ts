@@ -27,13 +27,24 @@ beforeAll(async () => {
   const foreignEmulator = await testEmulator();
   const api = managementApi(emulator);
   await api('POST', '/resource-servers', { identifier: AUDIENCE, name: 'custom', signing_alg: 'RS256' });
-  const clientId = (await api('POST', '/clients', { name: 'acme', app_type: 'spa', token_endpoint_auth_method: 'none', jwt_configuration: { alg: 'RS256' } })).body.client_id as string;
-  await deployPostLoginAction(api, 'claim', `exports.onExecutePostLogin = async (event, api) => { api.accessToken.setCustomClaim('${CLAIM}', event.user.app_metadata.tenant); };`);
+  const clientId = (await api('POST', '/clients', { name: 'acme', app_type: 'spa', token_endpoint_auth_method: 'none', jwt_configuration: { alg: 'RS256' } }))
+    .body.client_id as string;
+  await deployPostLoginAction(
+    api,
+    'claim',
+    `exports.onExecutePostLogin = async (event, api) => { api.accessToken.setCustomClaim('${CLAIM}', event.user.app_metadata.tenant); };`,
+  );
   await emulator.createUser({ email: 'ann@acme.example', password: 'Str0ng-pass', app_metadata: { tenant: 'acme' } });
-  const login = async (base: string, client: string) => ((await (await fetch(`${base}/__emulator/login`, {
-    method: 'POST', headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ client_id: client, username: 'ann@acme.example', password: 'Str0ng-pass', audience: AUDIENCE }),
-  })).json()) as { access_token: string }).access_token;
+  const login = async (base: string, client: string) =>
+    (
+      (await (
+        await fetch(`${base}/__emulator/login`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ client_id: client, username: 'ann@acme.example', password: 'Str0ng-pass', audience: AUDIENCE }),
+        })
+      ).json()) as { access_token: string }
+    ).access_token;
   // Another Auth0 tenant that names the same API and claim: its tokens must be refused by issuer.
   const foreignApi = managementApi(foreignEmulator);
   await foreignApi('POST', '/resource-servers', { identifier: AUDIENCE, name: 'custom', signing_alg: 'RS256' });
@@ -45,7 +56,12 @@ beforeAll(async () => {
     foreign: await login(foreignEmulator.url, foreignClient),
   };
   await foreignEmulator.close();
-  const config = projectConfigSchema.parse({ domain: emulator.domain, customDomain: emulator.customDomain, audience: AUDIENCE, claimNamespace: 'https://custom.example.com/' });
+  const config = projectConfigSchema.parse({
+    domain: emulator.domain,
+    customDomain: emulator.customDomain,
+    audience: AUDIENCE,
+    claimNamespace: 'https://custom.example.com/',
+  });
   const settings = tenantSettings(config, 'acme', clientId, undefined);
   const files = renderTenantFiles(settings, config, () => '');
   settingsFile = join(work.path, 'tenant.json');
@@ -59,7 +75,12 @@ afterAll(async () => {
 
 describe('customDomain', () => {
   it('emits a schemaVersion 2 tenant.json with both issuers and their key sets; the SPA logs in through the custom domain', () => {
-    const config = projectConfigSchema.parse({ domain: 'acme.eu.auth0.com', customDomain: 'login.saas.example.com', audience: AUDIENCE, claimNamespace: 'https://custom.example.com/' });
+    const config = projectConfigSchema.parse({
+      domain: 'acme.eu.auth0.com',
+      customDomain: 'login.saas.example.com',
+      audience: AUDIENCE,
+      claimNamespace: 'https://custom.example.com/',
+    });
     const settings = tenantSettings(config, 'acme', 'client-1', undefined);
     expect(settings).toMatchObject({
       schemaVersion: 2,
@@ -85,7 +106,13 @@ describe('customDomain', () => {
     expect(() => createVerifier({ ...good, schemaVersion: 3 } as never)).toThrow(/schemaVersion/);
     const bad = join(work.path, 'bad.json');
     writeFileSync(bad, JSON.stringify({ ...good, organization: { id: 'acme' } }));
-    const python = await runPython(['-c', `import sys; sys.path.insert(0, ${JSON.stringify(work.path)})\nimport tenant_auth\ntry:\n    tenant_auth.settings()\nexcept ValueError as error:\n    print(error)`], { TENANT_AUTH_CONFIG: bad });
+    const python = await runPython(
+      [
+        '-c',
+        `import sys; sys.path.insert(0, ${JSON.stringify(work.path)})\nimport tenant_auth\ntry:\n    tenant_auth.settings()\nexcept ValueError as error:\n    print(error)`,
+      ],
+      { TENANT_AUTH_CONFIG: bad },
+    );
     expect(python.stdout).toContain('organization.id must be an organization id');
   });
 

@@ -68,5 +68,4 @@ describe('one set of token vectors, two verifiers', () => {
     const result = await runPython([fileURLToPath(new URL('../python/run_vectors.py', import.meta.url)), moduleDir, vectorsFile]);
     expect(JSON.parse(result.stdout)).toEqual({ any: 'key_set_unavailable' });
   });
-
 });

@@ -13,49 +13,75 @@ const CALLBACK = `${APP}/callback`;
 const CLAIM = 'https://orgs.example.com/tenant';
 let emulator: RunningEmulator;
 let api: ReturnType<typeof managementApi>;
-let shared: string;     // organization_usage: require, no_prompt
-let prompting: string;  // require, pre_login_prompt
-let legacy: string;     // organization_usage left at deny
+let shared: string; // organization_usage: require, no_prompt
+let prompting: string; // require, pre_login_prompt
+let legacy: string; // organization_usage left at deny
 let acme: { id: string; name: string };
 let globex: { id: string; name: string };
 let ann: string;
 
-const spa = (name: string, extra: Record<string, unknown>) => api('POST', '/clients', {
-  name, app_type: 'spa', token_endpoint_auth_method: 'none', grant_types: ['authorization_code', 'refresh_token'], oidc_conformant: true,
-  callbacks: [CALLBACK], web_origins: [APP], initiate_login_uri: `${APP}/login`, jwt_configuration: { alg: 'RS256' }, ...extra,
-}).then((r) => r.body.client_id as string);
+const spa = (name: string, extra: Record<string, unknown>) =>
+  api('POST', '/clients', {
+    name,
+    app_type: 'spa',
+    token_endpoint_auth_method: 'none',
+    grant_types: ['authorization_code', 'refresh_token'],
+    oidc_conformant: true,
+    callbacks: [CALLBACK],
+    web_origins: [APP],
+    initiate_login_uri: `${APP}/login`,
+    jwt_configuration: { alg: 'RS256' },
+    ...extra,
+  }).then((r) => r.body.client_id as string);
 
 beforeAll(async () => {
   emulator = await testEmulator();
   api = managementApi(emulator);
-  await api('POST', '/resource-servers', { identifier: AUDIENCE, name: 'orgs', signing_alg: 'RS256', subject_type_authorization: { user: { policy: 'require_client_grant' } } });
+  await api('POST', '/resource-servers', {
+    identifier: AUDIENCE,
+    name: 'orgs',
+    signing_alg: 'RS256',
+    subject_type_authorization: { user: { policy: 'require_client_grant' } },
+  });
   shared = await spa('shared', { organization_usage: 'require', organization_require_behavior: 'no_prompt' });
   prompting = await spa('prompting', { organization_usage: 'require', organization_require_behavior: 'pre_login_prompt' });
   legacy = await spa('legacy', {});
-  for (const client of [shared, prompting, legacy]) await api('POST', '/client-grants', { client_id: client, audience: AUDIENCE, scope: [], subject_type: 'user' });
-  const org = async (name: string) => (await api('POST', '/organizations', {
-    name, display_name: name.toUpperCase(), metadata: { tenants_managed_by: 'auth0-tenants', tenant: name },
-    enabled_connections: [{ connection_id: 'con_0000000000000001' }],
-  })).body;
+  for (const client of [shared, prompting, legacy])
+    await api('POST', '/client-grants', { client_id: client, audience: AUDIENCE, scope: [], subject_type: 'user' });
+  const org = async (name: string) =>
+    (
+      await api('POST', '/organizations', {
+        name,
+        display_name: name.toUpperCase(),
+        metadata: { tenants_managed_by: 'auth0-tenants', tenant: name },
+        enabled_connections: [{ connection_id: 'con_0000000000000001' }],
+      })
+    ).body;
   acme = await org('acme');
   globex = await org('globex');
   ann = await emulator.createUser({ email: 'ann@acme.example', password: 'Str0ng-pass' });
   await emulator.createUser({ email: 'gus@globex.example', password: 'Str0ng-pass' });
   await api('POST', `/organizations/${acme.id}/members`, { members: [ann] });
   // The Action reads event.organization (our metadata) and tries, in vain, to forge org_id.
-  await deployPostLoginAction(api, 'org-claim', `exports.onExecutePostLogin = async (event, api) => {
+  await deployPostLoginAction(
+    api,
+    'org-claim',
+    `exports.onExecutePostLogin = async (event, api) => {
     if (!event.organization) return;
     api.accessToken.setCustomClaim('${CLAIM}', event.organization.metadata.tenant);
     api.accessToken.setCustomClaim('https://orgs.example.com/org', event.organization);
     api.accessToken.setCustomClaim('org_id', 'org_forged');
-  };`);
+  };`,
+  );
 });
 afterAll(() => emulator.close());
 
-const helperLogin = (body: Record<string, unknown>, host = emulator.url) => fetch(`${host}/__emulator/login`, {
-  method: 'POST', headers: { 'content-type': 'application/json' },
-  body: JSON.stringify({ username: 'ann@acme.example', password: 'Str0ng-pass', audience: AUDIENCE, scope: 'openid', ...body }),
-});
+const helperLogin = (body: Record<string, unknown>, host = emulator.url) =>
+  fetch(`${host}/__emulator/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ username: 'ann@acme.example', password: 'Str0ng-pass', audience: AUDIENCE, scope: 'openid', ...body }),
+  });
 
 describe('POST /__emulator/login with organization', () => {
   it('puts org_id (not org_name) in both tokens and gives Actions event.organization; Actions cannot set org_id', async () => {
@@ -66,7 +92,12 @@ describe('POST /__emulator/login with organization', () => {
     expect(access['org_id']).toBe(acme.id);
     expect(access['org_name']).toBeUndefined();
     expect(access[CLAIM]).toBe('acme');
-    expect(access['https://orgs.example.com/org']).toEqual({ id: acme.id, name: 'acme', display_name: 'ACME', metadata: { tenants_managed_by: 'auth0-tenants', tenant: 'acme' } });
+    expect(access['https://orgs.example.com/org']).toEqual({
+      id: acme.id,
+      name: 'acme',
+      display_name: 'ACME',
+      metadata: { tenants_managed_by: 'auth0-tenants', tenant: 'acme' },
+    });
     expect(decodeJwt(tokens.id_token)['org_id']).toBe(acme.id);
   });
 
@@ -119,7 +150,9 @@ class Browser {
   cookie = '';
   async get(url: string, init: RequestInit = {}): Promise<Response> {
     const res = await fetch(url.startsWith('http') ? url : `${emulator.url}${url}`, {
-      redirect: 'manual', ...init, headers: { ...(init.headers as Record<string, string>), ...(this.cookie ? { cookie: this.cookie } : {}) },
+      redirect: 'manual',
+      ...init,
+      headers: { ...(init.headers as Record<string, string>), ...(this.cookie ? { cookie: this.cookie } : {}) },
     });
     const set = res.headers.get('set-cookie');
     if (set) this.cookie = set.split(';')[0]!;
@@ -131,15 +164,24 @@ class Browser {
 }
 
 const verifier = randomBytes(32).toString('base64url');
-const authorize = (client: string, extra: Record<string, string> = {}) => `/authorize?${new URLSearchParams({
-  response_type: 'code', client_id: client, redirect_uri: CALLBACK, scope: 'openid', audience: AUDIENCE, state: 's1',
-  code_challenge: createHash('sha256').update(verifier).digest('base64url'), code_challenge_method: 'S256', ...extra,
-})}`;
+const authorize = (client: string, extra: Record<string, string> = {}) =>
+  `/authorize?${new URLSearchParams({
+    response_type: 'code',
+    client_id: client,
+    redirect_uri: CALLBACK,
+    scope: 'openid',
+    audience: AUDIENCE,
+    state: 's1',
+    code_challenge: createHash('sha256').update(verifier).digest('base64url'),
+    code_challenge_method: 'S256',
+    ...extra,
+  })}`;
 const stateOf = async (page: Response) => /name="state" value="([^"]+)"/.exec(await page.text())?.[1] ?? '';
 const redirect = (res: Response) => new URL(res.headers.get('location') ?? 'about:blank');
 async function exchange(client: string, code: string, base = emulator.url) {
   const res = await fetch(`${base}/oauth/token`, {
-    method: 'POST', headers: { 'content-type': 'application/json', origin: APP },
+    method: 'POST',
+    headers: { 'content-type': 'application/json', origin: APP },
     body: JSON.stringify({ grant_type: 'authorization_code', client_id: client, code, redirect_uri: CALLBACK, code_verifier: verifier }),
   });
   return (await res.json()) as { access_token: string; id_token: string };
@@ -158,7 +200,11 @@ describe('/authorize with organizations', () => {
     // Single sign-on into another organization: the session's user is not a member.
     const other = await browser.get(authorize(shared, { organization: globex.id }));
     expect(other.status).toBe(302);
-    expect(Object.fromEntries(redirect(other).searchParams)).toEqual({ error: 'access_denied', error_description: `user ${ann} is not part of the ${globex.id} organization`, state: 's1' });
+    expect(Object.fromEntries(redirect(other).searchParams)).toEqual({
+      error: 'access_denied',
+      error_description: `user ${ann} is not part of the ${globex.id} organization`,
+      state: 's1',
+    });
   });
 
   it('without organization: no_prompt is sent back invalid_request; pre_login_prompt asks for the name first', async () => {
@@ -174,22 +220,35 @@ describe('/authorize with organizations', () => {
     const login = await browser.post('/u/organization', { state: transaction, organizationName: 'ACME' });
     const loginHtml = await login.text();
     expect(loginHtml).toContain('id="organization">ACME<');
-    const done = await browser.post('/u/login', { state: /name="state" value="([^"]+)"/.exec(loginHtml)![1]!, username: 'ann@acme.example', password: 'Str0ng-pass' });
+    const done = await browser.post('/u/login', {
+      state: /name="state" value="([^"]+)"/.exec(loginHtml)![1]!,
+      username: 'ann@acme.example',
+      password: 'Str0ng-pass',
+    });
     const tokens = await exchange(prompting, redirect(done).searchParams.get('code')!);
     expect(decodeJwt(tokens.access_token)['org_id']).toBe(acme.id);
   });
 
   it('an invitation signs a new person up as a member, once; an existing user joins by logging in', async () => {
-    const invitation = (await api('POST', `/organizations/${globex.id}/invitations`, {
-      inviter: { name: 'Gus' }, invitee: { email: 'nina@globex.example' }, client_id: shared, send_invitation_email: false,
-    })).body;
+    const invitation = (
+      await api('POST', `/organizations/${globex.id}/invitations`, {
+        inviter: { name: 'Gus' },
+        invitee: { email: 'nina@globex.example' },
+        client_id: shared,
+        send_invitation_email: false,
+      })
+    ).body;
     const link = new URL(invitation.invitation_url);
     const params = { invitation: link.searchParams.get('invitation')!, organization: link.searchParams.get('organization')! };
     const browser = new Browser();
     const page = await browser.get(authorize(shared, params));
     const html = await page.text();
     expect(html).toContain('value="nina@globex.example" readonly');
-    const wrong = await browser.post('/u/login', { state: /name="state" value="([^"]+)"/.exec(html)![1]!, username: 'mallory@evil.example', password: 'Str0ng-pass' });
+    const wrong = await browser.post('/u/login', {
+      state: /name="state" value="([^"]+)"/.exec(html)![1]!,
+      username: 'mallory@evil.example',
+      password: 'Str0ng-pass',
+    });
     expect(await wrong.text()).toContain('This invitation is for nina@globex.example');
     const retry = await browser.get(authorize(shared, params));
     const done = await browser.post('/u/login', { state: await stateOf(retry), username: 'nina@globex.example', password: 'N3w-passw0rd' });
@@ -201,9 +260,13 @@ describe('/authorize with organizations', () => {
     const reused = await new Browser().get(authorize(shared, params));
     expect(redirect(reused).searchParams.get('error')).toBe('invalid_request');
     // Ann (an acme member) accepts an invitation to globex with her own password.
-    const second = (await api('POST', `/organizations/${globex.id}/invitations`, {
-      inviter: { name: 'Gus' }, invitee: { email: 'ann@acme.example' }, client_id: shared,
-    })).body;
+    const second = (
+      await api('POST', `/organizations/${globex.id}/invitations`, {
+        inviter: { name: 'Gus' },
+        invitee: { email: 'ann@acme.example' },
+        client_id: shared,
+      })
+    ).body;
     const secondLink = new URL(second.invitation_url);
     const annBrowser = new Browser();
     const annPage = await annBrowser.get(authorize(shared, { invitation: secondLink.searchParams.get('invitation')!, organization: globex.id }));

@@ -10,7 +10,8 @@ let token: string;
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- answers of many shapes, each test reads the fields it checks
 async function api(method: string, path: string, body?: unknown): Promise<{ status: number; body: any; headers: Headers }> {
   const res = await fetch(`${emulator.url}/api/v2${path}`, {
-    method, headers: { authorization: `Bearer ${token}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+    method,
+    headers: { authorization: `Bearer ${token}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
     ...(body === undefined ? {} : { body: JSON.stringify(body) }),
   });
   const text = await res.text();
@@ -19,7 +20,8 @@ async function api(method: string, path: string, body?: unknown): Promise<{ stat
 
 async function managementToken(e: RunningEmulator): Promise<string> {
   const res = await fetch(`${e.url}/oauth/token`, {
-    method: 'POST', headers: { 'content-type': 'application/json' },
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
     body: JSON.stringify({ grant_type: 'client_credentials', client_id: e.clientId, client_secret: e.clientSecret, audience: `${e.url}/api/v2/` }),
   });
   return ((await res.json()) as { access_token: string }).access_token;
@@ -34,15 +36,24 @@ afterAll(() => emulator.close());
 describe('organizations', () => {
   it('creates with name, display_name, metadata and enabled connections; finds by id and by name', async () => {
     const created = await api('POST', '/organizations', {
-      name: 'acme', display_name: 'Acme Corp', metadata: { tenants_managed_by: 'auth0-tenants', tenant: 'acme' },
+      name: 'acme',
+      display_name: 'Acme Corp',
+      metadata: { tenants_managed_by: 'auth0-tenants', tenant: 'acme' },
       enabled_connections: [{ connection_id: 'con_0000000000000001', assign_membership_on_login: false }],
     });
     expect(created.status).toBe(201);
     expect(created.body.id).toMatch(/^org_/);
-    expect(created.body.enabled_connections).toEqual([expect.objectContaining({ connection_id: 'con_0000000000000001', connection: { name: 'Username-Password-Authentication', strategy: 'auth0' } })]);
+    expect(created.body.enabled_connections).toEqual([
+      expect.objectContaining({ connection_id: 'con_0000000000000001', connection: { name: 'Username-Password-Authentication', strategy: 'auth0' } }),
+    ]);
     expect(specComplaint(emulator, 'post_organizations', 201, created.body)).toBeNull();
     const byId = await api('GET', `/organizations/${created.body.id}`);
-    expect(byId.body).toEqual({ id: created.body.id, name: 'acme', display_name: 'Acme Corp', metadata: { tenants_managed_by: 'auth0-tenants', tenant: 'acme' } });
+    expect(byId.body).toEqual({
+      id: created.body.id,
+      name: 'acme',
+      display_name: 'Acme Corp',
+      metadata: { tenants_managed_by: 'auth0-tenants', tenant: 'acme' },
+    });
     expect((await api('GET', '/organizations/name/acme')).body.id).toBe(created.body.id);
     expect((await api('GET', '/organizations/name/nope')).status).toBe(404);
     const connections = await api('GET', `/organizations/${created.body.id}/enabled_connections`);
@@ -81,7 +92,8 @@ describe('organizations', () => {
     emulator = fresh;
     token = await managementToken(fresh);
     try {
-      for (let i = 0; i < 1030; i++) fresh.tenant.state.data.organizations![`org_${String(i).padStart(16, '0')}`] = { id: `org_${String(i).padStart(16, '0')}`, name: `o${i}` };
+      for (let i = 0; i < 1030; i++)
+        fresh.tenant.state.data.organizations![`org_${String(i).padStart(16, '0')}`] = { id: `org_${String(i).padStart(16, '0')}`, name: `o${i}` };
       const seen: string[] = [];
       let from: string | undefined;
       let pages = 0;
@@ -114,7 +126,12 @@ describe('members', () => {
     const ids: string[] = [];
     for (let i = 0; i < 1005; i++) {
       const id = `auth0|m${String(i).padStart(5, '0')}`;
-      emulator.tenant.state.data.users[id] = { user_id: id, email: `m${i}@members.example`, name: `m${i}`, identities: [{ connection: 'Username-Password-Authentication' }] };
+      emulator.tenant.state.data.users[id] = {
+        user_id: id,
+        email: `m${i}@members.example`,
+        name: `m${i}`,
+        identities: [{ connection: 'Username-Password-Authentication' }],
+      };
       ids.push(id);
     }
     const eleven = await api('POST', `/organizations/${org.id}/members`, { members: ids.slice(0, 11) });
@@ -122,7 +139,8 @@ describe('members', () => {
     expect(eleven.body.message).toMatch(/maximum 10/);
     expect((await api('POST', `/organizations/${org.id}/members`, { members: [] })).status).toBe(400);
     expect((await api('POST', `/organizations/${org.id}/members`, { members: ['auth0|ghost'] })).status).toBe(404);
-    for (let i = 0; i < ids.length; i += 10) expect((await api('POST', `/organizations/${org.id}/members`, { members: ids.slice(i, i + 10) })).status).toBe(204);
+    for (let i = 0; i < ids.length; i += 10)
+      expect((await api('POST', `/organizations/${org.id}/members`, { members: ids.slice(i, i + 10) })).status).toBe(204);
     // Adding a member again changes nothing.
     expect((await api('POST', `/organizations/${org.id}/members`, { members: ids.slice(0, 2) })).status).toBe(204);
     const seen: string[] = [];
@@ -149,12 +167,26 @@ describe('invitations', () => {
   it('needs an application with an https login URI, answers an invitation URL, lists and deletes', async () => {
     const org = (await api('POST', '/organizations', { name: 'inviting', enabled_connections: [{ connection_id: 'con_0000000000000001' }] })).body;
     const noLogin = (await api('POST', '/clients', { name: 'no login uri', app_type: 'spa' })).body;
-    const app = (await api('POST', '/clients', { name: 'app', app_type: 'spa', initiate_login_uri: 'https://app.example.com/login', organization_usage: 'require', organization_require_behavior: 'pre_login_prompt' })).body;
+    const app = (
+      await api('POST', '/clients', {
+        name: 'app',
+        app_type: 'spa',
+        initiate_login_uri: 'https://app.example.com/login',
+        organization_usage: 'require',
+        organization_require_behavior: 'pre_login_prompt',
+      })
+    ).body;
     expect(app).toMatchObject({ organization_usage: 'require', organization_require_behavior: 'pre_login_prompt' });
     expect((await api('POST', '/clients', { name: 'bad usage', organization_usage: 'always' })).status).toBe(400);
-    const invite = (clientId: string, extra = {}) => api('POST', `/organizations/${org.id}/invitations`, {
-      inviter: { name: 'Admin' }, invitee: { email: 'New.Person@Example.com' }, client_id: clientId, ttl_sec: 3600, send_invitation_email: false, ...extra,
-    });
+    const invite = (clientId: string, extra = {}) =>
+      api('POST', `/organizations/${org.id}/invitations`, {
+        inviter: { name: 'Admin' },
+        invitee: { email: 'New.Person@Example.com' },
+        client_id: clientId,
+        ttl_sec: 3600,
+        send_invitation_email: false,
+        ...extra,
+      });
     expect((await invite(noLogin.client_id)).status).toBe(400);
     expect((await invite(app.client_id, { connection_id: 'con_other' })).status).toBe(400);
     const created = await invite(app.client_id);
@@ -178,8 +210,18 @@ describe('invitations', () => {
 describe('scopes and tenant settings', () => {
   it("the emulator's M2M application holds the organization scopes; a token without them is 403", async () => {
     const payload = JSON.parse(Buffer.from(token.split('.')[1]!, 'base64url').toString());
-    for (const scope of ['read:organizations', 'create:organizations', 'update:organizations', 'delete:organizations', 'read:organization_members',
-      'create:organization_members', 'delete:organization_members', 'create:organization_invitations', 'read:organization_invitations', 'delete:organization_invitations']) {
+    for (const scope of [
+      'read:organizations',
+      'create:organizations',
+      'update:organizations',
+      'delete:organizations',
+      'read:organization_members',
+      'create:organization_members',
+      'delete:organization_members',
+      'create:organization_invitations',
+      'read:organization_invitations',
+      'delete:organization_invitations',
+    ]) {
       expect(payload.scope.split(' ')).toContain(scope);
     }
     const grant = Object.values(emulator.tenant.state.data.clientGrants).find((g) => g['client_id'] === emulator.clientId)!;
@@ -187,7 +229,11 @@ describe('scopes and tenant settings', () => {
     grant['scope'] = ['read:clients'];
     try {
       const narrow = await managementToken(emulator);
-      const res = await fetch(`${emulator.url}/api/v2/organizations`, { method: 'POST', headers: { authorization: `Bearer ${narrow}`, 'content-type': 'application/json' }, body: JSON.stringify({ name: 'nope' }) });
+      const res = await fetch(`${emulator.url}/api/v2/organizations`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${narrow}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ name: 'nope' }),
+      });
       expect(res.status).toBe(403);
     } finally {
       grant['scope'] = saved;
@@ -196,7 +242,9 @@ describe('scopes and tenant settings', () => {
 
   it('PATCH /tenants/settings turns allow_organization_name_in_authentication_api on and off', async () => {
     expect((await api('GET', '/tenants/settings')).body.allow_organization_name_in_authentication_api).toBe(false);
-    expect((await api('PATCH', '/tenants/settings', { allow_organization_name_in_authentication_api: true })).body.allow_organization_name_in_authentication_api).toBe(true);
+    expect(
+      (await api('PATCH', '/tenants/settings', { allow_organization_name_in_authentication_api: true })).body.allow_organization_name_in_authentication_api,
+    ).toBe(true);
     expect((await api('PATCH', '/tenants/settings', { allow_organization_name_in_authentication_api: false })).status).toBe(200);
   });
 });

@@ -1,12 +1,17 @@
 import type { RunningEmulator } from '../../src/emulator/emulator.js';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- answers of many shapes, each test reads the fields it checks
-export interface ApiAnswer { status: number; body: any; headers: Headers }
+export interface ApiAnswer {
+  status: number;
+  body: any;
+  headers: Headers;
+}
 
 /** A Management API token of the emulator's own M2M application. */
 export async function managementToken(e: RunningEmulator): Promise<string> {
   const res = await fetch(`${e.url}/oauth/token`, {
-    method: 'POST', headers: { 'content-type': 'application/json' },
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
     body: JSON.stringify({ grant_type: 'client_credentials', client_id: e.clientId, client_secret: e.clientSecret, audience: `${e.url}/api/v2/` }),
   });
   return ((await res.json()) as { access_token: string }).access_token;
@@ -18,7 +23,8 @@ export function managementApi(e: RunningEmulator) {
   return async (method: string, path: string, body?: unknown): Promise<ApiAnswer> => {
     token ??= await managementToken(e);
     const res = await fetch(`${e.url}/api/v2${path}`, {
-      method, headers: { authorization: `Bearer ${token}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+      method,
+      headers: { authorization: `Bearer ${token}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
       ...(body === undefined ? {} : { body: JSON.stringify(body) }),
     });
     const text = await res.text();
@@ -33,6 +39,12 @@ export async function deployPostLoginAction(api: ReturnType<typeof managementApi
   await api('POST', `/actions/actions/${action.id}/deploy`);
   const current = (await api('GET', '/actions/triggers/post-login/bindings')).body.bindings ?? [];
   await api('PATCH', '/actions/triggers/post-login/bindings', {
-    bindings: [...current.map((b: { action: { id: string }; display_name: string }) => ({ ref: { type: 'action_id', value: b.action.id }, display_name: b.display_name })), { ref: { type: 'action_id', value: action.id }, display_name: name }],
+    bindings: [
+      ...current.map((b: { action: { id: string }; display_name: string }) => ({
+        ref: { type: 'action_id', value: b.action.id },
+        display_name: b.display_name,
+      })),
+      { ref: { type: 'action_id', value: action.id }, display_name: name },
+    ],
   });
 }

@@ -102,10 +102,12 @@ describe('the pacer learns each group budget from the headers (fake clock)', () 
     const server = fakeAuth0(time, 20, { 'organizations-write': 5, 'organization-members': 2 });
     const pacer = new RequestPacer(20, 8, () => time.now, time.sleep);
     const start = time.now;
-    await time.run(Promise.all([
-      ...Array.from({ length: 100 }, () => send(pacer, server, 'organizations-write')),
-      ...Array.from({ length: 30 }, () => send(pacer, server, 'organization-members')),
-    ]));
+    await time.run(
+      Promise.all([
+        ...Array.from({ length: 100 }, () => send(pacer, server, 'organizations-write')),
+        ...Array.from({ length: 30 }, () => send(pacer, server, 'organization-members')),
+      ]),
+    );
     const writes = server.log.filter((e) => e.group === 'organizations-write' && e.status === 200);
     expect(writes).toHaveLength(100);
     // Floor: (100 - 5 burst) / 5 per second = 19 s.
@@ -118,8 +120,15 @@ describe('the pacer learns each group budget from the headers (fake clock)', () 
 
   it('a 429 of a group pauses that group until its reset, not the global budget', () => {
     let now = 10_000;
-    const pacer = new RequestPacer(10, 4, () => now, async (ms) => void (now += ms));
-    expect(pacer.observe(429, new Headers({ 'x-ratelimit-limit': '1', 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': '13' }), 1, 'organizations-write', 1)).toBe(true);
+    const pacer = new RequestPacer(
+      10,
+      4,
+      () => now,
+      async (ms) => void (now += ms),
+    );
+    expect(
+      pacer.observe(429, new Headers({ 'x-ratelimit-limit': '1', 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': '13' }), 1, 'organizations-write', 1),
+    ).toBe(true);
     expect(pacer.stats.rateLimited).toBe(1);
     return (async () => {
       await pacer.acquire();

@@ -33,7 +33,11 @@ export async function authorize(req: IncomingMessage, res: ServerResponse, url: 
   }
   const mode = q['response_mode'] ?? 'query';
   const fail = (error: string, description: string) =>
-    sendAuthorizationResponse(res, client, redirectUri, RESPONSE_MODES.includes(mode as ResponseMode) ? (mode as ResponseMode) : 'query', { error, error_description: description, state: q['state'] });
+    sendAuthorizationResponse(res, client, redirectUri, RESPONSE_MODES.includes(mode as ResponseMode) ? (mode as ResponseMode) : 'query', {
+      error,
+      error_description: description,
+      state: q['state'],
+    });
   if (!RESPONSE_MODES.includes(mode as ResponseMode)) return fail('invalid_request', `Unsupported response_mode: ${mode}`);
   if (q['response_type'] !== 'code') return fail('unsupported_response_type', `Unsupported response type: ${q['response_type'] ?? ''}`);
   if (q['code_challenge'] && q['code_challenge_method'] && !['S256', 'plain'].includes(q['code_challenge_method'])) {
@@ -85,7 +89,9 @@ function showPage(res: ServerResponse, tenant: Tenant, q: Query, client: Entity,
   tenant.state.data.grants[`txn:${transaction}`] = { type: 'transaction', query: q, exp: Math.floor(Date.now() / 1000) + CODE_TTL_S };
   tenant.state.commit();
   const name = String(client['name'] ?? '');
-  res.writeHead(200, HTML).end(page === 'organization' ? organizationPromptPage(transaction, name) : loginPage(transaction, name, undefined, pageOptions(tenant, q)));
+  res
+    .writeHead(200, HTML)
+    .end(page === 'organization' ? organizationPromptPage(transaction, name) : loginPage(transaction, name, undefined, pageOptions(tenant, q)));
 }
 
 function pageOptions(tenant: Tenant, q: Query): LoginPageOptions {
@@ -108,9 +114,16 @@ export async function submitOrganization(req: IncomingMessage, res: ServerRespon
   const q = transaction['query'] as Query;
   const client = findLoginClient(tenant, q['client_id']);
   if (!client) return sendErrorPage(res, 400, 'invalid_request', `Unknown client: ${q['client_id'] ?? ''}`);
-  const org = organizationByName(tenant, String(body['organizationName'] ?? '').trim().toLowerCase());
+  const org = organizationByName(
+    tenant,
+    String(body['organizationName'] ?? '')
+      .trim()
+      .toLowerCase(),
+  );
   if (!org) {
-    res.writeHead(200, HTML).end(organizationPromptPage(String(body['state']), String(client['name'] ?? ''), 'We could not find this organization. Check the name and try again.'));
+    res
+      .writeHead(200, HTML)
+      .end(organizationPromptPage(String(body['state']), String(client['name'] ?? ''), 'We could not find this organization. Check the name and try again.'));
     return;
   }
   delete tenant.state.data.grants[key];
@@ -143,7 +156,12 @@ export async function submitLogin(req: IncomingMessage, res: ServerResponse, ten
   if (!user && invitee !== undefined) {
     // A new invitee signs up through the invitation: the account is created in the invitation's connection.
     try {
-      const reply = await userHandlers['post_users']!({ tenant, params: {}, query: {}, body: { connection: DATABASE_CONNECTION, email: invitee, password: String(body['password'] ?? ''), email_verified: true } });
+      const reply = await userHandlers['post_users']!({
+        tenant,
+        params: {},
+        query: {},
+        body: { connection: DATABASE_CONNECTION, email: invitee, password: String(body['password'] ?? ''), email_verified: true },
+      });
       user = reply.body as Entity;
     } catch (error) {
       if (error instanceof ApiError) return again(error.message);
@@ -164,23 +182,46 @@ export async function submitLogin(req: IncomingMessage, res: ServerResponse, ten
 
 /** Runs the login pipeline (policy, Actions) for the session's or the just-authenticated user and answers with a code. */
 async function finishLogin(
-  req: IncomingMessage, res: ServerResponse, tenant: Tenant, client: Entity, q: Query, session: Session | undefined, authenticated?: Entity,
+  req: IncomingMessage,
+  res: ServerResponse,
+  tenant: Tenant,
+  client: Entity,
+  q: Query,
+  session: Session | undefined,
+  authenticated?: Entity,
 ): Promise<void> {
   const user = authenticated ?? tenant.state.data.users[session?.userId ?? ''];
   const mode = (q['response_mode'] ?? 'query') as ResponseMode;
   const redirectUri = q['redirect_uri'] ?? '';
-  if (!user) return sendAuthorizationResponse(res, client, redirectUri, mode, { error: 'login_required', error_description: 'Login required', state: q['state'] });
+  if (!user)
+    return sendAuthorizationResponse(res, client, redirectUri, mode, { error: 'login_required', error_description: 'Login required', state: q['state'] });
   try {
     const auth = await authorizeLogin(tenant, {
-      client, user, audience: q['audience'], ...(q['organization'] ? { organization: q['organization'] } : {}), scope: scopesOf(q['scope'] ?? 'openid'), nonce: q['nonce'], protocol: 'oidc-basic-profile',
-      request: { ip: req.socket.remoteAddress ?? '', method: req.method ?? 'GET', hostname: String(req.headers.host ?? ''), user_agent: String(req.headers['user-agent'] ?? ''), query: q, body: {} },
+      client,
+      user,
+      audience: q['audience'],
+      ...(q['organization'] ? { organization: q['organization'] } : {}),
+      scope: scopesOf(q['scope'] ?? 'openid'),
+      nonce: q['nonce'],
+      protocol: 'oidc-basic-profile',
+      request: {
+        ip: req.socket.remoteAddress ?? '',
+        method: req.method ?? 'GET',
+        hostname: String(req.headers.host ?? ''),
+        user_agent: String(req.headers['user-agent'] ?? ''),
+        query: q,
+        body: {},
+      },
     });
     // The session starts once the login succeeded: a login an Action denied leaves none behind.
     const live = session ?? startSession(res, tenant, String(user['user_id']), req);
     const code = randomBytes(24).toString('base64url');
     tenant.state.data.grants[`code:${hash(code)}`] = {
-      type: 'code', auth: { ...auth, sid: live.sid, ...(q['max_age'] !== undefined ? { authTime: live.authTime } : {}) },
-      redirect_uri: redirectUri, challenge: q['code_challenge'], method: q['code_challenge_method'] ?? 'plain',
+      type: 'code',
+      auth: { ...auth, sid: live.sid, ...(q['max_age'] !== undefined ? { authTime: live.authTime } : {}) },
+      redirect_uri: redirectUri,
+      challenge: q['code_challenge'],
+      method: q['code_challenge_method'] ?? 'plain',
       exp: Math.floor(Date.now() / 1000) + CODE_TTL_S,
     };
     tenant.state.commit();

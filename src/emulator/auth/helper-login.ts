@@ -24,10 +24,22 @@ export async function helperLogin(req: IncomingMessage, url: URL, tenant: Tenant
   if (!user || !checkPassword(user, String(body['password'] ?? ''))) throw new OAuthError(403, 'invalid_grant', 'Wrong email or password.');
   const org = organizationForLogin(tenant, client, typeof body['organization'] === 'string' ? body['organization'] : undefined);
   const auth = await authorizeLogin(tenant, {
-    client, user, ...(org ? { organization: String(org['id']) } : {}), audience: typeof body['audience'] === 'string' ? body['audience'] : undefined,
-    scope: scopesOf(body['scope'] ?? 'openid'), nonce: typeof body['nonce'] === 'string' ? body['nonce'] : undefined,
-    protocol: 'oauth2-resource-owner', request: requestInfo(req, url, {}),
+    client,
+    user,
+    ...(org ? { organization: String(org['id']) } : {}),
+    audience: typeof body['audience'] === 'string' ? body['audience'] : undefined,
+    scope: scopesOf(body['scope'] ?? 'openid'),
+    nonce: typeof body['nonce'] === 'string' ? body['nonce'] : undefined,
+    protocol: 'oauth2-resource-owner',
+    request: requestInfo(req, url, {}),
   });
   const tokens = await mintTokens(tenant, keys, auth);
-  return { access_token: tokens.access_token, id_token: tokens.id_token, ...(tokens.refresh_token ? { refresh_token: tokens.refresh_token } : {}), scope: tokens.scope, expires_in: tokens.expires_in, token_type: 'Bearer' };
+  return {
+    access_token: tokens.access_token,
+    id_token: tokens.id_token,
+    ...(tokens.refresh_token ? { refresh_token: tokens.refresh_token } : {}),
+    scope: tokens.scope,
+    expires_in: tokens.expires_in,
+    token_type: 'Bearer',
+  };
 }

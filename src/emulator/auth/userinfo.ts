@@ -20,7 +20,11 @@ export async function userinfo(req: IncomingMessage, res: ServerResponse, tenant
     scope = opaque['scope'] as string[];
   } else {
     try {
-      const payload = await keys.verify(bearer, issuersOf(tenant), issuersOf(tenant).map((iss) => `${iss}userinfo`));
+      const payload = await keys.verify(
+        bearer,
+        issuersOf(tenant),
+        issuersOf(tenant).map((iss) => `${iss}userinfo`),
+      );
       userId = String(payload.sub);
       clientId = String(payload['azp'] ?? payload['client_id']);
       scope = scopesOf(payload['scope']);

@@ -26,9 +26,13 @@ export function organizationForLogin(tenant: Tenant, client: Entity, param: stri
     const byName = organizationByName(tenant, param.toLowerCase());
     if (byName) return byName;
   }
-  throw new OAuthError(400, 'invalid_request', param.startsWith('org_') || organizationNamesAllowed(tenant)
-    ? `no organization found by that id or name: ${param}`
-    : `the organization parameter must be an organization id (org_...): organization names need the tenant setting allow_organization_name_in_authentication_api`);
+  throw new OAuthError(
+    400,
+    'invalid_request',
+    param.startsWith('org_') || organizationNamesAllowed(tenant)
+      ? `no organization found by that id or name: ${param}`
+      : `the organization parameter must be an organization id (org_...): organization names need the tenant setting allow_organization_name_in_authentication_api`,
+  );
 }
 
 /** Auth0 refuses a login through an organization the user is not a member of, and through a connection the organization has not enabled. */
@@ -51,5 +55,8 @@ export function checkOrganizationLogin(tenant: Tenant, orgId: string, user: Enti
 
 /** What Actions read as `event.organization`. */
 export const organizationEvent = (org: Entity): Entity => ({
-  id: org['id'], name: org['name'], display_name: org['display_name'] ?? org['name'], metadata: org['metadata'] ?? {},
+  id: org['id'],
+  name: org['name'],
+  display_name: org['display_name'] ?? org['name'],
+  metadata: org['metadata'] ?? {},
 });

@@ -16,7 +16,5 @@ export function checkpointPage<T>(items: T[], key: (item: T) => string, query: R
   }
   const slice = items.slice(start, start + take);
   const last = slice.at(-1);
-  return start + take < items.length && last !== undefined
-    ? { [name]: slice, next: Buffer.from(key(last)).toString('base64url') }
-    : { [name]: slice };
+  return start + take < items.length && last !== undefined ? { [name]: slice, next: Buffer.from(key(last)).toString('base64url') } : { [name]: slice };
 }

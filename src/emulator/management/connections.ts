@@ -6,8 +6,14 @@ import { DATABASE_CONNECTION } from './users.js';
 export const DATABASE_CONNECTION_ID = 'con_0000000000000001';
 
 export const DATABASE_CONNECTION_ENTITY = {
-  id: DATABASE_CONNECTION_ID, name: DATABASE_CONNECTION, display_name: DATABASE_CONNECTION, strategy: 'auth0',
-  is_domain_connection: false, realms: [DATABASE_CONNECTION], enabled_clients: [], options: {},
+  id: DATABASE_CONNECTION_ID,
+  name: DATABASE_CONNECTION,
+  display_name: DATABASE_CONNECTION,
+  strategy: 'auth0',
+  is_domain_connection: false,
+  realms: [DATABASE_CONNECTION],
+  enabled_clients: [],
+  options: {},
 };
 
 /** `GET /connections` (filters `name` and `strategy`): what a tool needs to find a connection's id. */

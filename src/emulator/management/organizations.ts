@@ -36,8 +36,7 @@ export function findOrganization(tenant: Tenant, id: string): Entity {
 export const organizationByName = (tenant: Tenant, name: string): Entity | undefined =>
   Object.values(orgState(tenant).organizations).find((o) => o['name'] === name);
 
-export const isMember = (tenant: Tenant, orgId: string, userId: string): boolean =>
-  (orgState(tenant).organizationMembers[orgId] ?? []).includes(userId);
+export const isMember = (tenant: Tenant, orgId: string, userId: string): boolean => (orgState(tenant).organizationMembers[orgId] ?? []).includes(userId);
 
 /** Adds members (a no-op for those already in), as `POST /organizations/{id}/members` does. */
 export function addMembers(tenant: Tenant, orgId: string, userIds: string[]): void {
@@ -53,7 +52,11 @@ function view(org: Entity): Entity {
 
 function checkName(name: unknown): void {
   if (typeof name === 'string' && !ORGANIZATION_NAME.test(name)) {
-    throw new ApiError(400, 'invalid_body', `Payload validation error: 'Object didn't pass validation for format organization-name: ${name}' on property name.`);
+    throw new ApiError(
+      400,
+      'invalid_body',
+      `Payload validation error: 'Object didn't pass validation for format organization-name: ${name}' on property name.`,
+    );
   }
 }
 
@@ -71,7 +74,11 @@ function mergeMetadata(current: Entity | undefined, patch: Entity | undefined): 
     else merged[key] = value;
   }
   if (Object.keys(merged).length > 25) {
-    throw new ApiError(400, 'invalid_body', `Payload validation error: 'Too many properties defined (${Object.keys(merged).length}), maximum 25' on property metadata.`);
+    throw new ApiError(
+      400,
+      'invalid_body',
+      `Payload validation error: 'Too many properties defined (${Object.keys(merged).length}), maximum 25' on property metadata.`,
+    );
   }
   return merged;
 }
@@ -89,13 +96,20 @@ function enabledConnection(body: Entity): EnabledConnection {
   };
 }
 
-const connectionView = (c: EnabledConnection): Entity => ({ ...c, connection: { name: DATABASE_CONNECTION_ENTITY.name, strategy: DATABASE_CONNECTION_ENTITY.strategy } });
+const connectionView = (c: EnabledConnection): Entity => ({
+  ...c,
+  connection: { name: DATABASE_CONNECTION_ENTITY.name, strategy: DATABASE_CONNECTION_ENTITY.strategy },
+});
 const connectionsOf = (org: Entity): EnabledConnection[] => (org['__connections'] as EnabledConnection[] | undefined) ?? [];
 
 function memberIds(body: Entity | undefined): string[] {
   const members = (body?.['members'] as string[] | undefined) ?? [];
   if (members.length > MEMBERS_PER_REQUEST) {
-    throw new ApiError(400, 'invalid_body', `Payload validation error: 'Array is too long (${members.length}), maximum ${MEMBERS_PER_REQUEST}' on property members.`);
+    throw new ApiError(
+      400,
+      'invalid_body',
+      `Payload validation error: 'Array is too long (${members.length}), maximum ${MEMBERS_PER_REQUEST}' on property members.`,
+    );
   }
   return members;
 }
@@ -121,7 +135,12 @@ export const organizationHandlers: Handlers = {
     const connections = ((body['enabled_connections'] as Entity[] | undefined) ?? []).map(enabledConnection);
     const id = `org_${newId(12).slice(0, 16)}`;
     const { enabled_connections, metadata, ...fields } = body;
-    const org: Entity = { id, ...fields, ...(metadata !== undefined ? { metadata: mergeMetadata(undefined, metadata as Entity) } : {}), __connections: connections };
+    const org: Entity = {
+      id,
+      ...fields,
+      ...(metadata !== undefined ? { metadata: mergeMetadata(undefined, metadata as Entity) } : {}),
+      __connections: connections,
+    };
     const state = orgState(tenant);
     state.organizations[id] = org;
     state.organizationMembers[id] = [];
@@ -129,7 +148,9 @@ export const organizationHandlers: Handlers = {
     return ok({ ...view(org), ...(connections.length > 0 ? { enabled_connections: connections.map(connectionView) } : {}) }, 201);
   },
   get_organizations: ({ tenant, query }) => {
-    const orgs = Object.values(orgState(tenant).organizations).sort((a, b) => String(a['id']).localeCompare(String(b['id']))).map(view);
+    const orgs = Object.values(orgState(tenant).organizations)
+      .sort((a, b) => String(a['id']).localeCompare(String(b['id'])))
+      .map(view);
     if (query['from'] !== undefined || query['take'] !== undefined) return ok(checkpointPage(orgs, (o) => String(o['id']), query, 'organizations'));
     return ok(paginate(orgs, query, 'organizations', { maxResults: OFFSET_LIMIT, pagingMessage: PAGING_MESSAGE }));
   },
@@ -155,7 +176,8 @@ export const organizationHandlers: Handlers = {
     findOrganization(tenant, id);
     delete state.organizations[id];
     delete state.organizationMembers[id];
-    for (const [key, invitation] of Object.entries(state.organizationInvitations)) if (invitation['organization_id'] === id) delete state.organizationInvitations[key];
+    for (const [key, invitation] of Object.entries(state.organizationInvitations))
+      if (invitation['organization_id'] === id) delete state.organizationInvitations[key];
     tenant.state.commit();
     return noContent();
   },
@@ -183,7 +205,9 @@ export const organizationHandlers: Handlers = {
     const id = params['id'] ?? '';
     findOrganization(tenant, id);
     const users = tenant.state.data.users;
-    const members = (orgState(tenant).organizationMembers[id] ?? []).filter((m) => users[m]).sort()
+    const members = (orgState(tenant).organizationMembers[id] ?? [])
+      .filter((m) => users[m])
+      .sort()
       .map((m) => pickFields(memberView(users[m]!), query));
     if (query['from'] !== undefined || query['take'] !== undefined) {
       const ids = (orgState(tenant).organizationMembers[id] ?? []).filter((m) => users[m]).sort();
@@ -247,11 +271,15 @@ export const organizationHandlers: Handlers = {
     url.searchParams.set('organization_name', String(org['name']));
     const { send_invitation_email, ttl_sec, ...fields } = body;
     const invitation: Entity = {
-      id: `uinv_${newId(12).slice(0, 16)}`, organization_id: org['id'], ...fields,
+      id: `uinv_${newId(12).slice(0, 16)}`,
+      organization_id: org['id'],
+      ...fields,
       invitee: { email: String((body['invitee'] as Entity)['email']).toLowerCase() },
       ...(connectionId !== undefined ? { connection_id: connectionId } : {}),
-      invitation_url: url.toString(), ticket_id: ticket.slice(0, 16),
-      created_at: created.toISOString(), expires_at: new Date(created.getTime() + ttl * 1000).toISOString(),
+      invitation_url: url.toString(),
+      ticket_id: ticket.slice(0, 16),
+      created_at: created.toISOString(),
+      expires_at: new Date(created.getTime() + ttl * 1000).toISOString(),
       __ticket: ticket,
     };
     orgState(tenant).organizationInvitations[String(invitation['id'])] = invitation;
@@ -262,7 +290,8 @@ export const organizationHandlers: Handlers = {
   get_invitations: ({ tenant, params, query }) => {
     const id = params['id'] ?? '';
     findOrganization(tenant, id);
-    const list = Object.values(orgState(tenant).organizationInvitations).filter((i) => i['organization_id'] === id)
+    const list = Object.values(orgState(tenant).organizationInvitations)
+      .filter((i) => i['organization_id'] === id)
       .sort((a, b) => String(a['created_at']).localeCompare(String(b['created_at'])) * (query['sort'] === 'created_at:-1' ? -1 : 1))
       .map((i) => pickFields(invitationView(i), query));
     return ok(paginate(list, query, 'invitations'));
@@ -284,7 +313,7 @@ export const organizationHandlers: Handlers = {
 /** The pending invitation of this ticket to this organization, when not expired. */
 export function invitationByTicket(tenant: Tenant, orgId: string, ticket: string): Entity | undefined {
   const now = Date.now();
-  return Object.values(orgState(tenant).organizationInvitations).find((i) =>
-    i['__ticket'] === ticket && i['organization_id'] === orgId && Date.parse(String(i['expires_at'])) > now);
+  return Object.values(orgState(tenant).organizationInvitations).find(
+    (i) => i['__ticket'] === ticket && i['organization_id'] === orgId && Date.parse(String(i['expires_at'])) > now,
+  );
 }
-
