@@ -10,7 +10,10 @@ function define() {
     .option('--allow-wildcards', 'accept wildcards in callbacks, logout URLs and web origins (with a warning)')
     .option('--force', 'overwrite emitted files that were edited by hand')
     .option('--config <path>', 'config file (default: ./tenants.config.json)')
-    .addHelpText('after', `\nExamples:\n  $ tenants create acme globex\n  $ tenants create acme --dry-run --json\n  $ tenants create legacy --adopt   # take over an application another tool made`);
+    .addHelpText(
+      'after',
+      `\nExamples:\n  $ tenants create acme globex\n  $ tenants create acme --dry-run --json\n  $ tenants create legacy --adopt   # take over an application another tool made`,
+    );
 }
 
 /** The arguments and options of the command, as its code (loaded when it runs) receives them. */

@@ -17,7 +17,10 @@ function define() {
     .option('--config <path>', `config file (default: ./${CONFIG_FILE})`)
     .option('--allow-wildcards', 'accept wildcards in the application URLs of the config (with a warning)')
     .option('--dry-run', 'show what would change, change nothing')
-    .addHelpText('after', `\nExamples:\n  $ tenants init --domain acme.eu.auth0.com --audience https://api.saas.example.com --claim-namespace https://saas.example.com/ --callbacks 'https://{tenant}.app.example.com/callback'\n  $ tenants init --dry-run      # what would change in Auth0, nothing written or sent`);
+    .addHelpText(
+      'after',
+      `\nExamples:\n  $ tenants init --domain acme.eu.auth0.com --audience https://api.saas.example.com --claim-namespace https://saas.example.com/ --callbacks 'https://{tenant}.app.example.com/callback'\n  $ tenants init --dry-run      # what would change in Auth0, nothing written or sent`,
+    );
 }
 
 /** The arguments and options of the command, as its code (loaded when it runs) receives them. */

@@ -10,7 +10,6 @@ import type { CommandContext } from './context.js';
 import { announceTarget, openProject } from './project.js';
 import type { DeleteArgs } from './delete.js';
 
-
 /** `tenants delete`: what runs (imported on demand, so `--help` and other commands never load it). */
 export async function runDelete(context: () => CommandContext, ...[tenantArg, options]: DeleteArgs): Promise<void> {
   const ctx = context();
@@ -33,9 +32,17 @@ export async function runDelete(context: () => CommandContext, ...[tenantArg, op
   announceTarget(ctx, project);
   const steps: Step[] = [];
   // Users first, confirmed by a search that shows none: a run stopped here still finds the tenant (its application) and finishes the job.
-  const released = await releaseTenantUsers({ port: project.port, sleep: ctx.sleep, now: ctx.now, progress: (t) => ctx.out.message(ctx.out.color.dim(t)) },
-    tenant, { deleteUsers: Boolean(options.deleteUsers) });
-  steps.push({ resource: 'users', action: released.released ? 'delete' : 'absent', tenant, detail: `${released.released} user(s) ${options.deleteUsers ? 'deleted' : 'detached'}; search confirms none left` });
+  const released = await releaseTenantUsers(
+    { port: project.port, sleep: ctx.sleep, now: ctx.now, progress: (t) => ctx.out.message(ctx.out.color.dim(t)) },
+    tenant,
+    { deleteUsers: Boolean(options.deleteUsers) },
+  );
+  steps.push({
+    resource: 'users',
+    action: released.released ? 'delete' : 'absent',
+    tenant,
+    detail: `${released.released} user(s) ${options.deleteUsers ? 'deleted' : 'detached'}; search confirms none left`,
+  });
   for (const app of apps) {
     await project.port.deleteClient(app.client_id);
     steps.push({ resource: 'application', action: 'delete', tenant, id: app.client_id });

@@ -18,35 +18,47 @@ import { assertScopes, REQUIRED_SCOPES } from '../core/required-scopes.js';
 import { assertWritableDir } from '../io/assert-writable-dir.js';
 import type { InitArgs } from './init.js';
 
-
 /** `tenants init`: what runs (imported on demand, so `--help` and other commands never load it). */
 export async function runInit(context: () => CommandContext, ...[options]: InitArgs): Promise<void> {
   const ctx = context();
   const configPath = resolve(ctx.cwd, options.config ?? CONFIG_FILE);
-  const config = await resolveInitConfig(readExisting(configPath), {
-    domain: options.domain, audience: options.audience, apiName: options.apiName,
-    claimNamespace: options.claimNamespace, outputDir: options.outputDir,
-    requireClientGrant: options.requireClientGrant === false ? false : undefined,
-    callbacks: options.callbacks === undefined ? undefined : splitUrls(options.callbacks),
-    logoutUrls: options.logoutUrls === undefined ? undefined : splitUrls(options.logoutUrls),
-    webOrigins: options.webOrigins === undefined ? undefined : splitUrls(options.webOrigins),
-  }, ctx.env['AUTH0_DOMAIN'], ctx.interactive
-    ? (_field, message, validate, suggested) => ctx.prompter.input({ message, validate, ...(suggested ? { default: suggested } : {}) })
-    : undefined);
+  const config = await resolveInitConfig(
+    readExisting(configPath),
+    {
+      domain: options.domain,
+      audience: options.audience,
+      apiName: options.apiName,
+      claimNamespace: options.claimNamespace,
+      outputDir: options.outputDir,
+      requireClientGrant: options.requireClientGrant === false ? false : undefined,
+      callbacks: options.callbacks === undefined ? undefined : splitUrls(options.callbacks),
+      logoutUrls: options.logoutUrls === undefined ? undefined : splitUrls(options.logoutUrls),
+      webOrigins: options.webOrigins === undefined ? undefined : splitUrls(options.webOrigins),
+    },
+    ctx.env['AUTH0_DOMAIN'],
+    ctx.interactive
+      ? (_field, message, validate, suggested) => ctx.prompter.input({ message, validate, ...(suggested ? { default: suggested } : {}) })
+      : undefined,
+  );
   const credentials = credentialsFromEnv(ctx.env, config.domain);
   // Refused before anything is written or sent: URLs and names the config would give every application, the output folder.
   const warnings = checkApplicationSettings(desiredApplication(config, 'example'), 'example', configPath, Boolean(options.allowWildcards));
   assertWritableDir(dirname(configPath), '--config');
   assertWritableDir(join(dirname(configPath), config.outputDir), '--output-dir (outputDir)');
   warnings.forEach((w) => ctx.out.message(ctx.out.color.yellow(`Warning: ${w}`)));
-  const files = options.dryRun ? {} : {
-    [CONFIG_FILE]: writeFileAtomic(configPath, `${JSON.stringify(config, null, 2)}\n`),
-    [SCHEMA_FILE]: writeFileAtomic(join(dirname(configPath), SCHEMA_FILE), `${JSON.stringify(projectConfigJsonSchema(), null, 2)}\n`),
-  };
+  const files = options.dryRun
+    ? {}
+    : {
+        [CONFIG_FILE]: writeFileAtomic(configPath, `${JSON.stringify(config, null, 2)}\n`),
+        [SCHEMA_FILE]: writeFileAtomic(join(dirname(configPath), SCHEMA_FILE), `${JSON.stringify(projectConfigJsonSchema(), null, 2)}\n`),
+      };
   const { port } = await connect(ctx, credentials);
   const steps = await ensureSharedResources(
     {
-      port, sleep: ctx.sleep, now: ctx.now, progress: (t) => ctx.out.message(ctx.out.color.dim(t)),
+      port,
+      sleep: ctx.sleep,
+      now: ctx.now,
+      progress: (t) => ctx.out.message(ctx.out.color.dim(t)),
       beforeFirstWrite: () => {
         assertScopes(port.grantedScopes(), REQUIRED_SCOPES.init, 'init');
         announceTarget(ctx, credentials);

@@ -16,7 +16,6 @@ export interface TenantSettings {
   leewaySeconds: number;
 }
 
-
 /** Reads a template of templates/ by file name (the caller does the I/O: core has none). */
 export type ReadTemplate = (name: string) => string;
 
@@ -29,7 +28,12 @@ export interface TenantFileTemplate {
   render(settings: TenantSettings, config: ProjectConfig, readTemplate: ReadTemplate): string;
 }
 
-export function tenantSettings(config: ProjectConfig, tenant: string, clientId: string, api: Pick<ResourceServer, 'token_dialect'> | undefined): TenantSettings {
+export function tenantSettings(
+  config: ProjectConfig,
+  tenant: string,
+  clientId: string,
+  api: Pick<ResourceServer, 'token_dialect'> | undefined,
+): TenantSettings {
   const rfc9068 = typeof api?.token_dialect === 'string' && api.token_dialect.startsWith('rfc9068_profile');
   return {
     schemaVersion: 1,
@@ -79,7 +83,8 @@ export const TENANT_FILE_TEMPLATES: readonly TenantFileTemplate[] = [
         envLine('TENANT_AUTH_TENANT_CLAIM', settings.tenantClaim),
         envLine('TENANT_AUTH_ALGORITHMS', settings.algorithms.join(',')),
         envLine('TENANT_AUTH_LEEWAY_SECONDS', settings.leewaySeconds),
-      ].join('\n') + '\n',
+      ].join('\n') +
+      '\n',
   },
   {
     name: 'spa.env',
@@ -87,11 +92,10 @@ export const TENANT_FILE_TEMPLATES: readonly TenantFileTemplate[] = [
       header(settings, 'Single-page app settings') +
       '# Always pass the audience: without it Auth0 returns an opaque access token, not a JWT the backend can check.\n' +
       '# No scope: @auth0/auth0-spa-js asks for "openid profile email" by default.\n' +
-      [
-        envLine('VITE_AUTH0_DOMAIN', config.domain),
-        envLine('VITE_AUTH0_CLIENT_ID', settings.clientId),
-        envLine('VITE_AUTH0_AUDIENCE', settings.audience),
-      ].join('\n') + '\n',
+      [envLine('VITE_AUTH0_DOMAIN', config.domain), envLine('VITE_AUTH0_CLIENT_ID', settings.clientId), envLine('VITE_AUTH0_AUDIENCE', settings.audience)].join(
+        '\n',
+      ) +
+      '\n',
   },
   /** FastAPI / PyJWT: `Depends(require_tenant)`; reads the tenant.json beside it. */
   { name: 'tenant_auth.py', render: (_settings, _config, read) => read('tenant_auth.py') },

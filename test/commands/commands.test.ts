@@ -19,7 +19,9 @@ describe('commands on a fake context', () => {
   it('init prompts on a terminal only for what is missing, and writes the config with its schema', async () => {
     const cwd = workspace();
     const run = await runWithFakeContext(['init', '--domain', 'acme.eu.auth0.com'], {
-      cwd, interactive: true, answers: ['https://api.example.com', 'https://saas.example.com/', 'https://{tenant}.app.example.com/callback', '', ''],
+      cwd,
+      interactive: true,
+      answers: ['https://api.example.com', 'https://saas.example.com/', 'https://{tenant}.app.example.com/callback', '', ''],
     });
     expect(run.error).toBeUndefined();
     expect(run.prompts).toHaveLength(5);
@@ -28,7 +30,9 @@ describe('commands on a fake context', () => {
     expect(config).toMatchObject({ $schema: './tenants.config.schema.json', audience: 'https://api.example.com' });
     // The SPA's URLs: logout URLs default to the callbacks, web origins to their origins.
     expect(config['application']).toMatchObject({
-      callbacks: ['https://{tenant}.app.example.com/callback'], logoutUrls: ['https://{tenant}.app.example.com/callback'], webOrigins: ['https://{tenant}.app.example.com'],
+      callbacks: ['https://{tenant}.app.example.com/callback'],
+      logoutUrls: ['https://{tenant}.app.example.com/callback'],
+      webOrigins: ['https://{tenant}.app.example.com'],
     });
     const again = await runWithFakeContext(['init'], { cwd, interactive: true });
     expect(again.error).toBeUndefined();
@@ -77,7 +81,13 @@ describe('commands on a fake context', () => {
     expect(() => JSON.parse(real.stdout)).not.toThrow();
     const created = await runWithFakeContext(['create', 'acme', '--json'], { cwd, port });
     const result = JSON.parse(created.stdout) as { tenants: { clientId: string; files: Record<string, string> }[] };
-    expect(result.tenants[0]!.files).toEqual({ 'tenant.json': 'created', 'backend.env': 'created', 'spa.env': 'created', 'tenant_auth.py': 'created', 'tenant_auth.mjs': 'created' });
+    expect(result.tenants[0]!.files).toEqual({
+      'tenant.json': 'created',
+      'backend.env': 'created',
+      'spa.env': 'created',
+      'tenant_auth.py': 'created',
+      'tenant_auth.mjs': 'created',
+    });
     expect(created.stdout + created.stderr).not.toContain('fake-secret');
     expect(existsSync(join(cwd, 'tenants', 'acme', 'tenant.json'))).toBe(true);
   });

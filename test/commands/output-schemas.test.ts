@@ -29,7 +29,20 @@ describe('the --json shapes', () => {
     dirs.push(dir);
     const cwd = dir.path;
     const port = new FakePort();
-    await runWithFakeContext(['init', '--domain', 'acme.eu.auth0.com', '--audience', 'https://api.example.com', '--claim-namespace', 'https://saas.example.com/', '--callbacks', 'https://{tenant}.app.example.com/cb'], { cwd, port });
+    await runWithFakeContext(
+      [
+        'init',
+        '--domain',
+        'acme.eu.auth0.com',
+        '--audience',
+        'https://api.example.com',
+        '--claim-namespace',
+        'https://saas.example.com/',
+        '--callbacks',
+        'https://{tenant}.app.example.com/cb',
+      ],
+      { cwd, port },
+    );
     writeFileSync(join(cwd, 'tenants.yaml'), 'tenants:\n  - acme\n  - tenant: globex\n    name: Globex Corporation\n');
     check('plan', (await runWithFakeContext(['--json', 'sync', 'tenants.yaml', '--dry-run'], { cwd, port })).stdout);
     check('result', (await runWithFakeContext(['--json', 'sync', 'tenants.yaml'], { cwd, port })).stdout);

@@ -59,7 +59,6 @@ describe('auth0-tenants/verify and auth0-tenants/express', () => {
     const app = express();
     app.get('/orders', requireTenant(groups[0]!.settingsFile), (req, res) => {
       res.json({ sub: req.auth!.payload['sub'], tenant: req.auth!.tenant }); // req.auth is typed by the package
-
     });
     app.get('/down', requireTenant(unreachable), (_req, res) => res.json({}));
     const { url, stop } = await serve(app);
@@ -105,7 +104,11 @@ describe('auth0-tenants/verify and auth0-tenants/express', () => {
       // as the vectors assume (one of them is signed by a key published only after rotation).
       let middleware: express.RequestHandler;
       const app = express();
-      app.get('/orders', (req, res, next) => middleware(req, res, next), (req, res) => res.json({ tenant: req.auth!.tenant }));
+      app.get(
+        '/orders',
+        (req, res, next) => middleware(req, res, next),
+        (req, res) => res.json({ tenant: req.auth!.tenant }),
+      );
       const { url, stop } = await serve(app);
       try {
         for (const [n, vector] of group.vectors.filter(headerSafe).entries()) {
