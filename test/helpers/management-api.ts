@@ -1,8 +1,8 @@
 import type { RunningEmulator } from '../../src/emulator/emulator.js';
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any -- answers of many shapes, each test reads the fields it checks
 export interface ApiAnswer {
   status: number;
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- answers of many shapes, each test reads the fields it checks
   body: any;
   headers: Headers;
 }
