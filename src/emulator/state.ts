@@ -71,6 +71,10 @@ export const stateDataSchema = z.looseObject({
     .default({}),
   users: collection,
   grants: collection,
+  organizations: collection,
+  organizationMembers: z.record(z.string(), z.array(z.string())).default({}),
+  organizationInvitations: collection,
+  tenantSettings: entity.default({}),
 });
 
 /** Parses a saved state; a broken file is refused naming the field (the emulator does not start on it). */

@@ -17,13 +17,31 @@ describe('a saved --state file', () => {
   it('keeps loading when it was saved before collections were added (they default to empty)', async () => {
     const path = file();
     const fresh = await freshState();
-    // An older file: no login grants, bindings, action versions or users yet.
-    const { grants: _g, bindings: _b, actionVersions: _v, users: _u, ...old } = fresh;
+    // An older file: no login grants, bindings, action versions, users or organizations yet.
+    const {
+      grants: _g,
+      bindings: _b,
+      actionVersions: _v,
+      users: _u,
+      organizations: _o,
+      organizationMembers: _m,
+      organizationInvitations: _i,
+      tenantSettings: _s,
+      ...old
+    } = fresh;
     writeFileSync(path, JSON.stringify(old));
     const state = await State.load(path, freshState);
     expect(state.data.managementClientId).toBe(fresh.managementClientId);
     expect(state.data.clients).toEqual(fresh.clients);
-    expect(state.data).toMatchObject({ grants: {}, bindings: {}, actionVersions: {}, users: {} });
+    expect(state.data).toMatchObject({
+      grants: {},
+      bindings: {},
+      actionVersions: {},
+      users: {},
+      organizations: {},
+      organizationMembers: {},
+      organizationInvitations: {},
+    });
     state.commit();
     expect(JSON.parse(readFileSync(path, 'utf8'))).toMatchObject({ grants: {}, users: {} });
   });
