@@ -2,7 +2,10 @@
 
 verify_token(token) returns the claims of an access token that belongs to this tenant, or raises
 TokenRejected with a stable .code, exactly as `tenants verify-token` decides. Checks, in order:
-format, algorithm, key, signature, issuer, audience, expiry, not-before, application, tenant.
+format, algorithm, key, signature, issuer, audience, expiry, not-before, application, (organization,) tenant.
+With a schemaVersion 2 tenant.json the issuer comes right after the algorithm: it must be one of the accepted
+issuers (a custom domain issues its own), and it chooses the key set; the organization check (org_id) runs
+when tenant.json names the tenant's organization.
 
 FastAPI:
 
@@ -75,27 +78,65 @@ class KeySetUnavailable(Exception):
 
 _lock = threading.Lock()
 _settings = None
-_jwks_client = None
-_key_set = None  # (fetched at, the JWKS "keys" list, {alg: [(kid, key)]})
-_last_refresh = None
+_resolved = None
+_sources = {}  # jwksUri -> _KeySource: each accepted issuer's key set, fetched when its issuer matched
+
+
+class _KeySource:
+    def __init__(self, uri):
+        self.uri = uri
+        self.client = PyJWKClient(uri, cache_jwk_set=False)
+        self.key_set = None  # (fetched at, the JWKS "keys" list, {alg: [(kid, key)]})
+        self.last_refresh = None
+
+
+_COMMON_FIELDS = ("tenant", "audience", "clientIdClaim", "tenantClaim", "algorithms", "leewaySeconds")
 
 
 def settings():
-    """The tenant.json settings (loaded once)."""
-    global _settings, _jwks_client
+    """The tenant.json settings (loaded once): schemaVersion 1 (one issuer, one application) or 2 (issuers, applications, organization)."""
+    global _settings, _resolved
     with _lock:
         if _settings is None:
             path = os.environ.get("TENANT_AUTH_CONFIG") or os.path.join(os.path.dirname(os.path.abspath(__file__)), "tenant.json")
             with open(path, encoding="utf-8") as handle:
                 loaded = json.load(handle)
-            if loaded.get("schemaVersion") != 1:
-                raise ValueError(f"{path}: unsupported schemaVersion {loaded.get('schemaVersion')!r}")
-            for field in ("tenant", "issuer", "jwksUri", "audience", "clientId", "clientIdClaim", "tenantClaim", "algorithms", "leewaySeconds"):
+            version = loaded.get("schemaVersion")
+            if version not in (1, 2) or isinstance(version, bool):
+                raise ValueError(f"{path}: unsupported schemaVersion {version!r}")
+            fields = _COMMON_FIELDS + (("issuer", "jwksUri", "clientId") if version == 1 else ("issuers", "clientIds"))
+            for field in fields:
                 if field not in loaded:
                     raise ValueError(f"{path}: missing field {field!r}")
+            _resolved = _resolve(loaded, path)
             _settings = loaded
-            _jwks_client = PyJWKClient(loaded["jwksUri"], cache_jwk_set=False)
         return _settings
+
+
+def _resolve(loaded, path):
+    """Both shapes as the checks use them (verify-token's resolveSettings)."""
+    if loaded["schemaVersion"] == 1:
+        return {"issuers": [(loaded["issuer"], loaded["jwksUri"])], "issuer_first": False, "client_ids": [loaded["clientId"]], "organization": None}
+    issuers = loaded["issuers"]
+    if not isinstance(issuers, list) or not issuers or not all(isinstance(i, dict) and isinstance(i.get("issuer"), str) and isinstance(i.get("jwksUri"), str) for i in issuers):
+        raise ValueError(f"{path}: issuers must be a list of {{issuer, jwksUri}}")
+    client_ids = loaded["clientIds"]
+    if not isinstance(client_ids, list) or not client_ids or not all(isinstance(c, str) and c for c in client_ids):
+        raise ValueError(f"{path}: clientIds must be a list of client ids")
+    organization = loaded.get("organization")
+    if organization is not None:
+        if not isinstance(organization, dict) or not isinstance(organization.get("id"), str) or not re.fullmatch(r"org_[A-Za-z0-9]+", organization["id"]):
+            raise ValueError(f"{path}: organization.id must be an organization id (org_...)")
+        organization = {"id": organization["id"], "required": organization.get("required", True) is not False}
+    return {"issuers": [(i["issuer"], i["jwksUri"]) for i in issuers], "issuer_first": True, "client_ids": client_ids, "organization": organization}
+
+
+def _source(uri):
+    with _lock:
+        source = _sources.get(uri)
+        if source is None:
+            source = _sources[uri] = _KeySource(uri)
+        return source
 
 
 def _canonical(segment):
@@ -240,10 +281,10 @@ def _usable_jwk(jwk, alg):
     return {"kty": "RSA", "n": jwk["n"], "e": jwk["e"]}
 
 
-def _fetch_key_set():
-    uri = settings()["jwksUri"]
+def _fetch_key_set(source):
+    uri = source.uri
     try:
-        data = _jwks_client.fetch_data()
+        data = source.client.fetch_data()
     except Exception as error:  # the network, not JSON, nested too deep: whatever PyJWT raises in any release
         raise KeySetUnavailable(f"The key set at {uri} could not be fetched: {error}") from None
     keys = data.get("keys") if isinstance(data, dict) else None
@@ -285,15 +326,15 @@ def _candidate(key_set, alg, header):
     return next((key for key_kid, key in usable if key_kid == kid), None) if isinstance(kid, str) else None
 
 
-def _key_for(alg, header):
-    global _key_set, _last_refresh
-    key_set = _key_set
+def _key_for(alg, header, uri):
+    source = _source(uri)
+    key_set = source.key_set
     if key_set is None or time.monotonic() - key_set[0] > KEY_SET_LIFESPAN:
-        key_set = _key_set = _fetch_key_set()
+        key_set = source.key_set = _fetch_key_set(source)
     key = _candidate(key_set, alg, header)
-    if key is None and (_last_refresh is None or time.monotonic() - _last_refresh >= REFRESH_COOLDOWN):
-        _last_refresh = time.monotonic()  # an unknown kid: the key set may have rotated, fetch it once more
-        key_set = _key_set = _fetch_key_set()
+    if key is None and (source.last_refresh is None or time.monotonic() - source.last_refresh >= REFRESH_COOLDOWN):
+        source.last_refresh = time.monotonic()  # an unknown kid: the key set may have rotated, fetch it once more
+        key_set = source.key_set = _fetch_key_set(source)
         key = _candidate(key_set, alg, header)
     return key
 
@@ -311,14 +352,14 @@ def verify_token(token, now=None):
     cfg = settings()
     now = time.time() if now is None else now
     try:
-        return _verify(token if isinstance(token, str) else "", cfg, now)
+        return _verify(token if isinstance(token, str) else "", cfg, _resolved, now)
     except (TokenRejected, KeySetUnavailable):
         raise
     except Exception as error:  # never reached by any token the tests know; a verdict rather than a 500
         raise TokenRejected("malformed", f"The token could not be checked: {type(error).__name__}.") from None
 
 
-def _verify(token, cfg, now):
+def _verify(token, cfg, resolved, now):
     parsed = _parts(token)
     if parsed[0] == "missing":
         raise TokenRejected("missing_token", f"No token: {parsed[1]}; the SPA sent no access token.")
@@ -332,18 +373,26 @@ def _verify(token, cfg, now):
     if not isinstance(alg, str) or alg not in _ASYMMETRIC or alg not in cfg["algorithms"]:
         raise TokenRejected("alg_not_allowed", f"The token is signed with {alg!r}; only {', '.join(cfg['algorithms'])} is accepted.")
 
-    key = _key_for(alg, header)
+    issuers = resolved["issuers"]
+    iss = claims.get("iss")
+    matched = next((entry for entry in issuers if isinstance(iss, str) and entry[0] == iss), None)
+    expected_issuers = " or ".join(repr(entry[0]) for entry in issuers)
+    if resolved["issuer_first"] and matched is None:
+        # schemaVersion 2: the issuer chooses the key set, so it is checked before any key is looked for.
+        raise TokenRejected("wrong_issuer", f"The issuer is {iss!r}, expected {expected_issuers}.")
+    uri = matched[1] if resolved["issuer_first"] else issuers[0][1]
+    key = _key_for(alg, header, uri)
     if key is None:
-        raise TokenRejected("unknown_kid", f"No key with kid {header.get('kid')!r} in {cfg['jwksUri']}, even after refetching it.")
+        raise TokenRejected("unknown_kid", f"No key with kid {header.get('kid')!r} in {uri}, even after refetching it.")
     if not _signature_ok(compact, alg, key):
         raise TokenRejected("bad_signature", "The signature does not verify with the published key.")
 
-    if claims.get("iss") != cfg["issuer"]:
-        raise TokenRejected("wrong_issuer", f"The issuer is {claims.get('iss')!r}, expected {cfg['issuer']!r}.")
+    if matched is None:
+        raise TokenRejected("wrong_issuer", f"The issuer is {iss!r}, expected {expected_issuers}.")
     aud = claims.get("aud")
     audiences = aud if isinstance(aud, list) else ([] if "aud" not in claims else [aud])
     if cfg["audience"] not in audiences:
-        if cfg["clientId"] in audiences:
+        if any(isinstance(a, str) and a in resolved["client_ids"] for a in audiences):
             raise TokenRejected("id_token", "This is an ID token, not an access token for the API.")
         raise TokenRejected("wrong_audience", f"The audience is {aud!r}, expected {cfg['audience']!r}.")
     # RFC 7519 4.1.4 and 4.1.5 with the leeway: valid while now < exp + leeway, and from nbf - leeway on.
@@ -354,8 +403,17 @@ def _verify(token, cfg, now):
         raise TokenRejected("expired", "The token has expired.")
     if "nbf" in claims and float(claims["nbf"]) > now + leeway:
         raise TokenRejected("not_yet_valid", "The token is not valid yet.")
-    if claims.get(cfg["clientIdClaim"]) != cfg["clientId"]:
-        raise TokenRejected("wrong_application", f"The token was issued to application {claims.get(cfg['clientIdClaim'])!r}, not to {cfg['tenant']}'s application.")
+    client_id = claims.get(cfg["clientIdClaim"])
+    if not (isinstance(client_id, str) and client_id in resolved["client_ids"]):
+        raise TokenRejected("wrong_application", f"The token was issued to application {client_id!r}, not to {cfg['tenant']}'s application.")
+    organization = resolved["organization"]
+    if organization is not None:
+        org_id = claims.get("org_id")
+        if org_id is None:
+            if organization["required"]:
+                raise TokenRejected("missing_organization", f"The token has no org_id claim; {cfg['tenant']}'s tokens come through organization {organization['id']}.")
+        elif not (isinstance(org_id, str) and org_id == organization["id"]):
+            raise TokenRejected("wrong_organization", f"The token was issued for organization {org_id!r}, not {cfg['tenant']}'s organization {organization['id']}.")
     token_tenant = claims.get(cfg["tenantClaim"])
     if token_tenant is None:
         raise TokenRejected("missing_tenant_claim", f"The token has no {cfg['tenantClaim']} claim.")

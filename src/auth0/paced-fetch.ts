@@ -1,3 +1,4 @@
+import { rateLimitGroup } from './rate-limit-group.js';
 import type { RequestPacer } from './request-pacer.js';
 
 const MAX_429_RETRIES = 20;
@@ -12,26 +13,29 @@ const NETWORK_RETRIES = 3;
 export function pacedFetch(pacer: RequestPacer, base: typeof fetch = fetch): typeof fetch {
   return async (input, init) => {
     const method = (init?.method ?? 'GET').toUpperCase();
-    const managementCall = String(input instanceof Request ? input.url : input).includes('/api/v2/');
+    const url = String(input instanceof Request ? input.url : input);
+    const managementCall = url.includes('/api/v2/');
     if (!managementCall) return base(input, init);
+    const group = rateLimitGroup(method, new URL(url).pathname);
     for (let attempt = 0; ; attempt++) {
-      await pacer.acquire();
+      await pacer.acquire(group);
       const sequence = pacer.sequence;
+      const groupSequence = group === undefined ? undefined : pacer.groupSequence(group);
       let response: Response;
       try {
         pacer.count(method);
         response = await base(input, init);
       } catch (error) {
         pacer.connectionFailed(error);
+        if (group !== undefined) pacer.unanswered(group);
         if (pacer.tripped) throw pacer.tripped;
         if (method === 'POST' || attempt >= NETWORK_RETRIES) throw error;
-        pacer.stats.retried += 1;
         continue;
       } finally {
         pacer.release();
       }
       pacer.connected();
-      if (pacer.observe(response.status, response.headers, sequence) && attempt < MAX_429_RETRIES) {
+      if (pacer.observe(response.status, response.headers, sequence, group, groupSequence) && attempt < MAX_429_RETRIES) {
         await response.body?.cancel();
         continue;
       }

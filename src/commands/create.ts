@@ -1,20 +1,7 @@
 import { Command } from '@commander-js/extra-typings';
-import { checkApplicationSettings } from '../core/check-application-settings.js';
-import { desiredApplication } from '../core/desired-state.js';
-import { findTagged, foreignClaims, notOurs } from '../core/find-tagged.js';
-import { isWrite } from '../core/plan.js';
-import { checkApplicationLimit } from '../core/sync-plan.js';
-import { provisionTenant, readCurrentState } from '../core/provision-tenants.js';
-import { assertScopes, REQUIRED_SCOPES } from '../core/required-scopes.js';
-import { tenantSettings } from '../core/tenant-files.js';
-import { parseTenantIds } from '../core/tenant-id.js';
-import { assertWritableDir } from '../io/assert-writable-dir.js';
-import { renderSteps } from '../io/render-steps.js';
-import { assertFilesNotEdited, describeWrites, writeTenantFiles } from '../io/write-tenant-files.js';
 import type { CommandContext } from './context.js';
-import { announceTarget, openProject } from './project.js';
 
-export function createCommand(context: () => CommandContext) {
+function define() {
   return new Command('create')
     .description("give each tenant its own Auth0 application (marked as ours, granted the shared API) and emit the tenant's files")
     .argument('<tenant...>', 'tenant ids: lower-case letters, digits and hyphens')
@@ -23,44 +10,15 @@ export function createCommand(context: () => CommandContext) {
     .option('--allow-wildcards', 'accept wildcards in callbacks, logout URLs and web origins (with a warning)')
     .option('--force', 'overwrite emitted files that were edited by hand')
     .option('--config <path>', 'config file (default: ./tenants.config.json)')
-    .action(async (tenantArgs, options) => {
-      const ctx = context();
-      const tenants = parseTenantIds(tenantArgs);
-      const dryRun = Boolean(options.dryRun);
-      const project = await openProject(ctx, options.config);
-      // Everything that can be refused is refused here, before the first write (and in --dry-run too).
-      const warnings = tenants.flatMap((t) => checkApplicationSettings(desiredApplication(project.config, t), t, project.path, Boolean(options.allowWildcards)));
-      assertWritableDir(project.outputDir, `"outputDir" in ${project.path}`);
-      if (!options.force) tenants.forEach((t) => assertFilesNotEdited(project.outputDir, t));
-      const state = await readCurrentState(project.port, project.config);
-      for (const tenant of tenants) {
-        const foreign = findTagged(state.clients, tenant).length === 0 ? foreignClaims(state.clients, tenant) : [];
-        if (foreign.length > 0 && !options.adopt) throw notOurs(tenant, foreign);
-      }
-      const newApps = tenants.filter((t) => findTagged(state.clients, t).length === 0 && foreignClaims(state.clients, t).length === 0).length;
-      checkApplicationLimit(state, newApps, 0, project.config.applicationLimit);
-      if (!dryRun) {
-        assertScopes(project.port.grantedScopes(), REQUIRED_SCOPES.create, 'create');
-        announceTarget(ctx, project);
-      }
-      warnings.forEach((w) => ctx.out.message(ctx.out.color.yellow(`Warning: ${w}`)));
-      const deps = { port: project.port, sleep: ctx.sleep, progress: (t: string) => ctx.out.message(ctx.out.color.dim(t)) };
-      const results = [];
-      for (const tenant of tenants) {
-        const outcome = await provisionTenant(deps, project.config, state, tenant, dryRun, Boolean(options.adopt));
-        outcome.warnings.forEach((w) => ctx.out.message(ctx.out.color.yellow(`Warning: ${w}`)));
-        const files = !dryRun && outcome.clientId
-          ? writeTenantFiles(project.outputDir, tenantSettings(project.config, tenant, outcome.clientId, state.api), project.config)
-          : {};
-        results.push({ ...outcome, files });
-      }
-      const human = results.map((r) => {
-        const files = dryRun ? '' : `\n  ${describeWrites(r.files)} in ${project.config.outputDir.replace(/\/?$/, '/')}${r.tenant}/`;
-        return `${r.tenant}${r.clientId ? ` (${r.clientId})` : ''}:\n${renderSteps(r.steps, ctx.out.color, dryRun)}${files}`;
-      });
-      ctx.out.result(
-        { dryRun, changed: results.some((r) => r.steps.some(isWrite)), tenants: results },
-        human.join('\n'),
-      );
-    });
+    .addHelpText(
+      'after',
+      `\nExamples:\n  $ tenants create acme globex\n  $ tenants create acme --dry-run --json\n  $ tenants create legacy --adopt   # take over an application another tool made`,
+    );
+}
+
+/** The arguments and options of the command, as its code (loaded when it runs) receives them. */
+export type CreateArgs = Parameters<Parameters<ReturnType<typeof define>['action']>[0]>;
+
+export function createCommand(context: () => CommandContext) {
+  return define().action(async (...args) => (await import('./run-create.js')).runCreate(context, ...args));
 }

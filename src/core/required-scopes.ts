@@ -23,8 +23,13 @@ export const missingScopes = (granted: string[] | undefined, needed: readonly st
 export function assertScopes(granted: string[] | undefined, needed: readonly string[], command: string): void {
   const missing = missingScopes(granted, needed);
   if (missing.length === 0) return;
-  throw new TenantsError('credentials', 'scope_missing', `The Management API token lacks ${missing.join(', ')}, which \`tenants ${command}\` needs; nothing was changed.`, {
-    hint: `Grant ${missing.join(' ')} to your M2M application: Auth0 Dashboard > Applications > APIs > Auth0 Management API > Machine to Machine Applications.`,
-    details: { missing },
-  });
+  throw new TenantsError(
+    'credentials',
+    'scope_missing',
+    `The Management API token lacks ${missing.join(', ')}, which \`tenants ${command}\` needs; nothing was changed.`,
+    {
+      hint: `Grant ${missing.join(' ')} to your M2M application: Auth0 Dashboard > Applications > APIs > Auth0 Management API > Machine to Machine Applications.`,
+      details: { missing },
+    },
+  );
 }

@@ -1,7 +1,7 @@
-import type { Client } from '../auth0/resources.js';
-import { desiredApplication } from './desired-state.js';
 import { driftedFields } from './drift.js';
-import { findTagged, foreignClaims, notOurs, taggedTenants } from './find-tagged.js';
+import { notOurs } from './find-tagged.js';
+import type { TenantResource } from './tenancy.js';
+import { tenancyFor } from './tenancy-for.js';
 import type { ManifestEntry } from './manifest.js';
 import type { ProjectConfig } from './project-config.js';
 import { requiresClientGrant, type CurrentState } from './provision-tenants.js';
@@ -18,29 +18,51 @@ export interface SyncItem {
   /** The client grant for the API is missing (it is created with the application, or on its own). */
   grantMissing: boolean;
   desired?: Record<string, unknown>;
+  /** Duplicate tagged applications, an adopted one: said before anything is applied. */
+  warnings?: string[];
 }
 
-/**
+/*
  * The diff between a manifest and Auth0: pure, computed from one read of the current state. Only our
  * applications count; a manifest tenant that another team's application claims is refused (exit 2).
  */
-export function planSync(config: ProjectConfig, entries: ManifestEntry[], state: CurrentState): SyncItem[] {
+/**
+ * The diff between a manifest and Auth0 (`create a b` plans a manifest of a and b, without prune). With
+ * `adopt`, an application that claims a listed tenant id without our marker is taken over (updated).
+ */
+export function planSync(config: ProjectConfig, entries: ManifestEntry[], state: CurrentState, options: { adopt?: boolean } = {}): SyncItem[] {
   const grantNeeded = requiresClientGrant(state.api);
+  const tenancy = tenancyFor(config);
+  const owned = tenancy.owned(state);
   const items: SyncItem[] = entries.map((entry) => {
-    const desired = desiredApplication(config, entry.tenant, entry);
-    const app: Client | undefined = findTagged(state.clients, entry.tenant)[0];
-    const foreign = app ? [] : foreignClaims(state.clients, entry.tenant);
-    if (foreign.length > 0) throw notOurs(entry.tenant, foreign);
-    if (!app) return { tenant: entry.tenant, action: 'create', grantMissing: grantNeeded, desired };
-    const changes = driftedFields(desired, app);
+    const { tenant: _tenant, ...overrides } = entry;
+    const desired = tenancy.desired(config, entry.tenant, overrides);
+    const tagged = owned.get(entry.tenant) ?? [];
+    const warnings =
+      tagged.length > 1
+        ? [`${tagged.length} applications carry the tag tenant=${entry.tenant}; using the oldest (${tagged[0]?.id}). Delete the others in Auth0.`]
+        : [];
+    const foreign = tagged.length ? [] : tenancy.foreign(state, entry.tenant);
+    if (foreign.length > 0 && !options.adopt) throw notOurs(entry.tenant, foreign);
+    if (foreign.length > 0)
+      warnings.push(`Adopting application ${foreign[0]!.id} ("${foreign[0]!.name ?? ''}"): it gets our ownership marker and the tenant settings.`);
+    const app: TenantResource | undefined = tagged[0] ?? foreign[0];
+    const notes = warnings.length ? { warnings } : {};
+    if (!app) return { tenant: entry.tenant, action: 'create', grantMissing: grantNeeded, desired, ...notes };
+    const changes = driftedFields(desired, app.current);
     return {
-      tenant: entry.tenant, clientId: app.client_id, desired, grantMissing: grantNeeded && !findUserGrant(state.grants, app.client_id),
-      action: changes.length ? 'update' : 'unchanged', ...(changes.length ? { changes } : {}),
+      tenant: entry.tenant,
+      clientId: app.id,
+      desired,
+      grantMissing: grantNeeded && !findUserGrant(state.grants, app.id),
+      action: changes.length ? 'update' : 'unchanged',
+      ...(changes.length ? { changes } : {}),
+      ...notes,
     };
   });
   const listed = new Set(entries.map((e) => e.tenant));
-  for (const [tenant, apps] of [...taggedTenants(state.clients)].sort(([a], [b]) => a.localeCompare(b))) {
-    if (!listed.has(tenant)) items.push({ tenant, action: 'absent', clientId: apps[0]!.client_id, grantMissing: false });
+  for (const [tenant, apps] of [...owned].sort(([a], [b]) => a.localeCompare(b))) {
+    if (!listed.has(tenant)) items.push({ tenant, action: 'absent', clientId: apps[0]!.id, grantMissing: false });
   }
   return items;
 }
@@ -50,8 +72,13 @@ export function checkApplicationLimit(state: CurrentState, creates: number, dele
   const current = state.clients.filter((c) => !c.global).length;
   const after = current + creates - deletes;
   if (creates > 0 && after > limit) {
-    throw new TenantsError('usage', 'application_limit', `This would make ${after} applications, over your plan's limit of ${limit} (${current} exist, ${creates} to create${deletes ? `, ${deletes} to delete` : ''}).`, {
-      hint: 'Raise applicationLimit in tenants.config.json (or --application-limit) if your Auth0 plan allows more, or remove tenants.',
-    });
+    throw new TenantsError(
+      'usage',
+      'application_limit',
+      `This would make ${after} applications, over your plan's limit of ${limit} (${current} exist, ${creates} to create${deletes ? `, ${deletes} to delete` : ''}).`,
+      {
+        hint: 'Raise applicationLimit in tenants.config.json (or --application-limit) if your Auth0 plan allows more, or remove tenants.',
+      },
+    );
   }
 }

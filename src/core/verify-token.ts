@@ -1,13 +1,32 @@
 import { compactVerify } from 'jose/jws/compact/verify';
 import { importJWK } from 'jose/key/import';
-import type { VerifierSettings } from './tenant-settings-schema.js';
+import { resolveSettings, type ResolvedSettings, type VerifierSettings } from './tenant-settings-schema.js';
 import { canonicalBase64url, tokenParts } from './token-parts.js';
 
 export type RejectionCode =
-  | 'missing_token' | 'malformed' | 'opaque_token' | 'alg_not_allowed' | 'unknown_kid' | 'bad_signature' | 'wrong_issuer'
-  | 'wrong_audience' | 'id_token' | 'expired' | 'not_yet_valid' | 'wrong_application' | 'missing_tenant_claim' | 'wrong_tenant';
+  | 'missing_token'
+  | 'malformed'
+  | 'opaque_token'
+  | 'alg_not_allowed'
+  | 'unknown_kid'
+  | 'bad_signature'
+  | 'wrong_issuer'
+  | 'wrong_audience'
+  | 'id_token'
+  | 'expired'
+  | 'not_yet_valid'
+  | 'wrong_application'
+  | 'missing_organization'
+  | 'wrong_organization'
+  | 'missing_tenant_claim'
+  | 'wrong_tenant';
 
-export interface Check { name: string; ok: boolean | null; expected: unknown; actual: unknown }
+export interface Check {
+  name: string;
+  ok: boolean | null;
+  expected: unknown;
+  actual: unknown;
+}
 
 export interface Verdict {
   valid: boolean;
@@ -33,7 +52,8 @@ export interface KeySource {
 }
 
 export const HINTS: Record<RejectionCode, string> = {
-  missing_token: 'The request carried no access token: the SPA called the API before it had one (or sent "Bearer undefined"). Get the token with getTokenSilently() and the API audience first, and send it as "Authorization: Bearer <token>".',
+  missing_token:
+    'The request carried no access token: the SPA called the API before it had one (or sent "Bearer undefined"). Get the token with getTokenSilently() and the API audience first, and send it as "Authorization: Bearer <token>".',
   malformed: 'Send the access token as Auth0 issued it: three base64url parts separated by dots, at most 16 KiB.',
   opaque_token: 'Ask Auth0 for the token with the audience of the API (the SPA setting VITE_AUTH0_AUDIENCE): without it Auth0 returns an opaque token.',
   alg_not_allowed: 'Only the algorithms in tenant.json are accepted; "none" and HS* never are.',
@@ -45,12 +65,20 @@ export const HINTS: Record<RejectionCode, string> = {
   expired: 'Get a fresh token (refresh it or log in again).',
   not_yet_valid: 'The token is not valid yet: check the clocks of the issuing and verifying machines.',
   wrong_application: "The token was issued to another tenant's application: this backend accepts only its own tenant's application.",
-  missing_tenant_claim: 'The tenant-claim Action is not deployed or bound (run `tenants init`), the user has no app_metadata.tenant, or another claim collided with it.',
+  missing_organization:
+    "The token was not obtained through the tenant's organization: log in with the organization (auth0-spa-js authorizationParams.organization, the SPA setting VITE_AUTH0_ORGANIZATION).",
+  wrong_organization:
+    "The token was issued for another organization (another tenant's): this backend accepts only its own tenant's organization (org_id, never the name, which can change).",
+  missing_tenant_claim:
+    'The tenant-claim Action is not deployed or bound (run `tenants init`), the user has no app_metadata.tenant, or another claim collided with it.',
   wrong_tenant: "The user belongs to another tenant: check the user's app_metadata.tenant.",
 };
 
 type Imported = Awaited<ReturnType<typeof importJWK>>;
-interface UsableKey { kid: string; key: Imported }
+interface UsableKey {
+  kid: string;
+  key: Imported;
+}
 
 const FAMILY: Record<string, string> = { RS: 'RSA', PS: 'RSA', ES: 'EC' };
 const CURVES: Record<string, [string, number]> = { ES256: ['P-256', 32], ES384: ['P-384', 48], ES512: ['P-521', 66] };
@@ -130,11 +158,23 @@ async function candidate(keys: unknown[], alg: string, header: Record<string, un
 
 /**
  * Checks an access token exactly as the generated backend module does, in this order: format, algorithm,
- * key, signature, issuer, audience, expiry, not-before, application, tenant. Every check that can run is
- * reported; the first failure decides the code. Throws only when the key set cannot be had (exit 1).
+ * key, signature, issuer, audience, expiry, not-before, application, (organization,) tenant. With
+ * schemaVersion 2 the issuer is checked right after the algorithm: it must be one of the accepted issuers, and
+ * it chooses the key set (its jwksUri). Every check that can run is reported; the first failure decides the
+ * code. Throws only when the key set cannot be had (exit 1).
+ *
+ * `keySource` is one key set for every issuer (a `--jwks` file), or the key set of a jwksUri.
  */
-export async function verifyToken(token: string, settings: VerifierSettings, keySource: KeySource, nowSeconds: number): Promise<Verdict> {
+export async function verifyToken(
+  token: string,
+  input: VerifierSettings,
+  keySource: KeySource | ((jwksUri: string) => KeySource),
+  nowSeconds: number,
+): Promise<Verdict> {
+  const settings = resolveSettings(input);
+  const sourceOf = (jwksUri: string): KeySource => (typeof keySource === 'function' ? keySource(jwksUri) : keySource);
   const checks: Check[] = [];
+  let keySetUri = settings.issuers[0]!.jwksUri;
   const add = (name: string, ok: boolean | null, expected: unknown, actual: unknown) => checks.push({ name, ok, expected, actual });
   const parts = tokenParts(token);
   const verdict = (header: Record<string, unknown>, claims: Record<string, unknown>): Verdict => {
@@ -144,7 +184,7 @@ export async function verifyToken(token: string, settings: VerifierSettings, key
     return {
       valid: code === null,
       code,
-      message: code === null ? `The token is valid for tenant ${settings.tenant}.` : messageOf(code, failed!, settings, tokenTenant),
+      message: code === null ? `The token is valid for tenant ${settings.tenant}.` : messageOf(code, failed!, settings, tokenTenant, keySetUri),
       hint: code === null ? '' : HINTS[code],
       tenant: settings.tenant,
       tokenTenant,
@@ -156,7 +196,7 @@ export async function verifyToken(token: string, settings: VerifierSettings, key
 
   if (parts.kind !== 'jws') {
     add('format', false, 'a signed JWT (JWS)', parts.reason);
-    for (const name of ['algorithm', 'key', 'signature', 'issuer', 'audience', 'expiry', 'not-before', 'application', 'tenant']) add(name, null, null, null);
+    for (const name of checkNames(settings).slice(1)) add(name, null, null, null);
     return verdict({}, {});
   }
   const { header, payload: claims } = parts;
@@ -166,15 +206,22 @@ export async function verifyToken(token: string, settings: VerifierSettings, key
   const algOk = alg !== undefined && (ASYMMETRIC as readonly string[]).includes(alg) && (settings.algorithms as string[]).includes(alg);
   add('algorithm', algOk, settings.algorithms, header['alg'] ?? null);
 
+  const expectedIssuer = settings.issuers.length === 1 ? settings.issuers[0]!.issuer : settings.issuers.map((i) => i.issuer);
+  const matched = settings.issuers.find((i) => i.issuer === claims['iss']);
+  // schemaVersion 2: the issuer picks the key set, so it is checked first (the claim is not trusted yet, only used to choose).
+  if (settings.issuerFirst) add('issuer', matched !== undefined, expectedIssuer, claims['iss'] ?? null);
+  const keySet = settings.issuerFirst ? matched : settings.issuers[0];
   let key: Imported | undefined;
-  if (algOk) {
-    key = await candidate(await keySource.keys(), alg, header);
-    if (key === undefined && keySource.refresh) key = await candidate(await keySource.refresh(), alg, header);
+  if (keySet) keySetUri = keySet.jwksUri;
+  if (algOk && keySet) {
+    const source = sourceOf(keySet.jwksUri);
+    key = await candidate(await source.keys(), alg!, header);
+    if (key === undefined && source.refresh) key = await candidate(await source.refresh(), alg!, header);
     add('key', key !== undefined, 'a key of the configured JWKS', header['kid'] ?? null);
   } else add('key', null, 'a key of the configured JWKS', header['kid'] ?? null);
 
   if (key && alg) {
-    let signed = false;
+    let signed: boolean;
     try {
       await compactVerify(parts.token, key, { algorithms: [alg] });
       signed = true;
@@ -184,17 +231,38 @@ export async function verifyToken(token: string, settings: VerifierSettings, key
     add('signature', signed, 'valid', signed ? 'valid' : 'invalid');
   } else add('signature', null, 'valid', null);
 
-  add('issuer', claims['iss'] === settings.issuer, settings.issuer, claims['iss'] ?? null);
+  if (!settings.issuerFirst) add('issuer', matched !== undefined, expectedIssuer, claims['iss'] ?? null);
   const aud = claims['aud'];
   const audList = Array.isArray(aud) ? aud : aud === undefined ? [] : [aud];
   add('audience', audList.includes(settings.audience), settings.audience, aud ?? null);
   // RFC 7519 4.1.4 and 4.1.5 with the leeway: valid while now < exp + leeway, and from nbf - leeway on.
   const leeway = settings.leewaySeconds;
   const exp = claims['exp'] as number | undefined;
-  add('expiry', exp !== undefined && nowSeconds < exp + leeway, `after ${isoOf(nowSeconds - leeway)} (now - ${leeway} s)`, exp === undefined ? null : isoOf(exp));
+  add(
+    'expiry',
+    exp !== undefined && nowSeconds < exp + leeway,
+    `after ${isoOf(nowSeconds - leeway)} (now - ${leeway} s)`,
+    exp === undefined ? null : isoOf(exp),
+  );
   const nbf = claims['nbf'] as number | undefined;
-  add('not-before', nbf === undefined || nbf <= nowSeconds + leeway, `at most ${isoOf(nowSeconds + leeway)} (now + ${leeway} s)`, nbf === undefined ? null : isoOf(nbf));
-  add('application', claims[settings.clientIdClaim] === settings.clientId, settings.clientId, claims[settings.clientIdClaim] ?? null);
+  add(
+    'not-before',
+    nbf === undefined || nbf <= nowSeconds + leeway,
+    `at most ${isoOf(nowSeconds + leeway)} (now + ${leeway} s)`,
+    nbf === undefined ? null : isoOf(nbf),
+  );
+  const clientId = claims[settings.clientIdClaim];
+  add(
+    'application',
+    typeof clientId === 'string' && settings.clientIds.includes(clientId),
+    settings.clientIds.length === 1 ? settings.clientIds[0] : settings.clientIds,
+    clientId ?? null,
+  );
+  if (settings.organization) {
+    const orgId = claims['org_id'];
+    const absent = orgId === undefined || orgId === null;
+    add('organization', absent ? !settings.organization.required : orgId === settings.organization.id, settings.organization.id, orgId ?? null);
+  }
   add('tenant', claims[settings.tenantClaim] === settings.tenant, settings.tenant, claims[settings.tenantClaim] ?? null);
   return verdict(header, claims);
 }
@@ -215,36 +283,74 @@ const isoOf = (seconds: number): string => {
 const ASYMMETRIC = ['RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'ES256', 'ES384', 'ES512'] as const;
 
 const CHECK_CODES: Record<string, RejectionCode> = {
-  format: 'malformed', algorithm: 'alg_not_allowed', key: 'unknown_kid', signature: 'bad_signature', issuer: 'wrong_issuer',
-  audience: 'wrong_audience', expiry: 'expired', 'not-before': 'not_yet_valid', application: 'wrong_application', tenant: 'wrong_tenant',
+  format: 'malformed',
+  algorithm: 'alg_not_allowed',
+  key: 'unknown_kid',
+  signature: 'bad_signature',
+  issuer: 'wrong_issuer',
+  audience: 'wrong_audience',
+  expiry: 'expired',
+  'not-before': 'not_yet_valid',
+  application: 'wrong_application',
+  organization: 'wrong_organization',
+  tenant: 'wrong_tenant',
 };
 
-function codeOf(failed: Check, claims: Record<string, unknown>, settings: VerifierSettings): RejectionCode {
+/** The checks in the order they run for these settings. */
+function checkNames(settings: ResolvedSettings): string[] {
+  const names = ['format', 'algorithm', 'key', 'signature', 'issuer', 'audience', 'expiry', 'not-before', 'application', 'tenant'];
+  if (settings.issuerFirst) names.splice(2, 0, names.splice(4, 1)[0]!);
+  if (settings.organization) names.splice(names.indexOf('tenant'), 0, 'organization');
+  return names;
+}
+
+function codeOf(failed: Check, claims: Record<string, unknown>, settings: ResolvedSettings): RejectionCode {
   if (failed.name === 'audience') {
     const aud = claims['aud'];
     const list = Array.isArray(aud) ? aud : [aud];
-    if (list.includes(settings.clientId)) return 'id_token';
+    if (list.some((a) => typeof a === 'string' && settings.clientIds.includes(a))) return 'id_token';
   }
+  if (failed.name === 'organization' && (claims['org_id'] === undefined || claims['org_id'] === null)) return 'missing_organization';
   if (failed.name === 'tenant' && (claims[settings.tenantClaim] === undefined || claims[settings.tenantClaim] === null)) return 'missing_tenant_claim';
   return CHECK_CODES[failed.name] ?? 'malformed';
 }
 
-function messageOf(code: RejectionCode, failed: Check, settings: VerifierSettings, tokenTenant: string | null): string {
+function messageOf(code: RejectionCode, failed: Check, settings: ResolvedSettings, tokenTenant: string | null, keySetUri: string): string {
   const actual = JSON.stringify(failed.actual);
+  const issuers = settings.issuers.map((i) => JSON.stringify(i.issuer)).join(' or ');
+  const clientIds = settings.clientIds.join(' or ');
   switch (code) {
-    case 'missing_token': return `No token: ${String(failed.actual)}.`;
-    case 'malformed': return `The token is malformed: ${String(failed.actual)}.`;
-    case 'opaque_token': return `The token is not a JWT the backend can check: ${String(failed.actual)}.`;
-    case 'alg_not_allowed': return `The token is signed with ${actual}; only ${settings.algorithms.join(', ')} is accepted.`;
-    case 'unknown_kid': return `No key with kid ${actual} in ${settings.jwksUri}, even after refetching it.`;
-    case 'bad_signature': return 'The signature does not verify with the published key.';
-    case 'wrong_issuer': return `The issuer is ${actual}, expected ${JSON.stringify(settings.issuer)}.`;
-    case 'wrong_audience': return `The audience is ${actual}, expected ${JSON.stringify(settings.audience)}.`;
-    case 'id_token': return `This is an ID token for application ${settings.clientId}, not an access token for ${settings.audience}.`;
-    case 'expired': return failed.actual === null ? 'The token has no exp claim.' : `The token expired at ${String(failed.actual)}.`;
-    case 'not_yet_valid': return `The token is not valid before ${String(failed.actual)}.`;
-    case 'wrong_application': return `The token was issued to application ${actual} (${settings.clientIdClaim}), not to ${settings.tenant}'s application ${settings.clientId}.`;
-    case 'missing_tenant_claim': return `The token has no ${settings.tenantClaim} claim.`;
-    case 'wrong_tenant': return `The token belongs to tenant ${tokenTenant === null ? actual : JSON.stringify(tokenTenant)}, not ${JSON.stringify(settings.tenant)}.`;
+    case 'missing_token':
+      return `No token: ${String(failed.actual)}.`;
+    case 'malformed':
+      return `The token is malformed: ${String(failed.actual)}.`;
+    case 'opaque_token':
+      return `The token is not a JWT the backend can check: ${String(failed.actual)}.`;
+    case 'alg_not_allowed':
+      return `The token is signed with ${actual}; only ${settings.algorithms.join(', ')} is accepted.`;
+    case 'unknown_kid':
+      return `No key with kid ${actual} in ${keySetUri}, even after refetching it.`;
+    case 'bad_signature':
+      return 'The signature does not verify with the published key.';
+    case 'wrong_issuer':
+      return `The issuer is ${actual}, expected ${issuers}.`;
+    case 'wrong_audience':
+      return `The audience is ${actual}, expected ${JSON.stringify(settings.audience)}.`;
+    case 'id_token':
+      return `This is an ID token for application ${clientIds}, not an access token for ${settings.audience}.`;
+    case 'expired':
+      return failed.actual === null ? 'The token has no exp claim.' : `The token expired at ${String(failed.actual)}.`;
+    case 'not_yet_valid':
+      return `The token is not valid before ${String(failed.actual)}.`;
+    case 'wrong_application':
+      return `The token was issued to application ${actual} (${settings.clientIdClaim}), not to ${settings.tenant}'s application ${clientIds}.`;
+    case 'missing_organization':
+      return `The token has no org_id claim; ${settings.tenant}'s tokens come through organization ${settings.organization?.id ?? ''}.`;
+    case 'wrong_organization':
+      return `The token was issued for organization ${actual}, not ${settings.tenant}'s organization ${settings.organization?.id ?? ''}.`;
+    case 'missing_tenant_claim':
+      return `The token has no ${settings.tenantClaim} claim.`;
+    case 'wrong_tenant':
+      return `The token belongs to tenant ${tokenTenant === null ? actual : JSON.stringify(tokenTenant)}, not ${JSON.stringify(settings.tenant)}.`;
   }
 }

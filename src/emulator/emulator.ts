@@ -17,6 +17,7 @@ import { EXPORT_PATH, exportDownload } from './management/jobs.js';
 import { OpenApiSpec } from './openapi.js';
 import type { PlanName } from './plans.js';
 import { RateLimiter } from './rate-limiter.js';
+import { RATE_LIMIT_GROUPS, rateLimitGroup, type RateLimitGroup } from '../auth0/rate-limit-group.js';
 import { SigningKeys } from './signing.js';
 import { State } from './state.js';
 import { generateTlsMaterial, type TlsMaterial } from './tls.js';
@@ -28,6 +29,12 @@ export interface EmulatorOptions {
   stateFile?: string;
   /** Management API budget in requests per second (Auth0 answers 429 past it). */
   rateLimit?: number;
+  /** Budgets of endpoint groups (requests per second), each its own bucket beside the global one, e.g. `{ 'organizations-write': 0.4 }`. */
+  rateLimitGroups?: Partial<Record<RateLimitGroup, number>>;
+  /** The tenant setting `allow_organization_name_in_authentication_api` at start (PATCH /api/v2/tenants/settings changes it). */
+  allowOrganizationNames?: boolean;
+  /** Serve `localhost:<port>` as the tenant's custom domain (tokens obtained through it carry its issuer). Default true. */
+  customDomain?: boolean;
   latencyMs?: number;
   /** Share of Management API requests answered with a random fault: 429, 500, 503 or a dropped connection. */
   failRate?: number;
@@ -46,11 +53,18 @@ export interface EmulatorOptions {
   random?: () => number;
 }
 
-export interface RequestRecord { method: string; path: string; operationId: string | undefined; status: number }
+export interface RequestRecord {
+  method: string;
+  path: string;
+  operationId: string | undefined;
+  status: number;
+}
 
 export interface RunningEmulator {
   domain: string;
   url: string;
+  /** The custom domain (`localhost:<port>`), when served. */
+  customDomain: string | undefined;
   caCertFile: string;
   clientId: string;
   clientSecret: string;
@@ -79,32 +93,57 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
   const state = await State.load(options.stateFile, freshState);
   const keys = await SigningKeys.load(state.data.signingKeys as JWK[]);
   const limiter = new RateLimiter(options.rateLimit ?? DEFAULT_RATE_LIMIT);
+  const groupLimiters = new Map<RateLimitGroup, RateLimiter>();
+  for (const [group, rps] of Object.entries(options.rateLimitGroups ?? {})) {
+    if (!RATE_LIMIT_GROUPS.includes(group as RateLimitGroup)) throw new Error(`Unknown rate-limit group "${group}"; known: ${RATE_LIMIT_GROUPS.join(', ')}.`);
+    if (!(Number(rps) > 0)) throw new Error(`The rate limit of group "${group}" must be a positive number of requests per second.`);
+    groupLimiters.set(group as RateLimitGroup, new RateLimiter(Number(rps)));
+  }
+  if (options.allowOrganizationNames !== undefined) {
+    state.data.tenantSettings = { ...(state.data.tenantSettings ?? {}), allow_organization_name_in_authentication_api: options.allowOrganizationNames };
+    state.commit();
+  }
   const tenant: Tenant = {
-    state, domain: '', plan: options.plan ?? 'self-service', actionBuildMs: options.actionBuildMs ?? 300,
-    actionDeployMs: options.actionDeployMs ?? 0, searchLagMs: options.searchLagMs ?? 0, apiAccessPolicies: options.apiAccessPolicies ?? true,
+    state,
+    domain: '',
+    plan: options.plan ?? 'self-service',
+    actionBuildMs: options.actionBuildMs ?? 300,
+    actionDeployMs: options.actionDeployMs ?? 0,
+    searchLagMs: options.searchLagMs ?? 0,
+    apiAccessPolicies: options.apiAccessPolicies ?? true,
   };
   const requests: RequestRecord[] = [];
   const sockets = new Set<Socket>();
   let failRate = options.failRate ?? 0;
 
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
-    const url = new URL(req.url ?? '/', `https://${tenant.domain}`);
+    // The custom domain is the same tenant under another host name: requests through it see that host.
+    const host = req.headers.host === tenant.customDomain ? tenant.customDomain : tenant.domain;
+    const url = new URL(req.url ?? '/', `https://${host}`);
     if (options.latencyMs) await sleep(options.latencyMs);
     if (url.pathname.startsWith('/api/v2/')) {
-      const { allowed, headers } = limiter.take();
+      const { allowed, headers, group } = takeBudget(limiter, groupLimiters, req.method ?? 'GET', url.pathname);
       const record: RequestRecord = { method: req.method ?? 'GET', path: url.pathname, operationId: undefined, status: 0 };
       requests.push(record);
       if (!allowed) {
         record.status = 429;
-        const error = new ApiError(429, 'too_many_requests', 'Global limit has been reached');
+        const error = new ApiError(429, 'too_many_requests', group ? 'Too Many Requests' : 'Global limit has been reached');
         return sendJson(res, 429, error.toBody(), headers);
       }
       const fault = failRate && random() < failRate ? pickFault(random) : undefined;
       if (fault === 'drop-before') return void req.socket.destroy();
       if (fault === 429 || fault === 503 || fault === 500) {
         record.status = fault;
-        return sendJson(res, fault, new ApiError(fault, fault === 429 ? 'too_many_requests' : 'server_error',
-          fault === 429 ? 'Global limit has been reached' : 'Service temporarily unavailable').toBody(), headers);
+        return sendJson(
+          res,
+          fault,
+          new ApiError(
+            fault,
+            fault === 429 ? 'too_many_requests' : 'server_error',
+            fault === 429 ? 'Global limit has been reached' : 'Service temporarily unavailable',
+          ).toBody(),
+          headers,
+        );
       }
       if (fault === 'drop-after') {
         // The write happens, the answer is lost: what makes retried creates dangerous on real Auth0.
@@ -141,6 +180,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
   });
   const port = (server.address() as AddressInfo).port;
   tenant.domain = `${host}:${port}`;
+  if (options.customDomain !== false && host === '127.0.0.1') tenant.customDomain = `localhost:${port}`;
   adoptDomain(state, tenant.domain);
 
   const tempDir = options.caCertFile ? undefined : mkdtempSync(join(tmpdir(), 'auth0-tenants-emulator-'));
@@ -154,6 +194,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
   return {
     domain,
     url: `https://${domain}`,
+    customDomain: tenant.customDomain,
     caCertFile,
     clientId,
     clientSecret,
@@ -168,7 +209,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
       return String((reply.body as Record<string, unknown>)['user_id']);
     },
     readyLine() {
-      return JSON.stringify({ domain, caCertFile, clientId, clientSecret });
+      return JSON.stringify({ domain, ...(tenant.customDomain ? { customDomain: tenant.customDomain } : {}), caCertFile, clientId, clientSecret });
     },
     async close() {
       await new Promise<void>((resolve) => {
@@ -178,6 +219,27 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
       if (tempDir) rmSync(tempDir, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * A request spends from the global bucket and, when its endpoint belongs to a limited group, from that group's
+ * bucket too; it is refused when either is empty. The answer carries the group's x-ratelimit-* headers (its own
+ * budget) and the global ones otherwise.
+ */
+function takeBudget(
+  global: RateLimiter,
+  groups: Map<RateLimitGroup, RateLimiter>,
+  method: string,
+  path: string,
+): { allowed: boolean; headers: Record<string, string>; group?: RateLimitGroup } {
+  const group = rateLimitGroup(method, path);
+  const groupLimiter = group ? groups.get(group) : undefined;
+  if (!groupLimiter) return global.take();
+  const outer = global.peek();
+  if (!outer) return global.take();
+  const inner = groupLimiter.take();
+  if (inner.allowed) global.take();
+  return { allowed: inner.allowed, headers: inner.headers, ...(group ? { group } : {}) };
 }
 
 type Fault = 429 | 500 | 503 | 'drop-before' | 'drop-after';

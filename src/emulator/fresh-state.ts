@@ -1,14 +1,48 @@
-import { newId, nowIso, type StateData } from './state.js';
+import { newId, type StateData } from './state.js';
 import { SigningKeys } from './signing.js';
 
 /** The scopes the emulator's own M2M application holds for the Management API: everything this tool calls. */
 export const MANAGEMENT_SCOPES = [
-  'read:clients', 'create:clients', 'update:clients', 'delete:clients', 'read:client_keys',
-  'read:resource_servers', 'create:resource_servers', 'update:resource_servers', 'delete:resource_servers',
-  'read:client_grants', 'create:client_grants', 'update:client_grants', 'delete:client_grants',
-  'read:actions', 'create:actions', 'update:actions', 'delete:actions',
-  'read:users', 'create:users', 'update:users', 'delete:users', 'update:users_app_metadata',
+  'read:clients',
+  'create:clients',
+  'update:clients',
+  'delete:clients',
+  'read:client_keys',
+  'read:resource_servers',
+  'create:resource_servers',
+  'update:resource_servers',
+  'delete:resource_servers',
+  'read:client_grants',
+  'create:client_grants',
+  'update:client_grants',
+  'delete:client_grants',
+  'read:actions',
+  'create:actions',
+  'update:actions',
+  'delete:actions',
+  'read:users',
+  'create:users',
+  'update:users',
+  'delete:users',
+  'update:users_app_metadata',
   'create:user_tickets',
+  'read:connections',
+  'read:tenant_settings',
+  'update:tenant_settings',
+  'read:organizations',
+  'create:organizations',
+  'update:organizations',
+  'delete:organizations',
+  'read:organization_members',
+  'create:organization_members',
+  'delete:organization_members',
+  'read:organization_connections',
+  'create:organization_connections',
+  'update:organization_connections',
+  'delete:organization_connections',
+  'read:organization_invitations',
+  'create:organization_invitations',
+  'delete:organization_invitations',
 ];
 
 /**
@@ -17,7 +51,6 @@ export const MANAGEMENT_SCOPES = [
  */
 export async function freshState(): Promise<StateData> {
   const managementClientId = newId();
-  const now = nowIso();
   const globalId = newId();
   return {
     version: 1,
@@ -25,31 +58,62 @@ export async function freshState(): Promise<StateData> {
     signingKeys: [await SigningKeys.generateJwk()],
     clients: {
       [globalId]: {
-        tenant: 'emulator', global: true, name: 'All Applications', callbacks: [], is_first_party: true,
-        client_id: globalId, client_secret: newId(48), jwt_configuration: { alg: 'RS256', lifetime_in_seconds: 36000 },
+        tenant: 'emulator',
+        global: true,
+        name: 'All Applications',
+        callbacks: [],
+        is_first_party: true,
+        client_id: globalId,
+        client_secret: newId(48),
+        jwt_configuration: { alg: 'RS256', lifetime_in_seconds: 36000 },
       },
       [managementClientId]: {
-        tenant: 'emulator', global: false, name: 'auth0-tenants (Management API)', app_type: 'non_interactive',
-        is_first_party: true, oidc_conformant: true, callbacks: [], client_metadata: {},
-        grant_types: ['client_credentials'], token_endpoint_auth_method: 'client_secret_post',
+        tenant: 'emulator',
+        global: false,
+        name: 'auth0-tenants (Management API)',
+        app_type: 'non_interactive',
+        is_first_party: true,
+        oidc_conformant: true,
+        callbacks: [],
+        client_metadata: {},
+        grant_types: ['client_credentials'],
+        token_endpoint_auth_method: 'client_secret_post',
         jwt_configuration: { alg: 'RS256', lifetime_in_seconds: 36000, secret_encoded: false },
-        client_id: managementClientId, client_secret: newId(48) + newId(16),
+        client_id: managementClientId,
+        client_secret: newId(48) + newId(16),
       },
     },
     resourceServers: {
       management: {
-        id: 'management', name: 'Auth0 Management API', identifier: '', is_system: true, signing_alg: 'RS256',
-        allow_offline_access: false, token_lifetime: 86400, skip_consent_for_verifiable_first_party_clients: false,
+        id: 'management',
+        name: 'Auth0 Management API',
+        identifier: '',
+        is_system: true,
+        signing_alg: 'RS256',
+        allow_offline_access: false,
+        token_lifetime: 86400,
+        skip_consent_for_verifiable_first_party_clients: false,
         scopes: MANAGEMENT_SCOPES.map((value) => ({ value, description: value })),
       },
     },
     clientGrants: {
-      cgr_management: { id: 'cgr_management', client_id: managementClientId, audience: '', scope: MANAGEMENT_SCOPES, subject_type: 'client', allow_any_organization: false },
+      cgr_management: {
+        id: 'cgr_management',
+        client_id: managementClientId,
+        audience: '',
+        scope: MANAGEMENT_SCOPES,
+        subject_type: 'client',
+        allow_any_organization: false,
+      },
     },
     actions: {},
     actionVersions: {},
     bindings: {},
     users: {},
     grants: {},
+    organizations: {},
+    organizationMembers: {},
+    organizationInvitations: {},
+    tenantSettings: { allow_organization_name_in_authentication_api: false },
   };
 }

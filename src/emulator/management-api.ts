@@ -4,26 +4,41 @@ import { readBody, sendJson, queryObject } from './http.js';
 import { actionHandlers } from './management/actions.js';
 import { clientGrantHandlers } from './management/client-grants.js';
 import { clientHandlers } from './management/clients.js';
+import { connectionHandlers } from './management/connections.js';
 import { jobHandlers } from './management/jobs.js';
 import type { Handlers, Tenant } from './management/handler.js';
+import { organizationHandlers } from './management/organizations.js';
 import { resourceServerHandlers } from './management/resource-servers.js';
+import { tenantSettingsHandlers } from './management/tenant-settings.js';
 import { ticketHandlers } from './management/tickets.js';
 import { userHandlers } from './management/users.js';
 import type { OpenApiSpec } from './openapi.js';
 import type { SigningKeys } from './signing.js';
 
 const HANDLERS: Handlers = {
-  ...clientHandlers, ...resourceServerHandlers, ...clientGrantHandlers, ...actionHandlers, ...userHandlers, ...jobHandlers, ...ticketHandlers,
+  ...clientHandlers,
+  ...resourceServerHandlers,
+  ...clientGrantHandlers,
+  ...actionHandlers,
+  ...userHandlers,
+  ...jobHandlers,
+  ...ticketHandlers,
+  ...connectionHandlers,
+  ...organizationHandlers,
+  ...tenantSettingsHandlers,
 };
-
-export interface ManagementRequestLog { method: string; operationId: string | undefined; status: number }
 
 /**
  * `/api/v2/*`: routed and validated by the published OpenAPI document, authorised by bearer token and
  * scope as Auth0 does (401, then 403 insufficient_scope), then answered by the handler of the operation.
  */
 export async function serveManagementApi(
-  req: IncomingMessage, res: ServerResponse, url: URL, tenant: Tenant, spec: OpenApiSpec, keys: SigningKeys,
+  req: IncomingMessage,
+  res: ServerResponse,
+  url: URL,
+  tenant: Tenant,
+  spec: OpenApiSpec,
+  keys: SigningKeys,
   headers: Record<string, string>,
 ): Promise<string | undefined> {
   const path = url.pathname.slice('/api/v2'.length) || '/';
@@ -65,7 +80,6 @@ async function authorize(req: IncomingMessage, tenant: Tenant, keys: SigningKeys
     return typeof payload['scope'] === 'string' ? payload['scope'].split(' ') : [];
   } catch (error) {
     const expired = (error as { code?: string }).code === 'ERR_JWT_EXPIRED';
-    throw new ApiError(401, expired ? 'token_expired' : 'invalid_token',
-      expired ? 'Expired token received for JSON Web Token validation' : 'Invalid token');
+    throw new ApiError(401, expired ? 'token_expired' : 'invalid_token', expired ? 'Expired token received for JSON Web Token validation' : 'Invalid token');
   }
 }

@@ -5,7 +5,11 @@ import type { SigningKeys } from './signing.js';
 
 /** An OAuth error answer of the Authentication API: `{error, error_description}`. */
 export class OAuthError extends Error {
-  constructor(readonly status: number, readonly error: string, description: string) {
+  constructor(
+    readonly status: number,
+    readonly error: string,
+    description: string,
+  ) {
     super(description);
   }
   toBody(): Entity {
@@ -13,10 +17,15 @@ export class OAuthError extends Error {
   }
 }
 
-export const issuerOf = (tenant: Tenant): string => `https://${tenant.domain}/`;
+/** The issuer of tokens obtained through `host`: the custom domain's own when the request came through it, as on Auth0. */
+export const issuerOf = (tenant: Tenant, host?: string): string =>
+  `https://${host !== undefined && host === tenant.customDomain ? tenant.customDomain : tenant.domain}/`;
 
-export function openidConfiguration(tenant: Tenant): Entity {
-  const issuer = issuerOf(tenant);
+/** Every issuer this tenant signs as (its domain, and its custom domain when it has one). */
+export const issuersOf = (tenant: Tenant): string[] => [issuerOf(tenant), ...(tenant.customDomain ? [issuerOf(tenant, tenant.customDomain)] : [])];
+
+export function openidConfiguration(tenant: Tenant, host?: string): Entity {
+  const issuer = issuerOf(tenant, host);
   return {
     issuer,
     authorization_endpoint: `${issuer}authorize`,
@@ -33,7 +42,7 @@ export function openidConfiguration(tenant: Tenant): Entity {
     id_token_signing_alg_values_supported: ['HS256', 'RS256'],
     token_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post', 'none'],
     grant_types_supported: ['authorization_code', 'refresh_token', 'client_credentials'],
-    claims_supported: ['aud', 'auth_time', 'email', 'email_verified', 'exp', 'iat', 'iss', 'name', 'nickname', 'picture', 'sid', 'sub'],
+    claims_supported: ['aud', 'auth_time', 'email', 'email_verified', 'exp', 'iat', 'iss', 'name', 'nickname', 'org_id', 'org_name', 'picture', 'sid', 'sub'],
   };
 }
 
@@ -50,7 +59,7 @@ export function clientCredentialsOf(body: Entity, authorization: string | undefi
 }
 
 /** `grant_type=client_credentials`, refused exactly where Auth0 refuses it. */
-export async function clientCredentialsGrant(tenant: Tenant, keys: SigningKeys, body: Entity, authorization?: string): Promise<Entity> {
+export async function clientCredentialsGrant(tenant: Tenant, keys: SigningKeys, body: Entity, authorization?: string, host?: string): Promise<Entity> {
   const { id, secret } = clientCredentialsOf(body, authorization);
   const client = id ? tenant.state.data.clients[id] : undefined;
   if (!client || client['global']) throw new OAuthError(401, 'access_denied', 'Unauthorized');
@@ -68,17 +77,29 @@ export async function clientCredentialsGrant(tenant: Tenant, keys: SigningKeys, 
     (g) => g['client_id'] === id && g['audience'] === audience && (g['subject_type'] ?? 'client') === 'client',
   );
   if (!grant) {
-    throw new OAuthError(403, 'access_denied',
-      `Client is not authorized to access "${audience}". You need to create a "client-grant" associated to this API. See: https://auth0.com/docs/api/v2#!/Client_Grants/post_client_grants`);
+    throw new OAuthError(
+      403,
+      'access_denied',
+      `Client is not authorized to access "${audience}". You need to create a "client-grant" associated to this API. See: https://auth0.com/docs/api/v2#!/Client_Grants/post_client_grants`,
+    );
   }
   const granted = (grant['scope'] as string[] | undefined) ?? [];
   const requested = typeof body['scope'] === 'string' ? body['scope'].split(' ').filter(Boolean) : undefined;
   const scope = (requested ? granted.filter((s) => requested.includes(s)) : granted).join(' ');
   const expiresIn = Number(api['token_lifetime'] ?? 86400);
   const now = Math.floor(Date.now() / 1000);
-  const access_token = await keys.sign({
-    iss: issuerOf(tenant), sub: `${id}@clients`, aud: audience, iat: now, exp: now + expiresIn,
-    scope, gty: 'client-credentials', azp: id,
-  }, api['token_dialect'] === 'rfc9068_profile' ? 'at+jwt' : 'JWT');
+  const access_token = await keys.sign(
+    {
+      iss: issuerOf(tenant, host),
+      sub: `${id}@clients`,
+      aud: audience,
+      iat: now,
+      exp: now + expiresIn,
+      scope,
+      gty: 'client-credentials',
+      azp: id,
+    },
+    api['token_dialect'] === 'rfc9068_profile' ? 'at+jwt' : 'JWT',
+  );
   return { access_token, scope, expires_in: expiresIn, token_type: 'Bearer' };
 }

@@ -16,6 +16,12 @@ export class RateLimiter {
     this.last = now();
   }
 
+  /** Whether a request would be allowed now, without spending anything. */
+  peek(): boolean {
+    const now = this.now();
+    return Math.min(this.limit, this.tokens + ((now - this.last) / 1000) * this.perSecond) >= 1;
+  }
+
   take(): { allowed: boolean; headers: Record<string, string> } {
     const now = this.now();
     this.tokens = Math.min(this.limit, this.tokens + ((now - this.last) / 1000) * this.perSecond);

@@ -43,12 +43,22 @@ export interface Verifier {
 export function createVerifier(settings: VerifierSettings | string, options: VerifierOptions = {}): Verifier {
   const checked = typeof settings === 'string' ? readTenantSettings(settings) : parseSettings(settings);
   const now = options.now ?? Date.now;
-  const keys: KeySource = jwksSource(options.jwks ?? checked.jwksUri, {
-    maxAgeMs: (options.keySetMaxAgeSeconds ?? 600) * 1000,
-    refreshCooldownMs: (options.refreshCooldownSeconds ?? 30) * 1000,
-    now,
-    ...(options.fetch ? { fetch: options.fetch } : {}),
-  });
+  // One cached key set per jwksUri (each accepted issuer has its own), or the one given.
+  const sources = new Map<string, KeySource>();
+  const keys = (jwksUri: string): KeySource => {
+    const uri = options.jwks ?? jwksUri;
+    let source = sources.get(uri);
+    if (!source) {
+      source = jwksSource(uri, {
+        maxAgeMs: (options.keySetMaxAgeSeconds ?? 600) * 1000,
+        refreshCooldownMs: (options.refreshCooldownSeconds ?? 30) * 1000,
+        now,
+        ...(options.fetch ? { fetch: options.fetch } : {}),
+      });
+      sources.set(uri, source);
+    }
+    return source;
+  };
   return {
     settings: checked,
     verify: (token, verifyOptions) => verifyToken(typeof token === 'string' ? token : '', checked, keys, (verifyOptions?.at?.getTime() ?? now()) / 1000),
@@ -59,5 +69,7 @@ function parseSettings(value: unknown): VerifierSettings {
   const parsed = tenantSettingsSchema.safeParse(value);
   if (parsed.success) return parsed.data;
   const { field, problem } = describeZodError(parsed.error);
-  throw new TenantsError('usage', 'settings_invalid', `tenant settings: field "${field}" ${problem}.`, { hint: 'Pass the tenant.json that `tenants emit <tenant>` wrote.' });
+  throw new TenantsError('usage', 'settings_invalid', `tenant settings: field "${field}" ${problem}.`, {
+    hint: 'Pass the tenant.json that `tenants emit <tenant>` wrote.',
+  });
 }

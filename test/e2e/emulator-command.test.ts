@@ -9,13 +9,18 @@ const dir = mkdtempSync(join(tmpdir(), 'tenants-e2e-emulator-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 /** What a new user does with the ready line: trust the CA through NODE_EXTRA_CA_CERTS and use the official SDK. */
-function sdkScript(ready: { domain: string; caCertFile: string; clientId: string; clientSecret: string }, code: string): { status: number | null; stdout: string; stderr: string } {
+function sdkScript(
+  ready: { domain: string; caCertFile: string; clientId: string; clientSecret: string },
+  code: string,
+): { status: number | null; stdout: string; stderr: string } {
   const script = `
     import { ManagementClient } from 'auth0';
     const m = new ManagementClient({ domain: ${JSON.stringify(ready.domain)}, clientId: ${JSON.stringify(ready.clientId)}, clientSecret: ${JSON.stringify(ready.clientSecret)} });
     ${code}`;
   const result = spawnSync(process.execPath, ['--input-type=module', '-e', script], {
-    env: { ...process.env, NODE_EXTRA_CA_CERTS: ready.caCertFile }, encoding: 'utf8', cwd: process.cwd(),
+    env: { ...process.env, NODE_EXTRA_CA_CERTS: ready.caCertFile },
+    encoding: 'utf8',
+    cwd: process.cwd(),
   });
   return { status: result.status, stdout: result.stdout, stderr: result.stderr };
 }
@@ -25,22 +30,32 @@ describe('tenants emulator', () => {
     const stateFile = join(dir, 'state.json');
     const first = await startCli(['emulator', '--port', '0', '--state', stateFile]);
     const ready = JSON.parse(first.firstLine) as { domain: string; caCertFile: string; clientId: string; clientSecret: string };
-    expect(Object.keys(ready).sort()).toEqual(['caCertFile', 'clientId', 'clientSecret', 'domain']);
+    expect(Object.keys(ready).sort()).toEqual(['caCertFile', 'clientId', 'clientSecret', 'customDomain', 'domain']);
     expect(ready.domain).toMatch(/^127\.0\.0\.1:\d+$/);
+    expect((ready as unknown as { customDomain: string }).customDomain).toBe(ready.domain.replace('127.0.0.1', 'localhost'));
 
-    const created = sdkScript(ready, `
+    const created = sdkScript(
+      ready,
+      `
       const c = await m.clients.create({ name: 'from-sdk', app_type: 'spa' });
       const names = [];
       for await (const x of await m.clients.list()) names.push(x.name);
-      console.log(JSON.stringify({ id: c.client_id, names }));`);
+      console.log(JSON.stringify({ id: c.client_id, names }));`,
+    );
     expect(created.stderr).toBe('');
     const { id, names } = JSON.parse(created.stdout) as { id: string; names: string[] };
     expect(names).toContain('from-sdk');
 
-    const rejected = sdkScript(ready, `
+    const rejected = sdkScript(
+      ready,
+      `
       try { await m.clients.create({ name: 'x', not_an_auth0_field: true }); console.log('accepted'); }
-      catch (e) { console.log(JSON.stringify({ status: e.statusCode, body: e.body })); }`);
-    expect(JSON.parse(rejected.stdout)).toMatchObject({ status: 400, body: { errorCode: 'invalid_body', message: expect.stringContaining('not_an_auth0_field') } });
+      catch (e) { console.log(JSON.stringify({ status: e.statusCode, body: e.body })); }`,
+    );
+    expect(JSON.parse(rejected.stdout)).toMatchObject({
+      status: 400,
+      body: { errorCode: 'invalid_body', message: expect.stringContaining('not_an_auth0_field') },
+    });
 
     first.child.kill('SIGTERM');
     expect(await first.exited).not.toBeNull();
@@ -59,5 +74,52 @@ describe('tenants emulator', () => {
     expect(result.code).toBe(2);
     expect(result.stderr).toContain('--fail-rate');
     expect(result.stdout).toBe('');
+    for (const bad of ['organisations-write=1', 'organizations-write=0', 'organizations-write']) {
+      const group = await runCli(['emulator', '--rate-limit-group', bad]);
+      expect(group.code, bad).toBe(2);
+      expect(group.stderr).toContain('--rate-limit-group');
+      expect(group.stderr).toContain('organizations-write');
+    }
+  });
+
+  it('gives each --rate-limit-group its own bucket and x-ratelimit-* headers; --allow-organization-names sets the tenant setting', async () => {
+    const started = await startCli([
+      'emulator',
+      '--port',
+      '0',
+      '--rate-limit',
+      '50',
+      '--rate-limit-group',
+      'organizations-write=1',
+      '--rate-limit-group',
+      'organization-members=2',
+      '--allow-organization-names',
+    ]);
+    const ready = JSON.parse(started.firstLine) as { domain: string; caCertFile: string; clientId: string; clientSecret: string };
+    const result = sdkScript(
+      ready,
+      `
+      const base = ${JSON.stringify(`https://${ready.domain}`)};
+      const tokenRes = await fetch(base + '/oauth/token', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({
+        grant_type: 'client_credentials', client_id: ${JSON.stringify(ready.clientId)}, client_secret: ${JSON.stringify(ready.clientSecret)}, audience: base + '/api/v2/' }) });
+      const { access_token } = await tokenRes.json();
+      const call = async (method, path, body) => {
+        const r = await fetch(base + '/api/v2' + path, { method, headers: { authorization: 'Bearer ' + access_token, 'content-type': 'application/json' }, body: body && JSON.stringify(body) });
+        return { status: r.status, limit: r.headers.get('x-ratelimit-limit'), remaining: r.headers.get('x-ratelimit-remaining'), reset: r.headers.get('x-ratelimit-reset') };
+      };
+      const first = await call('POST', '/organizations', { name: 'one' });
+      const second = await call('POST', '/organizations', { name: 'two' });
+      const other = await call('GET', '/clients');
+      const settings = await (await fetch(base + '/api/v2/tenants/settings', { headers: { authorization: 'Bearer ' + access_token } })).json();
+      console.log(JSON.stringify({ first, second, other, names: settings.allow_organization_name_in_authentication_api }));`,
+    );
+    expect(result.stderr).toBe('');
+    const seen = JSON.parse(result.stdout) as Record<string, { status: number; limit: string; remaining: string; reset: string }> & { names: boolean };
+    expect(seen.first).toMatchObject({ status: 201, limit: '1', remaining: '0' });
+    expect(seen.second).toMatchObject({ status: 429, limit: '1', remaining: '0' });
+    expect(seen.other).toMatchObject({ status: 200, limit: '50' });
+    expect(seen.names).toBe(true);
+    started.child.kill('SIGTERM');
+    await started.exited;
   });
 });

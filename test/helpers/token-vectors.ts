@@ -6,8 +6,19 @@ import { generateKeyPair, SignJWT } from 'jose';
 import { OAuth2Server } from 'oauth2-mock-server';
 import type { RejectionCode } from '../../src/core/verify-token.js';
 
-export interface Vector { name: string; token: string; expected: RejectionCode | null }
-export interface VectorGroup { settingsFile: string; vectors: Vector[] }
+export interface Vector {
+  name: string;
+  token: string;
+  expected: RejectionCode | null;
+}
+export interface VectorGroup {
+  settingsFile: string;
+  vectors: Vector[];
+  /** The checks verify-token reports, in order. */ checks: string[];
+}
+
+const V1_CHECKS = ['format', 'algorithm', 'key', 'signature', 'issuer', 'audience', 'expiry', 'not-before', 'application', 'tenant'];
+const V2_CHECKS = ['format', 'algorithm', 'issuer', 'key', 'signature', 'audience', 'expiry', 'not-before', 'application', 'organization', 'tenant'];
 
 /**
  * Token vectors minted by an independent OAuth server (oauth2-mock-server, not our emulator) plus a few
@@ -21,6 +32,11 @@ export async function makeVectors(dir: string): Promise<{ groups: VectorGroup[];
   const rotated = await issuerServer.issuer.keys.generate('RS256');
   await issuerServer.start(0, '127.0.0.1');
   const issuer = issuerServer.issuer.url!;
+  // A second, independent issuer with keys of its own, standing for a custom domain (schemaVersion 2 accepts both).
+  const customServer = new OAuth2Server();
+  const customKey = await customServer.issuer.keys.generate('RS256');
+  await customServer.start(0, '127.0.0.1');
+  const customIssuer = customServer.issuer.url!;
 
   let fetches = 0;
   const publicKeys = issuerServer.issuer.keys.toJSON();
@@ -34,8 +50,16 @@ export async function makeVectors(dir: string): Promise<{ groups: VectorGroup[];
 
   const base = { tenant: 'acme', audience: 'https://api.saas.example.com', clientId: 'acme-client-id', claim: 'https://saas.example.com/tenant' };
   const settings = (clientIdClaim: 'azp' | 'client_id') => ({
-    schemaVersion: 1, tenant: base.tenant, issuer, jwksUri, audience: base.audience, clientId: base.clientId,
-    clientIdClaim, tenantClaim: base.claim, algorithms: ['RS256'], leewaySeconds: 30,
+    schemaVersion: 1,
+    tenant: base.tenant,
+    issuer,
+    jwksUri,
+    audience: base.audience,
+    clientId: base.clientId,
+    clientIdClaim,
+    tenantClaim: base.claim,
+    algorithms: ['RS256'],
+    leewaySeconds: 30,
   });
   const azpFile = join(dir, 'acme-azp.json');
   const rfcFile = join(dir, 'acme-rfc9068.json');
@@ -43,7 +67,14 @@ export async function makeVectors(dir: string): Promise<{ groups: VectorGroup[];
   writeFileSync(rfcFile, JSON.stringify(settings('client_id')));
 
   const now = Math.floor(Date.now() / 1000);
-  const good = { iss: issuer, sub: 'auth0|user1', aud: [base.audience, `${issuer}/userinfo`], azp: base.clientId, scope: 'openid profile', [base.claim]: base.tenant };
+  const good = {
+    iss: issuer,
+    sub: 'auth0|user1',
+    aud: [base.audience, `${issuer}/userinfo`],
+    azp: base.clientId,
+    scope: 'openid profile',
+    [base.claim]: base.tenant,
+  };
   const mint = (claims: Record<string, unknown>, options: { kid?: string; drop?: string[] } = {}) =>
     issuerServer.issuer.buildToken({
       kid: options.kid ?? first.kid,
@@ -78,7 +109,11 @@ export async function makeVectors(dir: string): Promise<{ groups: VectorGroup[];
     { name: 'exp as a string', token: `${h}.${b64({ ...good, exp: String(now + 60) })}.${s}`, expected: 'malformed' },
     { name: 'empty', token: '', expected: 'missing_token' },
     { name: 'opaque string', token: 'Xa9uQp3v2kLm8ZtR1yW0cN5bH7eJ4sDf', expected: 'opaque_token' },
-    { name: 'JWE (no audience asked)', token: `${b64({ alg: 'dir', enc: 'A256GCM', iss: issuer })}..${'a'.repeat(16)}.${'b'.repeat(40)}.${'c'.repeat(22)}`, expected: 'opaque_token' },
+    {
+      name: 'JWE (no audience asked)',
+      token: `${b64({ alg: 'dir', enc: 'A256GCM', iss: issuer })}..${'a'.repeat(16)}.${'b'.repeat(40)}.${'c'.repeat(22)}`,
+      expected: 'opaque_token',
+    },
     { name: 'alg none', token: `${b64({ alg: 'none', typ: 'JWT' })}.${b64(good)}.`, expected: 'alg_not_allowed' },
     { name: 'HS256 with the kid of a real key', token: hs, expected: 'alg_not_allowed' },
     { name: 'RS384 not allowed', token: `${b64({ alg: 'RS384', kid: first.kid })}.${p}.${s}`, expected: 'alg_not_allowed' },
@@ -102,11 +137,72 @@ export async function makeVectors(dir: string): Promise<{ groups: VectorGroup[];
     { name: 'rfc9068: client_id claim', token: await mint({ ...rfcClaims, client_id: base.clientId }), expected: null },
     { name: 'rfc9068: only azp', token: valid, expected: 'wrong_application' },
   ];
+
+  // schemaVersion 2: the organization, two issuers (each with its key set), two applications.
+  const org = 'org_acmeVectors00001';
+  const orgFile = join(dir, 'acme-organization.json');
+  writeFileSync(
+    orgFile,
+    JSON.stringify({
+      schemaVersion: 2,
+      tenant: base.tenant,
+      audience: base.audience,
+      clientIdClaim: 'azp',
+      tenantClaim: base.claim,
+      algorithms: ['RS256'],
+      leewaySeconds: 30,
+      issuers: [
+        { issuer, jwksUri },
+        { issuer: customIssuer, jwksUri: `${customIssuer}/jwks` },
+      ],
+      clientIds: [base.clientId, 'acme-shared-spa'],
+      organization: { id: org, name: 'acme' },
+    }),
+  );
+  const orgGood = { ...good, azp: 'acme-shared-spa', org_id: org };
+  const mintCustom = (claims: Record<string, unknown>, options: { kid?: string } = {}) =>
+    customServer.issuer.buildToken({
+      kid: options.kid ?? customKey.kid,
+      scopesOrTransform: (_header, payload) => {
+        for (const key of Object.keys(payload)) if (!['iat', 'exp'].includes(key)) delete (payload as Record<string, unknown>)[key];
+        Object.assign(payload, { iat: now, exp: now + 3600 }, claims);
+      },
+    });
+  const orgVectors: Vector[] = [
+    { name: 'organization: valid', token: await mint(orgGood), expected: null },
+    { name: 'organization: valid through the custom domain', token: await mintCustom({ ...orgGood, iss: customIssuer }), expected: null },
+    {
+      name: "organization: the custom domain's issuer on a token of the Auth0 domain's key",
+      token: await mint({ ...orgGood, iss: customIssuer }),
+      expected: 'unknown_kid',
+    },
+    { name: 'organization: an issuer not listed', token: await mintCustom({ ...orgGood, iss: 'https://elsewhere.example.com/' }), expected: 'wrong_issuer' },
+    { name: 'organization: no org_id', token: await mint(orgGood, { drop: ['org_id'] }), expected: 'missing_organization' },
+    { name: "organization: globex's organization", token: await mint({ ...orgGood, org_id: 'org_globexVectors0001' }), expected: 'wrong_organization' },
+    {
+      name: "organization: globex's organization and tenant",
+      token: await mint({ ...orgGood, org_id: 'org_globexVectors0001', [base.claim]: 'globex' }),
+      expected: 'wrong_organization',
+    },
+    {
+      name: 'organization: an unlisted application',
+      token: await mint({ ...orgGood, azp: 'globex-client-id', org_id: 'org_globexVectors0001' }),
+      expected: 'wrong_application',
+    },
+    { name: 'organization: right organization, another tenant claim', token: await mint({ ...orgGood, [base.claim]: 'globex' }), expected: 'wrong_tenant' },
+  ];
   return {
-    groups: [{ settingsFile: azpFile, vectors }, { settingsFile: rfcFile, vectors: rfcVectors }],
-    resetRotation: () => { fetches = 0; },
+    groups: [
+      { settingsFile: azpFile, vectors, checks: V1_CHECKS },
+      { settingsFile: rfcFile, vectors: rfcVectors, checks: V1_CHECKS },
+      { settingsFile: orgFile, vectors: orgVectors, checks: V2_CHECKS },
+    ],
+    resetRotation: () => {
+      fetches = 0;
+    },
     close: async () => {
       await issuerServer.stop();
+      await customServer.stop();
       await new Promise<void>((r) => jwksServer.close(() => r()));
     },
   };

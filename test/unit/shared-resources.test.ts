@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { ACTION_HEADER } from '../../src/core/action-code.js';
 import { ensureSharedResources } from '../../src/core/ensure-shared-resources.js';
-import { provisionTenant } from '../../src/core/provision-tenants.js';
+import { applySync } from '../../src/core/sync-apply.js';
+import { planSync } from '../../src/core/sync-plan.js';
 import { projectConfigSchema } from '../../src/core/project-config.js';
 import { TenantsError } from '../../src/core/tenants-error.js';
 import { FakePort } from '../helpers/fake-port.js';
@@ -14,7 +15,10 @@ describe('ensureSharedResources', () => {
   it('appends our binding after the others, keeping their order, and is a no-op the second time', async () => {
     const port = new FakePort();
     port.actions.push({ id: 'a1', name: 'first' }, { id: 'a2', name: 'second' });
-    port.bindings = [{ id: 'b1', display_name: 'first', action: { id: 'a1' } }, { id: 'b2', display_name: 'second', action: { id: 'a2' } }];
+    port.bindings = [
+      { id: 'b1', display_name: 'first', action: { id: 'a1' } },
+      { id: 'b2', display_name: 'second', action: { id: 'a2' } },
+    ];
     await ensureSharedResources(deps(port), options);
     expect(port.bindings.map((b) => b.action?.id)).toEqual(['a1', 'a2', port.actions[2]!.id]);
     port.calls = [];
@@ -65,7 +69,12 @@ describe('ensureSharedResources', () => {
 describe('ownership of the Action', () => {
   it("refuses, before any write, an Action of our name whose code is someone else's", async () => {
     const port = new FakePort();
-    port.actions.push({ id: 'theirs', name: config.actionName, code: 'exports.onExecutePostLogin = async () => {};', deployed_version: { code: 'x', deployed: true } });
+    port.actions.push({
+      id: 'theirs',
+      name: config.actionName,
+      code: 'exports.onExecutePostLogin = async () => {};',
+      deployed_version: { code: 'x', deployed: true },
+    });
     await expect(ensureSharedResources(deps(port), options)).rejects.toMatchObject({ code: 'action_not_ours', kind: 'usage' });
     expect(port.calls.filter((c) => !/^(find|list|get)/.test(c))).toEqual([]);
     expect(port.actions[0]!.code).toBe('exports.onExecutePostLogin = async () => {};');
@@ -99,7 +108,15 @@ describe('ownership of the Action', () => {
   });
 });
 
-describe('provisionTenant', () => {
+describe('the tenants engine (create and sync)', () => {
+  const applyDeps = (port: FakePort) => ({
+    port,
+    sleep: async () => undefined,
+    stopSignal: new AbortController().signal,
+    onProgress: () => undefined,
+    releaseUsers: async () => undefined,
+  });
+
   it('never duplicates an application whose create answer was lost', async () => {
     const port = new FakePort();
     port.apis.push({ id: 'rs', identifier: config.audience, subject_type_authorization: { user: { policy: 'require_client_grant' } } });
@@ -111,17 +128,19 @@ describe('provisionTenant', () => {
       }
     };
     const state = { clients: [], api: port.apis[0]!, grants: [] };
-    const outcome = await provisionTenant({ port, sleep: async () => undefined, progress: () => undefined }, config, state, 'acme', false);
+    const items = planSync(config, [{ tenant: 'acme' }], state);
+    const [outcome] = await applySync(applyDeps(port), config, items, state, { prune: false, concurrency: 1 });
     expect(port.clients).toHaveLength(1);
-    expect(outcome.clientId).toBe(port.clients[0]!.client_id);
-    expect(port.grants).toEqual([expect.objectContaining({ client_id: outcome.clientId, subject_type: 'user', audience: config.audience })]);
+    expect(outcome).toMatchObject({ tenant: 'acme', action: 'create', status: 'done', clientId: port.clients[0]!.client_id });
+    expect(port.grants).toEqual([expect.objectContaining({ client_id: outcome!.clientId, subject_type: 'user', audience: config.audience })]);
   });
 
-  it('plans without writing on a dry run', async () => {
+  it('plans as data, without any call', async () => {
     const port = new FakePort();
     const state = { clients: [], api: { id: 'rs', identifier: config.audience }, grants: [] };
-    const outcome = await provisionTenant({ port, sleep: async () => undefined, progress: () => undefined }, config, state, 'acme', true);
-    expect(outcome.steps).toEqual([{ resource: 'application', action: 'create', tenant: 'acme' }]);
+    expect(planSync(config, [{ tenant: 'acme' }], state).map(({ desired: _d, ...i }) => i)).toEqual([
+      { tenant: 'acme', action: 'create', grantMissing: false },
+    ]);
     expect(port.calls).toEqual([]);
   });
 });

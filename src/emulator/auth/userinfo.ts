@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { hash } from '../login/pipeline.js';
 import type { Tenant } from '../management/handler.js';
-import { issuerOf, OAuthError } from '../oauth.js';
+import { issuersOf, OAuthError } from '../oauth.js';
 import type { SigningKeys } from '../signing.js';
 import { scopesOf, type Body } from './common.js';
 import { allowOriginOf } from './cors.js';
@@ -12,7 +12,7 @@ export async function userinfo(req: IncomingMessage, res: ServerResponse, tenant
   if (!bearer) throw new OAuthError(401, 'invalid_token', 'Missing access token');
   let userId: string | undefined;
   let clientId: string | undefined;
-  let scope: string[] = [];
+  let scope: string[];
   const opaque = tenant.state.data.grants[hash(bearer)];
   if (opaque?.['type'] === 'opaque' && Number(opaque['exp']) > Date.now() / 1000) {
     userId = String(opaque['user_id']);
@@ -20,7 +20,11 @@ export async function userinfo(req: IncomingMessage, res: ServerResponse, tenant
     scope = opaque['scope'] as string[];
   } else {
     try {
-      const payload = await keys.verify(bearer, issuerOf(tenant), `${issuerOf(tenant)}userinfo`);
+      const payload = await keys.verify(
+        bearer,
+        issuersOf(tenant),
+        issuersOf(tenant).map((iss) => `${iss}userinfo`),
+      );
       userId = String(payload.sub);
       clientId = String(payload['azp'] ?? payload['client_id']);
       scope = scopesOf(payload['scope']);

@@ -6,7 +6,9 @@ import { mergeMetadata } from '../management/users.js';
 import { issuerOf, OAuthError } from '../oauth.js';
 import type { SigningKeys } from '../signing.js';
 import type { Entity } from '../state.js';
+import { organizationNamesAllowed } from '../management/tenant-settings.js';
 import { runPostLoginActions } from './action-runner.js';
+import { checkOrganizationLogin, organizationEvent } from './organization-login.js';
 import { allowedClaims } from './restricted-claims.js';
 
 const OIDC_SCOPES = ['openid', 'profile', 'email', 'offline_access'];
@@ -24,6 +26,10 @@ export interface Authorization {
   sid?: string;
   /** When the user last entered credentials; in the ID token when the request sent `max_age`. */
   authTime?: number;
+  /** The organization the login went through: `org_id` (and `org_name` when the tenant allows names) in both tokens. */
+  organization?: { id: string; name: string };
+  /** The tokens' `iss`: the host the login came through (the custom domain's issuer through it). */
+  issuer?: string;
 }
 
 export interface LoginInput {
@@ -33,6 +39,8 @@ export interface LoginInput {
   scope: string[];
   nonce: string | undefined;
   protocol: 'oidc-basic-profile' | 'oauth2-refresh-token' | 'oauth2-resource-owner';
+  /** The id of the organization the login goes through (already checked against the application's organization_usage). */
+  organization?: string;
   request: { ip: string; method: string; hostname: string; user_agent: string; query: Entity; body: Entity };
 }
 
@@ -60,8 +68,10 @@ export async function authorizeLogin(tenant: Tenant, input: LoginInput): Promise
     apiScopes = input.scope.filter((s) => defined.includes(s) && granted.includes(s));
     if (!api['allow_offline_access']) input = { ...input, scope: input.scope.filter((s) => s !== 'offline_access') };
   }
+  const org = input.organization !== undefined ? checkOrganizationLogin(tenant, input.organization, input.user) : undefined;
   const { __password, ...user } = input.user;
   const outcome = await runPostLoginActions(tenant, {
+    ...(org ? { organization: organizationEvent(org) } : {}),
     user: { ...user, app_metadata: user['app_metadata'] ?? {}, user_metadata: user['user_metadata'] ?? {} },
     client: { client_id: clientId, name: String(input.client['name'] ?? ''), metadata: (input.client['client_metadata'] as Record<string, unknown>) ?? {} },
     ...(input.audience !== undefined ? { resource_server: { identifier: input.audience } } : {}),
@@ -82,17 +92,29 @@ export async function authorizeLogin(tenant: Tenant, input: LoginInput): Promise
     nonce: input.nonce,
     accessClaims: allowedClaims(outcome.accessClaims),
     idClaims: allowedClaims(outcome.idClaims),
+    ...(org ? { organization: { id: String(org['id']), name: String(org['name']) } } : {}),
+    issuer: issuerOf(tenant, input.request.hostname),
   };
 }
 
-export interface TokenSet { access_token: string; id_token?: string; refresh_token?: string; scope: string; expires_in: number; token_type: 'Bearer' }
+export interface TokenSet {
+  access_token: string;
+  id_token?: string;
+  refresh_token?: string;
+  scope: string;
+  expires_in: number;
+  token_type: 'Bearer';
+}
 
 /** Mints Auth0-shaped tokens. Without an audience the access token is opaque (a JWE), as Auth0's is. */
 export async function mintTokens(tenant: Tenant, keys: SigningKeys, auth: Authorization): Promise<TokenSet> {
   const client = tenant.state.data.clients[auth.clientId] ?? {};
   const user = tenant.state.data.users[auth.userId] ?? {};
-  const iss = issuerOf(tenant);
+  const iss = auth.issuer ?? issuerOf(tenant);
   const now = Math.floor(Date.now() / 1000);
+  const orgClaims = auth.organization
+    ? { org_id: auth.organization.id, ...(organizationNamesAllowed(tenant) ? { org_name: auth.organization.name } : {}) }
+    : {};
   const openid = auth.scope.includes('openid');
   let access_token: string;
   let expiresIn = 86400;
@@ -100,20 +122,26 @@ export async function mintTokens(tenant: Tenant, keys: SigningKeys, auth: Author
     const api = findResourceServer(tenant, auth.audience) ?? {};
     expiresIn = Number(api['token_lifetime'] ?? 86400);
     const rfc9068 = String(api['token_dialect'] ?? '').startsWith('rfc9068_profile');
-    access_token = await keys.sign({
-      ...auth.accessClaims,
-      iss, sub: auth.userId,
-      aud: openid ? [auth.audience, `${iss}userinfo`] : auth.audience,
-      iat: now, exp: now + expiresIn,
-      scope: auth.scope.join(' '),
-      ...(rfc9068 ? { jti: randomBytes(16).toString('hex'), client_id: auth.clientId } : { azp: auth.clientId }),
-    }, rfc9068 ? 'at+jwt' : 'JWT');
+    access_token = await keys.sign(
+      {
+        ...auth.accessClaims,
+        ...orgClaims,
+        iss,
+        sub: auth.userId,
+        aud: openid ? [auth.audience, `${iss}userinfo`] : auth.audience,
+        iat: now,
+        exp: now + expiresIn,
+        scope: auth.scope.join(' '),
+        ...(rfc9068 ? { jti: randomBytes(16).toString('hex'), client_id: auth.clientId } : { azp: auth.clientId }),
+      },
+      rfc9068 ? 'at+jwt' : 'JWT',
+    );
   } else {
     access_token = opaqueToken(iss);
     tenant.state.data.grants[hash(access_token)] = { type: 'opaque', user_id: auth.userId, client_id: auth.clientId, scope: auth.scope, exp: now + expiresIn };
   }
   const tokens: TokenSet = { access_token, scope: auth.scope.join(' '), expires_in: expiresIn, token_type: 'Bearer' };
-  if (openid) tokens.id_token = await idToken(client, user, auth, iss, now, keys);
+  if (openid) tokens.id_token = await idToken(client, user, { ...auth, idClaims: { ...auth.idClaims, ...orgClaims } }, iss, now, keys);
   const grantTypes = (client['grant_types'] as string[] | undefined) ?? [];
   if (auth.scope.includes('offline_access') && grantTypes.includes('refresh_token')) {
     const refresh = `v1.${randomBytes(32).toString('base64url')}`;
@@ -129,11 +157,18 @@ export const hash = (token: string): string => createHash('sha256').update(token
 async function idToken(client: Entity, user: Entity, auth: Authorization, iss: string, now: number, keys: SigningKeys): Promise<string> {
   const jwtConfig = (client['jwt_configuration'] as { alg?: string; lifetime_in_seconds?: number } | undefined) ?? {};
   const profile = auth.scope.includes('profile')
-    ? { nickname: user['nickname'], name: user['name'], picture: user['picture'], updated_at: user['updated_at'] } : {};
+    ? { nickname: user['nickname'], name: user['name'], picture: user['picture'], updated_at: user['updated_at'] }
+    : {};
   const email = auth.scope.includes('email') ? { email: user['email'], email_verified: user['email_verified'] } : {};
   const claims = {
-    ...auth.idClaims, ...profile, ...email,
-    iss, aud: auth.clientId, sub: auth.userId, iat: now, exp: now + Number(jwtConfig.lifetime_in_seconds ?? 36000),
+    ...auth.idClaims,
+    ...profile,
+    ...email,
+    iss,
+    aud: auth.clientId,
+    sub: auth.userId,
+    iat: now,
+    exp: now + Number(jwtConfig.lifetime_in_seconds ?? 36000),
     sid: auth.sid ?? randomBytes(16).toString('base64url'),
     ...(auth.authTime !== undefined ? { auth_time: auth.authTime } : {}),
     ...(auth.nonce !== undefined ? { nonce: auth.nonce } : {}),

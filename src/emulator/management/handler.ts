@@ -4,6 +4,8 @@ import type { Entity, State } from '../state.js';
 export interface Tenant {
   state: State;
   domain: string;
+  /** A second host name (`localhost:<port>`) served as the tenant's custom domain: tokens obtained through it carry its issuer. */
+  customDomain?: string;
   plan: PlanName;
   /** How long an Action draft stays `pending` before it is `built`. */
   actionBuildMs: number;
@@ -26,7 +28,10 @@ export interface ApiRequest {
   body: Entity | undefined;
 }
 
-export interface ApiReply { status: number; body?: unknown }
+export interface ApiReply {
+  status: number;
+  body?: unknown;
+}
 
 export type Handler = (request: ApiRequest) => ApiReply | Promise<ApiReply>;
 

@@ -5,6 +5,8 @@ export interface PageOptions {
   withLength?: boolean;
   /** Auth0 stops paging some lists (user search) at this many results. */
   maxResults?: number;
+  /** The invalid_paging message past maxResults, when the resource words it differently. */
+  pagingMessage?: string;
 }
 
 /**
@@ -24,7 +26,7 @@ export function paginate<T>(items: T[], query: Record<string, unknown>, key: str
   const page = query['page'] === undefined ? 0 : Number(query['page']);
   const start = page * perPage;
   if (options.maxResults !== undefined && start + perPage > options.maxResults) {
-    throw new ApiError(400, 'invalid_paging', `You can only page through the first ${options.maxResults} records.`);
+    throw new ApiError(400, 'invalid_paging', options.pagingMessage ?? `You can only page through the first ${options.maxResults} records.`);
   }
   const slice = items.slice(start, start + perPage);
   if (query['include_totals'] !== true) return slice;

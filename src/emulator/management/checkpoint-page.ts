@@ -1,0 +1,20 @@
+import { ApiError } from '../api-error.js';
+
+/**
+ * Auth0's checkpoint paging (`from`/`take`), keyed: `next` names the last item served, so items added or
+ * removed between pages never make a page skip or repeat one. `take` defaults to 50; `next` is absent on
+ * the last page. Items must be sorted by `key`.
+ */
+export function checkpointPage<T>(items: T[], key: (item: T) => string, query: Record<string, unknown>, name: string): Record<string, unknown> {
+  const take = query['take'] === undefined ? 50 : Number(query['take']);
+  let start = 0;
+  if (query['from'] !== undefined && query['from'] !== '') {
+    const after = Buffer.from(String(query['from']), 'base64url').toString();
+    if (after === '') throw new ApiError(400, 'invalid_query_string', "Query validation error: 'invalid from' on property from.");
+    start = items.findIndex((item) => key(item) > after);
+    if (start === -1) start = items.length;
+  }
+  const slice = items.slice(start, start + take);
+  const last = slice.at(-1);
+  return start + take < items.length && last !== undefined ? { [name]: slice, next: Buffer.from(key(last)).toString('base64url') } : { [name]: slice };
+}
