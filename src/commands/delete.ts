@@ -9,6 +9,7 @@ import { removeTenantFiles } from '../io/remove-tenant-files.js';
 import { renderSteps } from '../io/render-steps.js';
 import type { CommandContext } from './context.js';
 import { announceTarget, openProject } from './project.js';
+import { holdLease, releaseLease, waitLockOption } from './hold-lease.js';
 
 export function deleteCommand(context: () => CommandContext) {
   return new Command('delete')
@@ -17,6 +18,7 @@ export function deleteCommand(context: () => CommandContext) {
     .option('--yes', 'do not ask for confirmation (required without a terminal)')
     .option('--delete-users', "delete the tenant's users instead of detaching them (removing app_metadata.tenant)")
     .option('--config <path>', 'config file (default: ./tenants.config.json)')
+    .addOption(waitLockOption())
     .action(async (tenantArg, options) => {
       const ctx = context();
       const [tenant] = parseTenantIds([tenantArg]) as [string];
@@ -28,7 +30,7 @@ export function deleteCommand(context: () => CommandContext) {
       const apps = findTagged(clients, tenant);
       // An id that another team's application claims is theirs: its users are not ours to detach.
       if (apps.length === 0 && foreignClaims(clients, tenant).length > 0) throw notOurs(tenant, foreignClaims(clients, tenant));
-      assertScopes(project.port.grantedScopes(), [...REQUIRED_SCOPES.delete, ...(options.deleteUsers ? REQUIRED_SCOPES.deleteUsers : [])], 'delete');
+      assertScopes(project.port.grantedScopes(), [...REQUIRED_SCOPES.delete, ...(apps.length ? REQUIRED_SCOPES.lease : []), ...(options.deleteUsers ? REQUIRED_SCOPES.deleteUsers : [])], 'delete');
       if (!options.yes) {
         const what = apps.length ? `application ${apps.map((a) => a.client_id).join(', ')}` : 'no application (already gone)';
         const users = options.deleteUsers ? 'DELETE its users' : 'detach its users';
@@ -36,7 +38,9 @@ export function deleteCommand(context: () => CommandContext) {
         if (!ok) throw new TenantsError('cancelled', 'cancelled', 'Nothing was deleted.');
       }
       announceTarget(ctx, project);
+      const lease = apps.length ? await holdLease(ctx, project, 'delete', options.waitLock) : undefined;
       const steps: Step[] = [];
+      try {
       // Users first, confirmed by a search that shows none: a run stopped here still finds the tenant (its application) and finishes the job.
       const released = await releaseTenantUsers({ port: project.port, sleep: ctx.sleep, now: ctx.now, progress: (t) => ctx.out.message(ctx.out.color.dim(t)) },
         tenant, { deleteUsers: Boolean(options.deleteUsers) });
@@ -49,6 +53,9 @@ export function deleteCommand(context: () => CommandContext) {
       // Only the files we emit: anything else someone put there stays.
       removeTenantFiles(project.outputDir, tenant);
       steps.push({ resource: 'files', action: 'delete', tenant });
+      } finally {
+        await releaseLease(lease);
+      }
       ctx.out.result({ tenant, steps }, `Deleted ${tenant}:\n${renderSteps(steps, ctx.out.color, false)}`);
     });
 }

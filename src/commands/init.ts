@@ -17,6 +17,10 @@ import { checkApplicationSettings } from '../core/check-application-settings.js'
 import { desiredApplication } from '../core/desired-state.js';
 import { assertScopes, REQUIRED_SCOPES } from '../core/required-scopes.js';
 import { assertWritableDir } from '../io/assert-writable-dir.js';
+import { assertExitCodeUsage, exitIfPending } from '../core/changes-pending.js';
+import { EXIT_CODES } from '../core/tenants-error.js';
+import { formatOption, renderMarkdown } from '../io/render-markdown.js';
+import { holdLease, releaseLease, waitLockOption } from './hold-lease.js';
 
 export function initCommand(context: () => CommandContext) {
   return new Command('init')
@@ -30,6 +34,9 @@ export function initCommand(context: () => CommandContext) {
     .option('--config <path>', `config file (default: ./${CONFIG_FILE})`)
     .option('--allow-wildcards', 'accept wildcards in the application URLs of the config (with a warning)')
     .option('--dry-run', 'show what would change, change nothing')
+    .addOption(waitLockOption())
+    .option('--exit-code', `with --dry-run: exit ${EXIT_CODES.pending} when changes are pending, 0 when nothing would change`)
+    .addOption(formatOption())
     .action(async (options) => {
       const ctx = context();
       const configPath = resolve(ctx.cwd, options.config ?? CONFIG_FILE);
@@ -41,6 +48,7 @@ export function initCommand(context: () => CommandContext) {
         ? (_field, message, validate) => ctx.prompter.input({ message, validate })
         : undefined);
       const credentials = credentialsFromEnv(ctx.env, config.domain);
+      assertExitCodeUsage(options);
       // Refused before anything is written or sent: URLs and names the config would give every application, the output folder.
       const warnings = checkApplicationSettings(desiredApplication(config, 'example'), 'example', configPath, Boolean(options.allowWildcards));
       assertWritableDir(dirname(configPath), '--config');
@@ -51,7 +59,14 @@ export function initCommand(context: () => CommandContext) {
         [SCHEMA_FILE]: writeFileAtomic(join(dirname(configPath), SCHEMA_FILE), `${JSON.stringify(projectConfigJsonSchema(), null, 2)}\n`),
       };
       const { port } = await connect(ctx, credentials);
-      const steps = await ensureSharedResources(
+      const shared = { config, actionCode: actionCodeFor(readTemplate('post-login-action.js'), config) };
+      const reader = { port, sleep: ctx.sleep, now: ctx.now, progress: () => undefined };
+      // A run with something to write holds the lease: a read-only pass first says whether it has.
+      const lease = !options.dryRun && (await ensureSharedResources(reader, { ...shared, dryRun: true })).some(isWrite)
+        ? await holdLease(ctx, { port, config }, 'init', options.waitLock) : undefined;
+      let steps;
+      try {
+      steps = await ensureSharedResources(
         {
           port, sleep: ctx.sleep, now: ctx.now, progress: (t) => ctx.out.message(ctx.out.color.dim(t)),
           beforeFirstWrite: () => {
@@ -59,13 +74,18 @@ export function initCommand(context: () => CommandContext) {
             announceTarget(ctx, credentials);
           },
         },
-        { config, actionCode: actionCodeFor(readTemplate('post-login-action.js'), config), dryRun: Boolean(options.dryRun) },
+        { ...shared, dryRun: Boolean(options.dryRun) },
       );
+      } finally {
+        await releaseLease(lease);
+      }
       const changed = steps.some(isWrite);
+      const document = { dryRun: Boolean(options.dryRun), changed, config: configPath, files, steps };
       ctx.out.result(
-        { dryRun: Boolean(options.dryRun), changed, config: configPath, files, steps },
-        `${options.dryRun ? 'Plan' : changed ? 'Initialised' : 'Already up to date'} (${config.audience} on ${config.domain}):\n${renderSteps(steps, ctx.out.color, Boolean(options.dryRun))}`,
+        document,
+        options.format === 'markdown' ? renderMarkdown('init', document) : `${options.dryRun ? 'Plan' : changed ? 'Initialised' : 'Already up to date'} (${config.audience} on ${config.domain}):\n${renderSteps(steps, ctx.out.color, Boolean(options.dryRun))}`,
       );
+      if (options.dryRun) exitIfPending(options, changed);
     });
 }
 

@@ -21,6 +21,11 @@ import { assertScopes, REQUIRED_SCOPES } from '../core/required-scopes.js';
 import { releaseTenantUsers } from '../core/tenant-users.js';
 import { assertWritableDir } from '../io/assert-writable-dir.js';
 import { parseOptions } from './parse-options.js';
+import { convergeCreated } from '../core/converge-created.js';
+import { EXIT_CODES } from '../core/tenants-error.js';
+import { assertExitCodeUsage, exitIfPending } from '../core/changes-pending.js';
+import { formatOption, renderMarkdown } from '../io/render-markdown.js';
+import { holdLease, releaseLease, waitLockOption } from './hold-lease.js';
 
 /** Safe for every Auth0 plan's published Management API limits (about 2 requests/s on free tenants). */
 export const DEFAULT_MAX_RPS = 2;
@@ -45,6 +50,9 @@ export function syncCommand(context: () => CommandContext) {
     .option('--concurrency <n>', 'requests in flight at most', '8')
     .option('--application-limit <n>', "your plan's application limit (default: applicationLimit in the config)")
     .option('--config <path>', 'config file (default: ./tenants.config.json)')
+    .addOption(waitLockOption())
+    .option('--exit-code', `with --dry-run: exit ${EXIT_CODES.pending} when changes are pending, 0 when nothing would change`)
+    .addOption(formatOption())
     .action(async (manifestPath, raw) => {
       const ctx = context();
       const options = parseOptions(schema, raw);
@@ -55,16 +63,21 @@ export function syncCommand(context: () => CommandContext) {
       assertWritableDir(loaded.outputDir, `"outputDir" in ${loaded.path}`);
       if (!raw.force) entries.forEach((e) => assertFilesNotEdited(loaded.outputDir, e.tenant));
       const project = await openProject(ctx, loaded, { maxRps: options.maxRps, concurrency: options.concurrency });
-      const state = await readCurrentState(project.port, project.config);
-      const items = planSync(project.config, entries, state);
+      let state = await readCurrentState(project.port, project.config);
+      let items = planSync(project.config, entries, state);
       const absent = items.filter((i) => i.action === 'absent');
       const creates = items.filter((i) => i.action === 'create').length;
       checkApplicationLimit(state, creates, raw.prune ? absent.length : 0, options.applicationLimit ?? project.config.applicationLimit);
       warnings.forEach((w) => ctx.out.message(ctx.out.color.yellow(`Warning: ${w}`)));
-      if (raw.dryRun) return ctx.out.result({ dryRun: true, prune: Boolean(raw.prune), items: items.map(publicItem), counts: countBy(items) }, renderPlan(items, Boolean(raw.prune)));
+      assertExitCodeUsage(raw);
+      if (raw.dryRun) {
+        const plan = { dryRun: true, prune: Boolean(raw.prune), items: items.map(publicItem), counts: countBy(items) };
+        ctx.out.result(plan, raw.format === 'markdown' ? renderMarkdown('sync', plan) : renderPlan(items, Boolean(raw.prune)));
+        return exitIfPending(raw, hasWork(items, Boolean(raw.prune)));
+      }
 
       const pruning = Boolean(raw.prune) && absent.length > 0;
-      assertScopes(project.port.grantedScopes(), [...REQUIRED_SCOPES.sync, ...(pruning ? REQUIRED_SCOPES.prune : []), ...(pruning && raw.deleteUsers ? REQUIRED_SCOPES.deleteUsers : [])], 'sync');
+      assertScopes(project.port.grantedScopes(), [...REQUIRED_SCOPES.sync, ...REQUIRED_SCOPES.lease, ...(pruning ? REQUIRED_SCOPES.prune : []), ...(pruning && raw.deleteUsers ? REQUIRED_SCOPES.deleteUsers : [])], 'sync');
       if (raw.prune && absent.length > 0 && !raw.yes) {
         if (!ctx.interactive) throw usageError('confirmation_required', `--prune would delete ${absent.length} tenant(s): ${absent.map((a) => a.tenant).join(', ')}.`, 'Add --yes to confirm.');
         const ok = await ctx.prompter.confirm({ message: `Delete ${absent.length} tenant(s) not in the manifest (${absent.map((a) => a.tenant).join(', ')})?` });
@@ -72,6 +85,10 @@ export function syncCommand(context: () => CommandContext) {
       }
 
       announceTarget(ctx, project);
+      // A run with something to write holds the lease, then reads Auth0 again: another run may have written meanwhile.
+      const lease = hasWork(items, Boolean(raw.prune)) ? await holdLease(ctx, project, 'sync', raw.waitLock) : undefined;
+      if (lease) items = planSync(project.config, entries, (state = await readCurrentState(project.port, project.config)));
+      try {
       const stop = ctx.gracefulStop();
       stop.addEventListener('abort', () => ctx.out.message(`\nStopping: finishing ${project.pacer.active} request(s) in flight... (Ctrl-C again to quit at once)`), { once: true });
       const unreachable = new AbortController();
@@ -85,6 +102,8 @@ export function syncCommand(context: () => CommandContext) {
         onSettled: (outcome) => emitFiles(project.outputDir, outcome, () => writeTenantFiles(project.outputDir, tenantSettings(project.config, outcome.tenant, outcome.clientId!, state.api), project.config)),
       }, project.config, items, state, { prune: Boolean(raw.prune), concurrency: options.concurrency });
       progress.end();
+      const writeFiles = (o: SyncOutcome) => emitFiles(project.outputDir, o, () => writeTenantFiles(project.outputDir, tenantSettings(project.config, o.tenant, o.clientId!, state.api), project.config));
+      const convergence = stop.aborted || project.pacer.tripped ? undefined : await convergeCreated({ port: project.port, sleep: ctx.sleep }, project.config, state, outcomes, (o) => writeFiles(o as SyncOutcome));
 
       const summary = {
         dryRun: false,
@@ -92,15 +111,20 @@ export function syncCommand(context: () => CommandContext) {
         counts: countOutcomes(outcomes, absent.length, Boolean(raw.prune)),
         requests: { ...project.pacer.stats.byMethod },
         rateLimited: project.pacer.stats.rateLimited,
+        ...(lease ? { lease: { requests: lease.requests, waitedSeconds: Math.round(lease.waitedMs / 100) / 10 } } : {}),
+        ...(convergence ? { convergence: { requests: convergence.requests, removed: convergence.removed } } : {}),
         tenants: outcomes,
         ...(raw.prune ? {} : { absent: absent.map((a) => a.tenant) }),
       };
-      ctx.out.result(summary, renderSummary(summary, outcomes));
+      ctx.out.result(summary, raw.format === 'markdown' ? renderMarkdown('sync', summary) : renderSummary(summary, outcomes));
       if (project.pacer.tripped) throw project.pacer.tripped;
       if (stop.aborted) throw new TenantsError('cancelled', 'interrupted', 'Stopped: requests in flight finished; re-run to continue.', { alreadyReported: true });
       const failed = outcomes.filter((o) => o.status === 'failed');
       if (failed.length > 0) {
         throw new TenantsError('auth0', 'sync_incomplete', `${failed.length} tenant(s) failed: ${failed.map((f) => f.tenant).join(', ')}. Re-run to converge.`);
+      }
+      } finally {
+        await releaseLease(lease);
       }
     });
 }
@@ -122,6 +146,10 @@ function emitFiles(outputDir: string, outcome: SyncOutcome, write: () => void): 
 /** A plan item without the request body it would send. */
 const publicItem = ({ desired: _desired, ...item }: SyncItem) => item;
 
+/** Whether applying the plan would send a write. */
+const hasWork = (items: SyncItem[], prune: boolean): boolean =>
+  items.some((i) => i.action === 'create' || i.action === 'update' || i.grantMissing || (i.action === 'absent' && prune));
+
 function countBy(items: SyncItem[]): Record<string, number> {
   const counts: Record<string, number> = { create: 0, update: 0, unchanged: 0, absent: 0 };
   for (const i of items) counts[i.action] = (counts[i.action] ?? 0) + 1;
@@ -140,7 +168,7 @@ function countOutcomes(outcomes: SyncOutcome[], absent: number, prune: boolean):
 
 function renderPlan(items: SyncItem[], prune: boolean): string {
   const sign = { create: '+', update: '~', unchanged: '=', absent: prune ? '-' : '?' } as const;
-  const lines = items.map((i) => `  ${sign[i.action]} ${i.tenant} (${i.action === 'absent' ? (prune ? 'would delete: not in the manifest' : 'not in the manifest; --prune deletes it') : `${i.action === 'unchanged' ? 'unchanged' : `would ${i.action}`}${i.changes ? `: ${i.changes.join(', ')}` : ''}`}${i.grantMissing && i.action !== 'create' ? ', client grant missing' : ''})`);
+  const lines = items.map((i) => `  ${sign[i.action]} ${i.tenant} (${i.action === 'absent' ? (prune ? 'would delete: not in the manifest' : 'not in the manifest; --prune deletes it') : `${i.action === 'unchanged' ? 'unchanged' : `would ${i.action}`}${i.changes ? `: ${i.changes.join(', ')}` : ''}`}${i.grantMissing && i.action !== 'create' ? ', client grant missing' : ''}${i.duplicates ? `, ${i.duplicates.length} duplicate application(s) to delete: ${i.duplicates.join(', ')}` : ''})`);
   const c = countBy(items);
   return [`Plan: ${c['create']} to create, ${c['update']} to update, ${c['unchanged']} unchanged, ${c['absent']} not in the manifest.`, ...lines].join('\n');
 }

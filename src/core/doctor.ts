@@ -79,7 +79,7 @@ export function diagnose(input: DoctorInputs): Finding[] {
     for (const [tenant, apps] of [...tenants].sort(([a], [b]) => a.localeCompare(b))) {
       const app = apps[0]!;
       for (const extra of apps.slice(1)) {
-        add('application_duplicate', `${tenant} has a second tagged application ${extra.client_id}.`, `Delete application ${extra.client_id} in the Auth0 dashboard (the oldest, ${app.client_id}, is used)`, tenant);
+        add('application_duplicate', `${tenant} has a duplicate application of ours, ${extra.client_id} (two runs created it at once); ${app.client_id} is the one kept.`, `tenants create ${tenant} (deletes ${extra.client_id} and its grant, keeps ${app.client_id}; \`tenants sync\` does it too)`, tenant);
       }
       const drift = driftedFields(desiredApplication(config, tenant), app).filter((f) => !['callbacks', 'allowed_logout_urls', 'web_origins', 'name'].includes(f));
       if (drift.length) add('application_drift', `${tenant}'s application drifted: ${drift.join(', ')}.`, `tenants create ${tenant}`, tenant);

@@ -4,6 +4,8 @@ import { isRetryable } from '../auth0/to-tenants-error.js';
 import { desiredApplication, repairPatch } from './desired-state.js';
 import { driftedFields } from './drift.js';
 import { findTagged, foreignClaims, notOurs } from './find-tagged.js';
+import { removeDuplicates } from './remove-duplicates.js';
+import { withCreationStamp } from './survivor-order.js';
 import type { Step } from './plan.js';
 import type { ProjectConfig } from './project-config.js';
 import { TenantsError } from './tenants-error.js';
@@ -42,9 +44,7 @@ export const requiresClientGrant = (api: ResourceServer): boolean => api.subject
 export async function provisionTenant(deps: ProvisionDeps, config: ProjectConfig, state: CurrentState, tenant: string, dryRun: boolean, adopt = false): Promise<TenantOutcome> {
   const desired = desiredApplication(config, tenant);
   const tagged = findTagged(state.clients, tenant);
-  const warnings = tagged.length > 1
-    ? [`${tagged.length} applications carry the tag tenant=${tenant}; using the oldest (${tagged[0]?.client_id}). Delete the others in Auth0.`]
-    : [];
+  const warnings: string[] = [];
   const foreign = tagged.length === 0 ? foreignClaims(state.clients, tenant) : [];
   if (foreign.length > 0 && !adopt) throw notOurs(tenant, foreign);
   if (foreign.length > 0) warnings.push(`Adopting application ${foreign[0]!.client_id} ("${foreign[0]!.name ?? ''}"): it gets our ownership marker and the tenant settings.`);
@@ -66,6 +66,13 @@ export async function provisionTenant(deps: ProvisionDeps, config: ProjectConfig
       Object.assign(app, updated);
     }
   }
+  const duplicates = tagged.slice(1).map((c) => c.client_id);
+  for (const id of duplicates) steps.push({ resource: 'application', action: 'delete', tenant, id, detail: `duplicate of ${app!.client_id}` });
+  if (duplicates.length && !dryRun) {
+    deps.progress(`Removing ${tenant}'s ${duplicates.length} duplicate application(s), keeping ${app!.client_id}`);
+    await removeDuplicates(deps.port, duplicates);
+    state.clients.splice(0, state.clients.length, ...state.clients.filter((c) => !duplicates.includes(c.client_id)));
+  }
   if (requiresClientGrant(state.api)) steps.push(await ensureGrant(deps, config, state, tenant, app?.client_id, dryRun));
   return { tenant, clientId: app?.client_id, steps, warnings };
 }
@@ -86,7 +93,7 @@ async function createIdempotently(deps: ProvisionDeps, desired: Record<string, u
   for (let attempt = 1; ; attempt++) {
     try {
       deps.progress(`Creating ${tenant}'s application`);
-      return await deps.port.createClient(desired);
+      return await deps.port.createClient(withCreationStamp(desired, Date.now()));
     } catch (error) {
       if (!isRetryable(error) || attempt >= ATTEMPTS) throw error;
       await deps.sleep(250 * 2 ** attempt);

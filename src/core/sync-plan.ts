@@ -18,6 +18,8 @@ export interface SyncItem {
   /** The client grant for the API is missing (it is created with the application, or on its own). */
   grantMissing: boolean;
   desired?: Record<string, unknown>;
+  /** Our other applications for this tenant (made by concurrent runs): deleted with their grants, the survivor kept. */
+  duplicates?: string[];
 }
 
 /**
@@ -28,19 +30,21 @@ export function planSync(config: ProjectConfig, entries: ManifestEntry[], state:
   const grantNeeded = requiresClientGrant(state.api);
   const items: SyncItem[] = entries.map((entry) => {
     const desired = desiredApplication(config, entry.tenant, entry);
-    const app: Client | undefined = findTagged(state.clients, entry.tenant)[0];
+    const [app, ...others]: (Client | undefined)[] = findTagged(state.clients, entry.tenant);
+    const duplicates = others.map((c) => c!.client_id);
     const foreign = app ? [] : foreignClaims(state.clients, entry.tenant);
     if (foreign.length > 0) throw notOurs(entry.tenant, foreign);
     if (!app) return { tenant: entry.tenant, action: 'create', grantMissing: grantNeeded, desired };
     const changes = driftedFields(desired, app);
     return {
       tenant: entry.tenant, clientId: app.client_id, desired, grantMissing: grantNeeded && !findUserGrant(state.grants, app.client_id),
-      action: changes.length ? 'update' : 'unchanged', ...(changes.length ? { changes } : {}),
+      action: changes.length || duplicates.length ? 'update' : 'unchanged', ...(changes.length ? { changes } : {}),
+      ...(duplicates.length ? { duplicates } : {}),
     };
   });
   const listed = new Set(entries.map((e) => e.tenant));
   for (const [tenant, apps] of [...taggedTenants(state.clients)].sort(([a], [b]) => a.localeCompare(b))) {
-    if (!listed.has(tenant)) items.push({ tenant, action: 'absent', clientId: apps[0]!.client_id, grantMissing: false });
+    if (!listed.has(tenant)) items.push({ tenant, action: 'absent', clientId: apps[0]!.client_id, grantMissing: false, ...(apps.length > 1 ? { duplicates: apps.slice(1).map((c) => c.client_id) } : {}) });
   }
   return items;
 }

@@ -1,4 +1,5 @@
 import type { Body, ManagementPort } from '../../src/auth0/management-port.js';
+import { TenantsError } from '../../src/core/tenants-error.js';
 import type { Action, Binding, Client, ClientGrant, ResourceServer, User } from '../../src/auth0/resources.js';
 
 let counter = 0;
@@ -45,8 +46,14 @@ export class FakePort implements ManagementPort {
   }
   async deleteClient(cid: string) { this.hit('deleteClient'); this.clients = this.clients.filter((c) => c.client_id !== cid); }
   async findResourceServer(identifier: string) { this.hit('findResourceServer'); return this.apis.find((a) => a.identifier === identifier); }
-  async createResourceServer(body: Body) { this.hit('createResourceServer'); const rs = { ...body, id: id('rs') } as ResourceServer; this.apis.push(rs); return rs; }
+  async createResourceServer(body: Body) {
+    this.hit('createResourceServer');
+    if (this.apis.some((a) => a.identifier === body['identifier'])) {
+      throw new TenantsError('auth0', 'auth0_error', 'Auth0 answered 409 while creating the API.', { details: { statusCode: 409, retryable: false } });
+    }
+    const rs = { ...body, id: id('rs') } as ResourceServer; this.apis.push(rs); return rs; }
   async updateResourceServer(rid: string, body: Body) { this.hit('updateResourceServer'); const rs = this.apis.find((a) => a.id === rid)!; Object.assign(rs, body); return rs; }
+  async deleteResourceServer(rid: string) { this.hit('deleteResourceServer'); this.apis = this.apis.filter((a) => a.id !== rid); }
   async findActionByName(name: string) { this.hit('findActionByName'); return this.actions.find((a) => a.name === name); }
   async getAction(aid: string) {
     this.hit('getAction');
@@ -76,6 +83,7 @@ export class FakePort implements ManagementPort {
     return this.grants.filter((g) => (!filter.audience || g.audience === filter.audience) && (!filter.clientId || g.client_id === filter.clientId));
   }
   async createClientGrant(body: Body) { this.hit('createClientGrant'); const g = { ...body, id: id('cgr') } as ClientGrant; this.grants.push(g); return g; }
+  async deleteClientGrant(gid: string) { this.hit('deleteClientGrant'); this.grants = this.grants.filter((g) => g.id !== gid); }
   async findUsersByEmail(email: string) { this.hit('findUsersByEmail'); return this.users.filter((u) => u.email === email); }
   async getUser(uid: string) { this.hit('getUser'); return this.users.find((u) => u.user_id === uid); }
   async searchUsers(q: string, page: number, perPage: number) {
