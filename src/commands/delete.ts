@@ -1,61 +1,20 @@
 import { Command } from '@commander-js/extra-typings';
-import { findTagged, foreignClaims, notOurs } from '../core/find-tagged.js';
-import type { Step } from '../core/plan.js';
-import { assertScopes, REQUIRED_SCOPES } from '../core/required-scopes.js';
-import { parseTenantIds } from '../core/tenant-id.js';
-import { releaseTenantUsers } from '../core/tenant-users.js';
-import { TenantsError } from '../core/tenants-error.js';
-import { removeTenantFiles } from '../io/remove-tenant-files.js';
-import { renderSteps } from '../io/render-steps.js';
 import type { CommandContext } from './context.js';
-import { announceTarget, openProject } from './project.js';
-import { holdLease, releaseLease, waitLockOption } from './hold-lease.js';
+import { WAIT_LOCK_DEFAULT, WAIT_LOCK_HELP } from './ci-options.js';
 
-export function deleteCommand(context: () => CommandContext) {
+function define() {
   return new Command('delete')
     .description("delete a tenant's application (only one carrying our ownership marker) and its emitted files")
     .argument('<tenant>', 'tenant id')
     .option('--yes', 'do not ask for confirmation (required without a terminal)')
     .option('--delete-users', "delete the tenant's users instead of detaching them (removing app_metadata.tenant)")
     .option('--config <path>', 'config file (default: ./tenants.config.json)')
-    .addOption(waitLockOption())
-    .action(async (tenantArg, options) => {
-      const ctx = context();
-      const [tenant] = parseTenantIds([tenantArg]) as [string];
-      if (!options.yes && !ctx.interactive) {
-        throw new TenantsError('usage', 'confirmation_required', `Deleting ${tenant} needs confirmation.`, { hint: `Pass --yes: tenants delete ${tenant} --yes` });
-      }
-      const project = await openProject(ctx, options.config);
-      const clients = await project.port.listClients();
-      const apps = findTagged(clients, tenant);
-      // An id that another team's application claims is theirs: its users are not ours to detach.
-      if (apps.length === 0 && foreignClaims(clients, tenant).length > 0) throw notOurs(tenant, foreignClaims(clients, tenant));
-      assertScopes(project.port.grantedScopes(), [...REQUIRED_SCOPES.delete, ...(apps.length ? REQUIRED_SCOPES.lease : []), ...(options.deleteUsers ? REQUIRED_SCOPES.deleteUsers : [])], 'delete');
-      if (!options.yes) {
-        const what = apps.length ? `application ${apps.map((a) => a.client_id).join(', ')}` : 'no application (already gone)';
-        const users = options.deleteUsers ? 'DELETE its users' : 'detach its users';
-        const ok = await ctx.prompter.confirm({ message: `Delete tenant ${tenant} on ${project.config.domain}: ${what}, ${users} and its files?`, default: false });
-        if (!ok) throw new TenantsError('cancelled', 'cancelled', 'Nothing was deleted.');
-      }
-      announceTarget(ctx, project);
-      const lease = apps.length ? await holdLease(ctx, project, 'delete', options.waitLock) : undefined;
-      const steps: Step[] = [];
-      try {
-      // Users first, confirmed by a search that shows none: a run stopped here still finds the tenant (its application) and finishes the job.
-      const released = await releaseTenantUsers({ port: project.port, sleep: ctx.sleep, now: ctx.now, progress: (t) => ctx.out.message(ctx.out.color.dim(t)) },
-        tenant, { deleteUsers: Boolean(options.deleteUsers) });
-      steps.push({ resource: 'users', action: released.released ? 'delete' : 'absent', tenant, detail: `${released.released} user(s) ${options.deleteUsers ? 'deleted' : 'detached'}; search confirms none left` });
-      for (const app of apps) {
-        await project.port.deleteClient(app.client_id);
-        steps.push({ resource: 'application', action: 'delete', tenant, id: app.client_id });
-      }
-      if (apps.length === 0) steps.push({ resource: 'application', action: 'absent', tenant });
-      // Only the files we emit: anything else someone put there stays.
-      removeTenantFiles(project.outputDir, tenant);
-      steps.push({ resource: 'files', action: 'delete', tenant });
-      } finally {
-        await releaseLease(lease);
-      }
-      ctx.out.result({ tenant, steps }, `Deleted ${tenant}:\n${renderSteps(steps, ctx.out.color, false)}`);
-    });
+    .option('--wait-lock <seconds>', WAIT_LOCK_HELP, WAIT_LOCK_DEFAULT);
+}
+
+/** The arguments and options of the command, as its code (loaded when it runs) receives them. */
+export type DeleteArgs = Parameters<Parameters<ReturnType<typeof define>['action']>[0]>;
+
+export function deleteCommand(context: () => CommandContext) {
+  return define().action(async (...args) => (await import('./run-delete.js')).runDelete(context, ...args));
 }

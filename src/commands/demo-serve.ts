@@ -10,14 +10,6 @@ import type { RunningEmulator } from '../emulator/emulator.js';
 const PROJECT_ROOT = resolve(fileURLToPath(new URL('../..', import.meta.url)));
 export const SERVED_TENANTS = ['acme', 'globex'];
 
-/** Points the tenant applications' callback, logout URL and web origin at the sample SPA (before `create`). */
-export function configureForSampleSpa(dir: string, spa: RunningSampleSpa): void {
-  const file = join(dir, 'tenants.config.json');
-  const config = JSON.parse(readFileSync(file, 'utf8')) as { application?: Record<string, unknown> };
-  config.application = { ...config.application, callbacks: [`${spa.origin}/{tenant}/`], logoutUrls: [`${spa.origin}/{tenant}/`], webOrigins: [spa.origin] };
-  writeFileSync(file, `${JSON.stringify(config, null, 2)}\n`);
-}
-
 export interface Served {
   emulator: string;
   caCertFile: string;

@@ -1,108 +1,15 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { Command } from '@commander-js/extra-typings';
-import { actionCodeFor } from '../core/action-code.js';
-import { POST_LOGIN } from '../core/desired-state.js';
-import { diagnose, type DoctorInputs, type Finding } from '../core/doctor.js';
-import { taggedTenants } from '../core/find-tagged.js';
-import { renderTenantFiles, tenantSettings } from '../core/tenant-files.js';
-import { TenantsError } from '../core/tenants-error.js';
-import { loadConfig } from '../io/config-file.js';
-import { readTemplate } from '../io/templates.js';
-import { editedFiles } from '../io/write-tenant-files.js';
 import type { CommandContext } from './context.js';
-import { openProject, type Project } from './project.js';
-import type { ManagementPort } from '../auth0/management-port.js';
 
-export function doctorCommand(context: () => CommandContext) {
+function define() {
   return new Command('doctor')
     .description('check the whole setup against Auth0 and say what to fix (exit 0 healthy, 1 problems found)')
-    .option('--config <path>', 'config file (default: ./tenants.config.json)')
-    .action(async (options) => {
-      const ctx = context();
-      const loaded = loadConfig(ctx.cwd, options.config);
-      let project: Project;
-      try {
-        project = await openProject(ctx, loaded);
-      } catch (error) {
-        if (error instanceof TenantsError && error.kind === 'credentials') return report(ctx, [{ code: 'credentials_missing', severity: 'error', message: error.message, fix: error.hint ?? 'export AUTH0_DOMAIN, AUTH0_CLIENT_ID and AUTH0_CLIENT_SECRET' }]);
-        if (error instanceof TenantsError && error.code === 'domain_mismatch') return report(ctx, [{ code: 'domain_mismatch', severity: 'error', message: error.message, fix: error.hint ?? 'make AUTH0_DOMAIN and the config agree' }]);
-        throw error;
-      }
-      const forbidden: string[] = [];
-      const read = async <T>(resource: string, run: () => Promise<T>): Promise<T | undefined> => {
-        try {
-          return await run();
-        } catch (error) {
-          if (error instanceof TenantsError && error.code === 'auth0_forbidden') {
-            forbidden.push(resource);
-            return undefined;
-          }
-          throw error;
-        }
-      };
-      let clients;
-      try {
-        clients = await read('clients', () => project.port.listClients());
-      } catch (error) {
-        if (error instanceof TenantsError && error.kind === 'credentials') {
-          return report(ctx, [{ code: 'credentials_rejected', severity: 'error', message: error.message, fix: error.hint ?? 'Check AUTH0_CLIENT_ID and AUTH0_CLIENT_SECRET' }]);
-        }
-        throw error;
-      }
-      const config = loaded.config;
-      const api = await read('resource_servers', () => project.port.findResourceServer(config.audience));
-      const action = await read('actions', () => project.port.findActionByName(config.actionName));
-      const bindings = await read('actions', () => project.port.listBindings(POST_LOGIN));
-      const grants = await read('client_grants', () => project.port.listClientGrants({ audience: config.audience }));
-      const usersByTenant = await read('users', () => countUsersByTenant(project.port));
-      const files: DoctorInputs['files'] = {};
-      const edited: Record<string, string[]> = {};
-      const template = readTemplate('tenant_auth.py');
-      for (const [tenant, apps] of taggedTenants(clients ?? [])) {
-        const expected = renderTenantFiles(tenantSettings(config, tenant, apps[0]!.client_id, api), config, { tenantAuthPy: template });
-        edited[tenant] = editedFiles(loaded.outputDir, tenant);
-        files[tenant] = Object.fromEntries(Object.entries(expected).map(([name, content]) => [name, onDisk(join(loaded.outputDir, tenant, name), content)]));
-      }
-      const findings = diagnose({
-        config, expectedActionCode: actionCodeFor(readTemplate('post-login-action.js'), config),
-        forbidden: [...new Set(forbidden)], api, action, bindings, clients, grants, files, edited, usersByTenant, grantedScopes: project.port.grantedScopes(),
-      });
-      report(ctx, findings, taggedTenants(clients ?? []).size);
-    });
+    .option('--config <path>', 'config file (default: ./tenants.config.json)');
 }
 
-/** Users carrying any tenant (Auth0's search, at most 1,000), counted by tenant id. */
-async function countUsersByTenant(port: ManagementPort): Promise<Map<string, number>> {
-  const counts = new Map<string, number>();
-  for (let page = 0; page < 10; page++) {
-    const { users } = await port.searchUsers('_exists_:app_metadata.tenant', page, 100);
-    for (const user of users) {
-      const tenant = user.app_metadata?.['tenant'];
-      if (typeof tenant === 'string') counts.set(tenant, (counts.get(tenant) ?? 0) + 1);
-    }
-    if (users.length < 100) break;
-  }
-  return counts;
-}
+/** The arguments and options of the command, as its code (loaded when it runs) receives them. */
+export type DoctorArgs = Parameters<Parameters<ReturnType<typeof define>['action']>[0]>;
 
-function onDisk(path: string, expected: string): boolean | undefined {
-  try {
-    return readFileSync(path, 'utf8') === expected;
-  } catch {
-    return undefined;
-  }
-}
-
-function report(ctx: CommandContext, findings: Finding[], tenants?: number): void {
-  const c = ctx.out.color;
-  const errors = findings.filter((f) => f.severity === 'error').length;
-  const warnings = findings.filter((f) => f.severity === 'warning').length;
-  const mark = { error: c.red('✗'), warning: c.yellow('!'), info: c.dim('i') } as const;
-  const lines = findings.map((f) => `${mark[f.severity]} [${f.code}] ${f.message} ${c.dim(f.severity === 'info' ? 'Note:' : 'Fix:')} ${f.fix}`);
-  const verdict = errors
-    ? c.red(`${errors} problem(s) found${warnings ? `, ${warnings} warning(s)` : ''}.`)
-    : c.green(`Healthy${tenants !== undefined ? ` (${tenants} tenant(s))` : ''}${warnings ? `, ${warnings} warning(s)` : ''}.`);
-  ctx.out.result({ healthy: errors === 0, findings }, [...lines, verdict].join('\n'));
-  if (errors) throw new TenantsError('auth0', 'unhealthy', `${errors} problem(s) found.`, { alreadyReported: true });
+export function doctorCommand(context: () => CommandContext) {
+  return define().action(async (...args) => (await import('./run-doctor.js')).runDoctor(context, ...args));
 }

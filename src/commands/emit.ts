@@ -1,38 +1,18 @@
 import { Command } from '@commander-js/extra-typings';
-import { findTagged, taggedTenants, tenantNotFound } from '../core/find-tagged.js';
-import { readCurrentState } from '../core/provision-tenants.js';
-import { tenantSettings } from '../core/tenant-files.js';
-import { parseTenantIds } from '../core/tenant-id.js';
-import { usageError } from '../core/tenants-error.js';
-import { assertWritableDir } from '../io/assert-writable-dir.js';
-import { assertFilesNotEdited, describeWrites, writeTenantFiles } from '../io/write-tenant-files.js';
 import type { CommandContext } from './context.js';
-import { openProject } from './project.js';
 
-export function emitCommand(context: () => CommandContext) {
+function define() {
   return new Command('emit')
     .description("rewrite tenants' files (tenant.json, backend.env, spa.env) from Auth0's current state")
     .argument('[tenant...]', 'tenant ids')
     .option('--all', 'every tenant (application carrying our ownership marker)')
     .option('--force', 'overwrite files that were edited by hand')
-    .option('--config <path>', 'config file (default: ./tenants.config.json)')
-    .action(async (tenantArgs, options) => {
-      const ctx = context();
-      if (options.all && tenantArgs.length > 0) throw usageError('invalid_arguments', 'Give tenant ids or --all, not both.');
-      const named = options.all ? [] : parseTenantIds(tenantArgs);
-      const project = await openProject(ctx, options.config);
-      const state = await readCurrentState(project.port, project.config);
-      const tenants = options.all ? [...taggedTenants(state.clients).keys()].sort() : named;
-      const missing = tenants.filter((t) => findTagged(state.clients, t).length === 0);
-      if (missing.length > 0) {
-        throw tenantNotFound(missing);
-      }
-      assertWritableDir(project.outputDir, `"outputDir" in ${project.path}`);
-      if (!options.force) tenants.forEach((t) => assertFilesNotEdited(project.outputDir, t));
-      const results = tenants.map((tenant) => {
-        const clientId = findTagged(state.clients, tenant)[0]!.client_id;
-        return { tenant, clientId, files: writeTenantFiles(project.outputDir, tenantSettings(project.config, tenant, clientId, state.api), project.config) };
-      });
-      ctx.out.result({ tenants: results }, results.map((r) => `${r.tenant}: ${describeWrites(r.files)}`).join('\n') || 'No tagged tenants.');
-    });
+    .option('--config <path>', 'config file (default: ./tenants.config.json)');
+}
+
+/** The arguments and options of the command, as its code (loaded when it runs) receives them. */
+export type EmitArgs = Parameters<Parameters<ReturnType<typeof define>['action']>[0]>;
+
+export function emitCommand(context: () => CommandContext) {
+  return define().action(async (...args) => (await import('./run-emit.js')).runEmit(context, ...args));
 }

@@ -1,22 +1,7 @@
 import { Command, Option } from '@commander-js/extra-typings';
-import { z } from 'zod';
 import type { CommandContext } from './context.js';
-import { parseOptions } from './parse-options.js';
 
-const schema = z.object({
-  port: z.coerce.number().int().min(0).max(65535),
-  state: z.string().min(1).optional(),
-  rateLimit: z.coerce.number().positive().optional(),
-  latency: z.coerce.number().int().min(0).max(60_000).optional(),
-  failRate: z.coerce.number().min(0).max(1).optional(),
-  plan: z.enum(['free', 'self-service', 'enterprise']),
-  actionBuildMs: z.coerce.number().int().min(0).max(120_000),
-  actionDeployMs: z.coerce.number().int().min(0).max(120_000),
-  searchLag: z.coerce.number().int().min(0).max(600_000),
-  apiAccessPolicies: z.boolean(),
-});
-
-export function emulatorCommand(context: () => CommandContext) {
+function define() {
   return new Command('emulator')
     .description('run a local Auth0 tenant on 127.0.0.1 over HTTPS (prints one JSON ready line, serves until SIGINT/SIGTERM)')
     .option('--port <n>', 'port to listen on; 0 picks a free one', '0')
@@ -28,27 +13,12 @@ export function emulatorCommand(context: () => CommandContext) {
     .option('--action-build-ms <ms>', 'how long an Action stays pending before it is built', '300')
     .option('--action-deploy-ms <ms>', 'how long a deployment takes to complete in the background (binding before then answers 400)', '0')
     .option('--search-lag <ms>', "user search trails writes by this long, as Auth0's index does", '0')
-    .option('--no-api-access-policies', 'model a tenant without API access policies (subject_type_authorization refused)')
-    .action(async (raw) => {
-      const ctx = context();
-      const stop = ctx.gracefulStop();
-      const options = parseOptions(schema, raw);
-      const { startEmulator } = await import('../emulator/emulator.js');
-      const emulator = await startEmulator({
-        port: options.port,
-        ...(options.state ? { stateFile: options.state } : {}),
-        ...(options.rateLimit ? { rateLimit: options.rateLimit } : {}),
-        ...(options.latency ? { latencyMs: options.latency } : {}),
-        ...(options.failRate ? { failRate: options.failRate } : {}),
-        plan: options.plan,
-        actionBuildMs: options.actionBuildMs,
-        actionDeployMs: options.actionDeployMs,
-        searchLagMs: options.searchLag,
-        apiAccessPolicies: options.apiAccessPolicies,
-      });
-      process.stdout.write(`${emulator.readyLine()}\n`);
-      ctx.out.message(`Auth0 emulator listening on https://${emulator.domain} (Ctrl-C to stop)`);
-      await new Promise<void>((resolve) => stop.addEventListener('abort', () => resolve(), { once: true }));
-      await emulator.close();
-    });
+    .option('--no-api-access-policies', 'model a tenant without API access policies (subject_type_authorization refused)');
+}
+
+/** The arguments and options of the command, as its code (loaded when it runs) receives them. */
+export type EmulatorArgs = Parameters<Parameters<ReturnType<typeof define>['action']>[0]>;
+
+export function emulatorCommand(context: () => CommandContext) {
+  return define().action(async (...args) => (await import('./run-emulator.js')).runEmulator(context, ...args));
 }

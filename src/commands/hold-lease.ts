@@ -1,16 +1,12 @@
-import { Option } from '@commander-js/extra-typings';
 import { z } from 'zod';
 import { acquireLease, type HeldLease } from '../core/run-lease.js';
+import { WAIT_LOCK_DEFAULT } from './ci-options.js';
 import type { CommandContext } from './context.js';
 import { parseOptions } from './parse-options.js';
 import type { Project } from './project.js';
 
 /** How long a lease lives without renewal (a SIGKILLed run blocks the next one at most this long). */
 export const LEASE_SECONDS = 60;
-
-/** `--wait-lock <seconds>`, on every command that writes tenants. */
-export const waitLockOption = () =>
-  new Option('--wait-lock <seconds>', 'when another run holds the lease, wait for it at most this long (0: refuse at once, exit 5)').default('300');
 
 const schema = z.object({
   waitLock: z.coerce.number().min(0).max(86_400),
@@ -22,7 +18,7 @@ const schema = z.object({
  * TENANTS_LEASE_SECONDS changes the lease's lifetime (default 60 s; the tests use a few seconds).
  */
 export async function holdLease(ctx: CommandContext, project: Pick<Project, 'port' | 'config'>, command: string, waitLock: string | undefined): Promise<HeldLease> {
-  const options = parseOptions(schema, { waitLock: waitLock ?? '300', ttl: ctx.env['TENANTS_LEASE_SECONDS'] ?? LEASE_SECONDS });
+  const options = parseOptions(schema, { waitLock: waitLock ?? WAIT_LOCK_DEFAULT, ttl: ctx.env['TENANTS_LEASE_SECONDS'] ?? LEASE_SECONDS });
   return acquireLease(
     { port: project.port, sleep: ctx.sleep, now: ctx.now, progress: (t) => ctx.out.message(ctx.out.color.dim(t)) },
     { audience: project.config.audience, command, waitSeconds: options.waitLock, ttlSeconds: options.ttl },

@@ -1,28 +1,9 @@
-import { readFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
 import { Command } from '@commander-js/extra-typings';
-import { actionCodeFor } from '../core/action-code.js';
-import { credentialsFromEnv } from '../core/credentials.js';
-import { ensureSharedResources } from '../core/ensure-shared-resources.js';
-import { isWrite } from '../core/plan.js';
-import { CONFIG_FILE, projectConfigJsonSchema, SCHEMA_FILE } from '../core/project-config.js';
-import { resolveInitConfig } from '../core/resolve-init-config.js';
-import { TenantsError } from '../core/tenants-error.js';
-import { renderSteps } from '../io/render-steps.js';
-import { readTemplate } from '../io/templates.js';
-import { writeFileAtomic } from '../io/write-file-atomic.js';
+import { CONFIG_FILE } from '../core/config-file-name.js';
 import type { CommandContext } from './context.js';
-import { announceTarget, connect } from './project.js';
-import { checkApplicationSettings } from '../core/check-application-settings.js';
-import { desiredApplication } from '../core/desired-state.js';
-import { assertScopes, REQUIRED_SCOPES } from '../core/required-scopes.js';
-import { assertWritableDir } from '../io/assert-writable-dir.js';
-import { assertExitCodeUsage, exitIfPending } from '../core/changes-pending.js';
-import { EXIT_CODES } from '../core/tenants-error.js';
-import { formatOption, renderMarkdown } from '../io/render-markdown.js';
-import { holdLease, releaseLease, waitLockOption } from './hold-lease.js';
+import { EXIT_CODE_HELP, formatOption, WAIT_LOCK_DEFAULT, WAIT_LOCK_HELP } from './ci-options.js';
 
-export function initCommand(context: () => CommandContext) {
+function define() {
   return new Command('init')
     .description('create or reconcile the shared API and the tenant-claim Action, and write tenants.config.json')
     .option('--domain <domain>', 'Auth0 domain tokens are issued under (default: AUTH0_DOMAIN)')
@@ -30,77 +11,21 @@ export function initCommand(context: () => CommandContext) {
     .option('--api-name <name>', 'display name of the shared API')
     .option('--claim-namespace <url>', 'namespace of the tenant claim, a URL ending in "/"')
     .option('--output-dir <dir>', 'where per-tenant files go (default: tenants/)')
+    .option('--callbacks <urls>', "the SPA's callback URLs, comma-separated; {tenant} is replaced by the tenant id (asked on a terminal)")
+    .option('--logout-urls <urls>', "the SPA's logout URLs, comma-separated (default: the callbacks)")
+    .option('--web-origins <urls>', "the SPA's web origins, comma-separated (default: the callbacks' origins)")
     .option('--no-require-client-grant', 'let any application of the Auth0 tenant get user tokens for the API')
     .option('--config <path>', `config file (default: ./${CONFIG_FILE})`)
     .option('--allow-wildcards', 'accept wildcards in the application URLs of the config (with a warning)')
     .option('--dry-run', 'show what would change, change nothing')
-    .addOption(waitLockOption())
-    .option('--exit-code', `with --dry-run: exit ${EXIT_CODES.pending} when changes are pending, 0 when nothing would change`)
-    .addOption(formatOption())
-    .action(async (options) => {
-      const ctx = context();
-      const configPath = resolve(ctx.cwd, options.config ?? CONFIG_FILE);
-      const config = await resolveInitConfig(readExisting(configPath), {
-        domain: options.domain, audience: options.audience, apiName: options.apiName,
-        claimNamespace: options.claimNamespace, outputDir: options.outputDir,
-        requireClientGrant: options.requireClientGrant === false ? false : undefined,
-      }, ctx.env['AUTH0_DOMAIN'], ctx.interactive
-        ? (_field, message, validate) => ctx.prompter.input({ message, validate })
-        : undefined);
-      const credentials = credentialsFromEnv(ctx.env, config.domain);
-      assertExitCodeUsage(options);
-      // Refused before anything is written or sent: URLs and names the config would give every application, the output folder.
-      const warnings = checkApplicationSettings(desiredApplication(config, 'example'), 'example', configPath, Boolean(options.allowWildcards));
-      assertWritableDir(dirname(configPath), '--config');
-      assertWritableDir(join(dirname(configPath), config.outputDir), '--output-dir (outputDir)');
-      warnings.forEach((w) => ctx.out.message(ctx.out.color.yellow(`Warning: ${w}`)));
-      const files = options.dryRun ? {} : {
-        [CONFIG_FILE]: writeFileAtomic(configPath, `${JSON.stringify(config, null, 2)}\n`),
-        [SCHEMA_FILE]: writeFileAtomic(join(dirname(configPath), SCHEMA_FILE), `${JSON.stringify(projectConfigJsonSchema(), null, 2)}\n`),
-      };
-      const { port } = await connect(ctx, credentials);
-      const shared = { config, actionCode: actionCodeFor(readTemplate('post-login-action.js'), config) };
-      const reader = { port, sleep: ctx.sleep, now: ctx.now, progress: () => undefined };
-      // A run with something to write holds the lease: a read-only pass first says whether it has.
-      const lease = !options.dryRun && (await ensureSharedResources(reader, { ...shared, dryRun: true })).some(isWrite)
-        ? await holdLease(ctx, { port, config }, 'init', options.waitLock) : undefined;
-      let steps;
-      try {
-      steps = await ensureSharedResources(
-        {
-          port, sleep: ctx.sleep, now: ctx.now, progress: (t) => ctx.out.message(ctx.out.color.dim(t)),
-          beforeFirstWrite: () => {
-            assertScopes(port.grantedScopes(), REQUIRED_SCOPES.init, 'init');
-            announceTarget(ctx, credentials);
-          },
-        },
-        { ...shared, dryRun: Boolean(options.dryRun) },
-      );
-      } finally {
-        await releaseLease(lease);
-      }
-      const changed = steps.some(isWrite);
-      const document = { dryRun: Boolean(options.dryRun), changed, config: configPath, files, steps };
-      ctx.out.result(
-        document,
-        options.format === 'markdown' ? renderMarkdown('init', document) : `${options.dryRun ? 'Plan' : changed ? 'Initialised' : 'Already up to date'} (${config.audience} on ${config.domain}):\n${renderSteps(steps, ctx.out.color, Boolean(options.dryRun))}`,
-      );
-      if (options.dryRun) exitIfPending(options, changed);
-    });
+    .option('--wait-lock <seconds>', WAIT_LOCK_HELP, WAIT_LOCK_DEFAULT)
+    .option('--exit-code', EXIT_CODE_HELP)
+    .addOption(formatOption());
 }
 
-function readExisting(path: string): Record<string, unknown> | undefined {
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch {
-    return undefined;
-  }
-  try {
-    const value = JSON.parse(text) as unknown;
-    if (value && typeof value === 'object' && !Array.isArray(value)) return value as Record<string, unknown>;
-  } catch {
-    // fall through
-  }
-  throw new TenantsError('usage', 'config_invalid', `${path} is not a JSON object.`, { hint: 'Fix or delete it, then run `tenants init` again.' });
+/** The arguments and options of the command, as its code (loaded when it runs) receives them. */
+export type InitArgs = Parameters<Parameters<ReturnType<typeof define>['action']>[0]>;
+
+export function initCommand(context: () => CommandContext) {
+  return define().action(async (...args) => (await import('./run-init.js')).runInit(context, ...args));
 }

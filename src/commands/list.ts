@@ -1,29 +1,15 @@
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
 import { Command } from '@commander-js/extra-typings';
-import { taggedTenants } from '../core/find-tagged.js';
-import { renderTable } from '../io/render-table.js';
 import type { CommandContext } from './context.js';
-import { openProject } from './project.js';
 
-export function listCommand(context: () => CommandContext) {
+function define() {
   return new Command('list')
     .description('list the tenants: applications carrying our tag')
-    .option('--config <path>', 'config file (default: ./tenants.config.json)')
-    .action(async (options) => {
-      const ctx = context();
-      const project = await openProject(ctx, options.config);
-      const byTenant = taggedTenants(await project.port.listClients());
-      const tenants = [...byTenant.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([tenant, apps]) => ({
-        tenant,
-        clientId: apps[0]!.client_id,
-        name: apps[0]!.name ?? '',
-        duplicates: apps.slice(1).map((a) => a.client_id),
-        filesEmitted: existsSync(join(project.outputDir, tenant, 'tenant.json')),
-      }));
-      ctx.out.result({ tenants }, tenants.length === 0 ? 'No tenants yet. Create one with: tenants create <tenant>' : renderTable(
-        ['TENANT', 'CLIENT ID', 'NAME', 'FILES'],
-        tenants.map((t) => [t.tenant, t.clientId, t.name, (t.filesEmitted ? 'emitted' : 'missing') + (t.duplicates.length ? ` (+${t.duplicates.length} duplicate)` : '')]),
-      ));
-    });
+    .option('--config <path>', 'config file (default: ./tenants.config.json)');
+}
+
+/** The arguments and options of the command, as its code (loaded when it runs) receives them. */
+export type ListArgs = Parameters<Parameters<ReturnType<typeof define>['action']>[0]>;
+
+export function listCommand(context: () => CommandContext) {
+  return define().action(async (...args) => (await import('./run-list.js')).runList(context, ...args));
 }

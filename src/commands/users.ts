@@ -1,97 +1,41 @@
-import { readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
 import { Command } from '@commander-js/extra-typings';
-import { findTagged, tenantNotFound } from '../core/find-tagged.js';
-import { parseTenantIds } from '../core/tenant-id.js';
-import { inviteUsers, parseInviteEmails, ticketResultUrl } from '../core/invite-users.js';
-import { applyMembership, assertMembershipAllowed, listTenantUsers, planMembership, resolveUsers, type Membership } from '../core/tenant-users.js';
-import { usageError } from '../core/tenants-error.js';
-import { renderTable } from '../io/render-table.js';
 import type { CommandContext } from './context.js';
-import { announceTarget, openProject, type Project } from './project.js';
-import { assertScopes, REQUIRED_SCOPES } from '../core/required-scopes.js';
 
-const VERB: Record<Membership['action'], string> = {
-  add: 'added', move: 'moved', unchanged: 'already a member', remove: 'removed', not_member: 'not a member', refused: 'refused', not_found: 'not found',
-};
+const membership = (mode: 'add' | 'remove') =>
+  new Command(mode)
+    .description(mode === 'add' ? "put users into a tenant (sets app_metadata.tenant)" : 'take users out of a tenant (removes app_metadata.tenant)')
+    .argument('<tenant>', 'tenant id')
+    .argument('[users...]', 'emails or user_ids')
+    .option('--file <path>', 'more emails or user_ids, one per line (# comments allowed)')
+    .option('--config <path>', 'config file (default: ./tenants.config.json)')
+    .option('--move', mode === 'add' ? 'move users who belong to another tenant' : 'ignored (remove never moves anyone)');
+
+const list = () =>
+  new Command('list')
+    .description("list a tenant's users")
+    .argument('<tenant>', 'tenant id')
+    .option('--config <path>', 'config file (default: ./tenants.config.json)');
+
+const invite = () =>
+  new Command('invite')
+    .description('create database users if missing (unverified, random password), put them into a tenant, and print a link where each sets a password')
+    .argument('<tenant>', 'tenant id')
+    .argument('<emails...>', 'email addresses')
+    .option('--config <path>', 'config file (default: ./tenants.config.json)')
+    .option('--move', 'move users who belong to another tenant');
+
+type ArgsOf<C extends { action: (fn: never) => unknown }> = Parameters<Parameters<C['action']>[0]>;
+/** The arguments and options of each subcommand, as its code (loaded when it runs) receives them. */
+export type UsersAddArgs = ArgsOf<ReturnType<typeof membership>>;
+export type UsersListArgs = ArgsOf<ReturnType<typeof list>>;
+export type UsersInviteArgs = ArgsOf<ReturnType<typeof invite>>;
 
 export function usersCommand(context: () => CommandContext) {
+  const run = () => import('./run-users.js');
   const users = new Command('users').description("manage which users belong to a tenant (the user's app_metadata.tenant)");
-  const membership = (mode: 'add' | 'remove') =>
-    new Command(mode)
-      .description(mode === 'add' ? "put users into a tenant (sets app_metadata.tenant)" : 'take users out of a tenant (removes app_metadata.tenant)')
-      .argument('<tenant>', 'tenant id')
-      .argument('[users...]', 'emails or user_ids')
-      .option('--file <path>', 'more emails or user_ids, one per line (# comments allowed)')
-      .option('--config <path>', 'config file (default: ./tenants.config.json)')
-      .option('--move', mode === 'add' ? 'move users who belong to another tenant' : 'ignored (remove never moves anyone)')
-      .action(async (tenantArg, refs, options) => {
-        const ctx = context();
-        const [tenant] = parseTenantIds([tenantArg]) as [string];
-        const all = [...refs, ...(options.file ? readList(resolve(ctx.cwd, options.file)) : [])].map((r) => r.trim()).filter(Boolean);
-        if (all.length === 0) throw usageError('missing_user', 'Name at least one user (email or user_id), or --file.', `Example: tenants users ${mode} ${tenant} ann@example.com`);
-        const project = await openProject(ctx, options.config);
-        await requireTenant(project, tenant);
-        assertScopes(project.port.grantedScopes(), REQUIRED_SCOPES.users, `users ${mode}`);
-        const plan = planMembership(tenant, await resolveUsers(project.port, [...new Set(all)]), mode, mode === 'add' && Boolean(options.move));
-        assertMembershipAllowed(plan, tenant);
-        announceTarget(ctx, project);
-        await applyMembership(project.port, tenant, plan);
-        ctx.out.result({ tenant, users: plan }, renderTable(['USER', 'RESULT'], plan.map((m) => [m.email ?? m.userId ?? m.ref, `${VERB[m.action]}${m.action === 'move' ? ` from ${m.from}` : ''}`])));
-      });
-  users.addCommand(membership('add'));
-  users.addCommand(
-    new Command('list')
-      .description("list a tenant's users")
-      .argument('<tenant>', 'tenant id')
-      .option('--config <path>', 'config file (default: ./tenants.config.json)')
-      .action(async (tenantArg, options) => {
-        const ctx = context();
-        const [tenant] = parseTenantIds([tenantArg]) as [string];
-        const project = await openProject(ctx, options.config);
-        await requireTenant(project, tenant);
-        const found = await listTenantUsers(project.port, tenant);
-        const rows = found.map((u) => ({ userId: u.user_id, email: u.email ?? null }));
-        ctx.out.result({ tenant, users: rows }, rows.length ? renderTable(['USER ID', 'EMAIL'], rows.map((r) => [r.userId, r.email ?? '-'])) : `No users in ${tenant}. Add some with: tenants users add ${tenant} <email>`);
-      }),
-  );
-  users.addCommand(membership('remove'));
-  users.addCommand(
-    new Command('invite')
-      .description('create database users if missing (unverified, random password), put them into a tenant, and print a link where each sets a password')
-      .argument('<tenant>', 'tenant id')
-      .argument('<emails...>', 'email addresses')
-      .option('--config <path>', 'config file (default: ./tenants.config.json)')
-      .option('--move', 'move users who belong to another tenant')
-      .action(async (tenantArg, refs, options) => {
-        const ctx = context();
-        const [tenant] = parseTenantIds([tenantArg]) as [string];
-        const emails = parseInviteEmails(refs);
-        const project = await openProject(ctx, options.config);
-        const [app] = findTagged(await project.port.listClients(), tenant);
-        if (!app) throw tenantNotFound([tenant]);
-        assertScopes(project.port.grantedScopes(), REQUIRED_SCOPES.invite, 'users invite');
-        announceTarget(ctx, project);
-        const invited = await inviteUsers(project.port, tenant, emails, { move: Boolean(options.move), resultUrl: ticketResultUrl(app) });
-        const result = (i: (typeof invited)[number]) => (i.created ? 'created' : i.action === 'move' ? `moved from ${i.from}` : VERB[i.action]);
-        ctx.out.result({ tenant, users: invited }, renderTable(['EMAIL', 'RESULT', 'PASSWORD LINK (single use, 5 days)'], invited.map((i) => [i.email, result(i), i.ticketUrl])));
-      }),
-  );
+  users.addCommand(membership('add').action(async (...args) => (await run()).runUsersMembership(context, 'add', ...args)));
+  users.addCommand(list().action(async (...args) => (await run()).runUsersList(context, ...args)));
+  users.addCommand(membership('remove').action(async (...args) => (await run()).runUsersMembership(context, 'remove', ...args)));
+  users.addCommand(invite().action(async (...args) => (await run()).runUsersInvite(context, ...args)));
   return users;
-}
-
-async function requireTenant(project: Project, tenant: string): Promise<void> {
-  if (findTagged(await project.port.listClients(), tenant).length === 0) {
-    throw tenantNotFound([tenant]);
-  }
-}
-
-function readList(path: string): string[] {
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (error) {
-    throw usageError('file_unreadable', `Cannot read ${path}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}.`, 'Give a file with one email or user_id per line.');
-  }
-  return text.split(/\r?\n/).map((l) => l.replace(/#.*$/, '').trim()).filter(Boolean);
 }

@@ -1,14 +1,7 @@
 import { Command } from '@commander-js/extra-typings';
-import { resolve } from 'node:path';
-import { TenantsError, usageError } from '../core/tenants-error.js';
-import type { Verdict } from '../core/verify-token.js';
 import type { CommandContext } from './context.js';
 
-/**
- * `tenants verify-token`: one token (argument or stdin), or `--batch`, one token per line of stdin. The
- * verifier, the key set and the settings reader are imported when the command runs, not on every start.
- */
-export function verifyTokenCommand(context: () => CommandContext, readStdin: () => Promise<string>) {
+function define() {
   return new Command('verify-token')
     .description("check an access token exactly as the tenant's backend does, and explain every failure")
     .argument('[token]', 'the token; read from stdin when absent or "-" (safer: an argument shows in ps and shell history)')
@@ -16,68 +9,16 @@ export function verifyTokenCommand(context: () => CommandContext, readStdin: () 
     .option('--config <path>', 'check against this tenant.json')
     .option('--jwks <file|url>', 'use this key set instead of jwksUri (a file works offline)')
     .option('--at <iso-time>', 'evaluate at this moment instead of now')
-    .option('--batch', 'read one token per line from stdin and print one verdict per line (NDJSON with --json)')
-    .action(async (tokenArg, options) => {
-      const ctx = context();
-      if (Boolean(options.tenant) === Boolean(options.config)) {
-        throw usageError('missing_option', 'Give --tenant <id> or --config <path to tenant.json> (one of them).', 'Example: tenants verify-token --tenant acme < token.txt');
-      }
-      if (options.batch && tokenArg !== undefined && tokenArg !== '-') {
-        throw usageError('invalid_option', '--batch reads the tokens from stdin, one per line; give no token argument.', 'Example: tenants verify-token --tenant acme --batch < tokens.txt');
-      }
-      let now = ctx.now() / 1000;
-      if (options.at !== undefined) {
-        const at = Date.parse(options.at);
-        if (Number.isNaN(at)) throw usageError('invalid_option', `Invalid value for --at: ${JSON.stringify(options.at)}.`, 'Give an ISO time such as 2026-11-28T12:00:00Z.');
-        now = at / 1000;
-      }
-      const [{ parseTenantIds }, { readTenantSettings, tenantSettingsPath }, { jwksSource }, { verifyToken }] = await Promise.all([
-        import('../core/tenant-id.js'),
-        import('../io/tenant-settings-file.js'),
-        import('../io/jwks-source.js'),
-        import('../core/verify-token.js'),
-      ]);
-      const path = options.config ? resolve(ctx.cwd, options.config) : tenantSettingsPath(ctx.cwd, parseTenantIds([options.tenant!])[0]!);
-      const settings = readTenantSettings(path);
-      const keys = jwksSource(options.jwks ?? settings.jwksUri);
-
-      if (options.batch) {
-        const lines = (await readStdin()).split('\n');
-        let rejected = 0;
-        for (let i = 0; i < lines.length; i++) {
-          if (lines[i]!.trim() === '') continue;
-          const verdict = await verifyToken(lines[i]!, settings, keys, now);
-          if (!verdict.valid) rejected += 1;
-          ctx.out.record({ line: i + 1, ...verdict }, batchLine(i + 1, verdict, ctx));
-        }
-        if (rejected > 0) throw new TenantsError('rejected', 'rejected', `${rejected} token(s) rejected.`, { alreadyReported: true });
-        return;
-      }
-
-      if (tokenArg !== undefined && tokenArg !== '-') {
-        ctx.out.message('Note: a token given as an argument shows in `ps` and the shell history; pipe it on stdin instead.');
-      }
-      const token = tokenArg === undefined || tokenArg === '-' ? await readStdin() : tokenArg;
-      const verdict = await verifyToken(token, settings, keys, now);
-      ctx.out.result(verdict, renderVerdict(verdict, ctx));
-      if (!verdict.valid) throw new TenantsError('rejected', verdict.code ?? 'rejected', verdict.message, { alreadyReported: true });
-    });
+    .option('--batch', 'read one token per line from stdin and print one verdict per line (NDJSON with --json)');
 }
 
-function batchLine(line: number, v: Verdict, ctx: CommandContext): string {
-  const c = ctx.out.color;
-  return v.valid ? `${line}\t${c.green('ACCEPTED')}\t${v.tenant}` : `${line}\t${c.red('REJECTED')}\t${v.code}\t${v.message}`;
-}
+/** The arguments and options of the command, as its code (loaded when it runs) receives them. */
+export type VerifyTokenArgs = Parameters<Parameters<ReturnType<typeof define>['action']>[0]>;
 
-function renderVerdict(v: Verdict, ctx: CommandContext): string {
-  const c = ctx.out.color;
-  const show = (x: unknown) => (x === null || x === undefined ? '-' : typeof x === 'string' ? x : JSON.stringify(x));
-  const width = Math.max(...v.checks.map((k) => k.name.length));
-  const lines = v.checks.map((k) => {
-    const mark = k.ok === true ? c.green('✓') : k.ok === false ? c.red('✗') : c.dim('·');
-    const body = k.ok === null ? c.dim('not checked') : `expected ${show(k.expected)}, got ${show(k.actual)}`;
-    return `  ${mark} ${k.name.padEnd(width)}  ${body}`;
-  });
-  const head = v.valid ? c.green(`ACCEPTED for tenant ${v.tenant}`) : c.red(`REJECTED [${v.code}] for tenant ${v.tenant}`);
-  return [head, `  ${v.message}`, ...lines, ...(v.hint ? [`  ${c.dim('Hint:')} ${v.hint}`] : [])].join('\n');
+/**
+ * `tenants verify-token`: one token (argument or stdin), or `--batch`, one token per line of stdin. The
+ * verifier, the key set and the settings reader are imported when the command runs, not on every start.
+ */
+export function verifyTokenCommand(context: () => CommandContext, readStdin: () => Promise<string>) {
+  return define().action(async (...args) => (await import('./run-verify-token.js')).runVerifyToken(context, readStdin, ...args));
 }

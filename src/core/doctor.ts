@@ -1,5 +1,5 @@
 import type { Action, Binding, Client, ClientGrant, ResourceServer } from '../auth0/resources.js';
-import { desiredApplication, POST_LOGIN } from './desired-state.js';
+import { desiredApplication, POST_LOGIN, type ApplicationOverrides } from './desired-state.js';
 import { driftedFields } from './drift.js';
 import { foreignApplications, taggedTenants } from './find-tagged.js';
 import { ALL_SCOPES, missingScopes } from './required-scopes.js';
@@ -27,6 +27,8 @@ export interface DoctorInputs {
   files: Record<string, Record<string, boolean | undefined>>;
   /** For each tagged tenant: the emitted files edited by hand since tenants wrote them. */
   edited?: Record<string, string[]>;
+  /** For each tagged tenant: its recorded settings (from the last create or sync), as create and sync apply them. */
+  overrides?: Record<string, ApplicationOverrides>;
 }
 
 const SCOPE_OF: Record<string, string> = {
@@ -81,7 +83,8 @@ export function diagnose(input: DoctorInputs): Finding[] {
       for (const extra of apps.slice(1)) {
         add('application_duplicate', `${tenant} has a duplicate application of ours, ${extra.client_id} (two runs created it at once); ${app.client_id} is the one kept.`, `tenants create ${tenant} (deletes ${extra.client_id} and its grant, keeps ${app.client_id}; \`tenants sync\` does it too)`, tenant);
       }
-      const drift = driftedFields(desiredApplication(config, tenant), app).filter((f) => !['callbacks', 'allowed_logout_urls', 'web_origins', 'name'].includes(f));
+      // The same desired state as create and sync: the config's defaults with the tenant's recorded settings.
+      const drift = driftedFields(desiredApplication(config, tenant, input.overrides?.[tenant] ?? {}), app);
       if (drift.length) add('application_drift', `${tenant}'s application drifted: ${drift.join(', ')}.`, `tenants create ${tenant}`, tenant);
       const insecure = [...(app.callbacks ?? []), ...(app.allowed_logout_urls ?? []), ...(app.web_origins ?? [])].filter(insecureUrl);
       if (insecure.length) add('callbacks_insecure', `${tenant}'s application allows ${insecure.join(', ')}.`, `Use https URLs without wildcards in tenants.config.json (or the manifest), then: tenants create ${tenant}`, tenant);

@@ -9,6 +9,9 @@ const urlTemplate = z.string().min(1).refine((v) => {
   }
 }, 'must be an absolute URL ({tenant} placeholders allowed)');
 
+/** Values written unquoted to .env files: a shell (`source`), Vite's dotenv and `docker --env-file` all read them as-is. */
+export const ENV_SAFE = /^[A-Za-z0-9_@%+=:,./-]+$/;
+
 /** Auth0 drops custom claims under its own domains without an error (docs: create custom claims). */
 export const RESERVED_CLAIM_DOMAINS = ['auth0.com', 'webtask.io', 'webtask.run'];
 
@@ -27,7 +30,9 @@ export const projectConfigSchema = z.object({
   $schema: z.string().optional(),
   domain: z.string().regex(/^[A-Za-z0-9.-]+(?::\d{1,5})?$/, 'must be a host name such as "acme.eu.auth0.com" (no scheme, no path)')
     .describe('The Auth0 domain tokens are issued under (a custom domain if you use one): the issuer is https://<domain>/.'),
-  audience: z.string().min(1).max(600).describe('The identifier of the shared API: the audience of every tenant\'s access tokens.'),
+  audience: z.string().min(1).max(600)
+    .regex(ENV_SAFE, 'must use only letters, digits and _ @ % + = : , . / - (it is written unquoted into backend.env and spa.env, which shells, Vite and docker --env-file read alike only without quotes), e.g. "https://api.example.com"')
+    .describe('The identifier of the shared API: the audience of every tenant\'s access tokens.'),
   apiName: z.string().min(1).max(200).regex(/^[^<>]+$/, 'must not contain < or >').default('Tenants API').describe('Display name of the shared API in Auth0.'),
   claimNamespace: z.string()
     .regex(/^https:\/\/[A-Za-z0-9.-]+(?::\d{1,5})?(?:\/[A-Za-z0-9._~-]+)*\/$/, 'must be an https:// URL of letters, digits, ".", "-", "_", "~" and "/", ending in "/", e.g. "https://saas.example.com/"')
@@ -51,7 +56,7 @@ export const projectConfigSchema = z.object({
 
 export type ProjectConfig = z.infer<typeof projectConfigSchema>;
 
-export const CONFIG_FILE = 'tenants.config.json';
+export { CONFIG_FILE } from './config-file-name.js';
 export const SCHEMA_FILE = 'tenants.config.schema.json';
 
 /** The JSON Schema editors use to complete and check the config file. */

@@ -27,6 +27,10 @@ export interface SyncOutcome {
   action: SyncAction | 'delete';
   status: 'done' | 'failed' | 'skipped';
   clientId?: string;
+  /** The fields repaired, for updates. */
+  changes?: string[];
+  /** The tenant's emitted files (name -> created, updated or unchanged), once written. */
+  files?: Record<string, string>;
   error?: { code: string; message: string };
 }
 
@@ -87,7 +91,7 @@ export async function applySync(deps: SyncDeps, config: ProjectConfig, items: Sy
       }
       if (item.duplicates?.length) await removeDuplicates(deps.port, item.duplicates);
       await ensureGrant(item, clientId!);
-      finish({ tenant: item.tenant, action: item.action, status: 'done', clientId: clientId! });
+      finish({ tenant: item.tenant, action: item.action, status: 'done', clientId: clientId!, ...(item.changes ? { changes: item.changes } : {}) });
     } catch (error) {
       fail(item, error, item.action === 'absent' ? 'delete' : item.action);
     }

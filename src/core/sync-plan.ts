@@ -20,25 +20,36 @@ export interface SyncItem {
   desired?: Record<string, unknown>;
   /** Our other applications for this tenant (made by concurrent runs): deleted with their grants, the survivor kept. */
   duplicates?: string[];
+  /** Duplicate tagged applications, an adopted one: said before anything is applied. */
+  warnings?: string[];
 }
 
-/**
+/*
  * The diff between a manifest and Auth0: pure, computed from one read of the current state. Only our
  * applications count; a manifest tenant that another team's application claims is refused (exit 2).
  */
-export function planSync(config: ProjectConfig, entries: ManifestEntry[], state: CurrentState): SyncItem[] {
+/**
+ * The diff between a manifest and Auth0 (`create a b` plans a manifest of a and b, without prune). With
+ * `adopt`, an application that claims a listed tenant id without our marker is taken over (updated).
+ */
+export function planSync(config: ProjectConfig, entries: ManifestEntry[], state: CurrentState, options: { adopt?: boolean } = {}): SyncItem[] {
   const grantNeeded = requiresClientGrant(state.api);
   const items: SyncItem[] = entries.map((entry) => {
     const desired = desiredApplication(config, entry.tenant, entry);
-    const [app, ...others]: (Client | undefined)[] = findTagged(state.clients, entry.tenant);
-    const duplicates = others.map((c) => c!.client_id);
-    const foreign = app ? [] : foreignClaims(state.clients, entry.tenant);
-    if (foreign.length > 0) throw notOurs(entry.tenant, foreign);
-    if (!app) return { tenant: entry.tenant, action: 'create', grantMissing: grantNeeded, desired };
+    const tagged = findTagged(state.clients, entry.tenant);
+    // Duplicates of ours (two runs created the tenant at once) are deleted; every run keeps the same survivor, tagged[0].
+    const duplicates = tagged.slice(1).map((c) => c.client_id);
+    const warnings: string[] = [];
+    const foreign = tagged.length ? [] : foreignClaims(state.clients, entry.tenant);
+    if (foreign.length > 0 && !options.adopt) throw notOurs(entry.tenant, foreign);
+    if (foreign.length > 0) warnings.push(`Adopting application ${foreign[0]!.client_id} ("${foreign[0]!.name ?? ''}"): it gets our ownership marker and the tenant settings.`);
+    const app: Client | undefined = tagged[0] ?? foreign[0];
+    const notes = warnings.length ? { warnings } : {};
+    if (!app) return { tenant: entry.tenant, action: 'create', grantMissing: grantNeeded, desired, ...notes };
     const changes = driftedFields(desired, app);
     return {
       tenant: entry.tenant, clientId: app.client_id, desired, grantMissing: grantNeeded && !findUserGrant(state.grants, app.client_id),
-      action: changes.length || duplicates.length ? 'update' : 'unchanged', ...(changes.length ? { changes } : {}),
+      action: changes.length || duplicates.length ? 'update' : 'unchanged', ...(changes.length ? { changes } : {}), ...notes,
       ...(duplicates.length ? { duplicates } : {}),
     };
   });

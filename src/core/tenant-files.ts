@@ -1,5 +1,6 @@
 import type { ResourceServer } from '../auth0/resources.js';
-import { tenantClaim, type ProjectConfig } from './project-config.js';
+import { ENV_SAFE, tenantClaim, type ProjectConfig } from './project-config.js';
+import { TenantsError } from './tenants-error.js';
 
 /** `tenant.json`: what the backend module and `verify-token` read. Its shape is a contract (schemaVersion 1). */
 export interface TenantSettings {
@@ -36,7 +37,19 @@ export function tenantSettings(config: ProjectConfig, tenant: string, clientId: 
   };
 }
 
-const envLine = (key: string, value: string | number) => `${key}=${/^[\w@%+=:,./-]*$/.test(String(value)) ? value : JSON.stringify(String(value))}`;
+/**
+ * `KEY=value`, never quoted: a shell would expand `$()` inside double quotes, `docker --env-file` keeps quotes
+ * as part of the value. Every value is checked to need no quoting (the config schema refuses others earlier).
+ */
+function envLine(key: string, value: string | number): string {
+  const text = String(value);
+  if (!ENV_SAFE.test(text)) {
+    throw new TenantsError('usage', 'env_value_unsafe', `${key} would be ${JSON.stringify(text)}, which .env readers disagree on (spaces, quotes, $ or #).`, {
+      hint: 'Use only letters, digits and _ @ % + = : , . / - in the audience and claim namespace of tenants.config.json.',
+    });
+  }
+  return `${key}=${text}`;
+}
 
 /** The files emitted for one tenant, by name. No secrets: an SPA is a public client. */
 export function renderTenantFiles(settings: TenantSettings, config: ProjectConfig, templates: FileTemplates): Record<string, string> {
@@ -60,11 +73,11 @@ export function renderTenantFiles(settings: TenantSettings, config: ProjectConfi
     'spa.env':
       header('Single-page app settings') +
       '# Always pass the audience: without it Auth0 returns an opaque access token, not a JWT the backend can check.\n' +
+      '# No scope: @auth0/auth0-spa-js asks for "openid profile email" by default.\n' +
       [
         envLine('VITE_AUTH0_DOMAIN', config.domain),
         envLine('VITE_AUTH0_CLIENT_ID', settings.clientId),
         envLine('VITE_AUTH0_AUDIENCE', settings.audience),
-        envLine('VITE_AUTH0_SCOPE', 'openid profile email'),
       ].join('\n') + '\n',
     'tenant_auth.py': templates.tenantAuthPy,
   };

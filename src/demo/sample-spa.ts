@@ -22,14 +22,14 @@ export interface RunningSampleSpa {
   close(): Promise<void>;
 }
 
-/** The `KEY=value` lines of a tenant's spa.env (values the CLI quoted are JSON strings). */
+/** The `KEY=value` lines of a tenant's spa.env (the CLI never quotes a value). */
 export function parseSpaEnv(text: string): Record<string, string> {
   const env: Record<string, string> = {};
   for (const line of text.split(/\r?\n/)) {
     const match = /^([A-Z0-9_]+)=(.*)$/.exec(line.trim());
     if (!match) continue;
     const [, key, raw] = match as unknown as [string, string, string];
-    env[key] = raw.startsWith('"') ? (JSON.parse(raw) as string) : raw;
+    env[key] = raw;
   }
   return env;
 }
@@ -58,7 +58,7 @@ const APP_JS = `(function () {
   const redirect_uri = location.origin + '/' + tenant + '/';
   const options = (useRefreshTokens) => ({
     domain: env.VITE_AUTH0_DOMAIN, clientId: env.VITE_AUTH0_CLIENT_ID, cacheLocation: 'memory', useRefreshTokens, authorizeTimeoutInSeconds: 10,
-    authorizationParams: { audience: env.VITE_AUTH0_AUDIENCE, scope: env.VITE_AUTH0_SCOPE, redirect_uri },
+    authorizationParams: { audience: env.VITE_AUTH0_AUDIENCE, redirect_uri },
   });
   const show = (label, value) => { document.getElementById('out').textContent = label + '\\n' + (typeof value === 'string' ? value : JSON.stringify(value, null, 2)); };
   const failure = (e) => ({ error: e && e.error ? e.error : String(e), error_description: e && e.error_description ? e.error_description : (e && e.message) || '' });

@@ -1,6 +1,9 @@
 import { Chalk, type ChalkInstance } from 'chalk';
 import { stripVTControlCharacters } from 'node:util';
 
+/** The version of every `--json` document's shape; bumped when a shape changes incompatibly. */
+export const JSON_SCHEMA_VERSION = 1;
+
 export interface OutputOptions {
   json: boolean;
   /** Colour for both streams, or decided per stream (`tenants doctor > report.txt` on a terminal: none in the file). */
@@ -39,7 +42,9 @@ export class Output {
     if (this.json) {
       if (this.emitted) throw new Error('a --json command emits exactly one document');
       this.emitted = true;
-      this.stdout.write(`${JSON.stringify(data, null, 2)}\n`);
+      // Every JSON document carries the version of its shape (README's "JSON output" lists them).
+      const doc = data !== null && typeof data === 'object' && !Array.isArray(data) ? { schemaVersion: JSON_SCHEMA_VERSION, ...data } : data;
+      this.stdout.write(`${JSON.stringify(doc, null, 2)}\n`);
     } else if (human !== undefined) {
       const text = this.colorStdout ? human : stripVTControlCharacters(human);
       this.stdout.write(text.endsWith('\n') ? text : `${text}\n`);
@@ -57,6 +62,11 @@ export class Output {
   /** A message for the person at the terminal (stderr, never parsed). */
   message(text: string): void {
     this.stderr.write(`${this.colorStderr ? text : stripVTControlCharacters(text)}\n`);
+  }
+
+  /** Where progress bars go (stderr): commands take it from here, never from `process`. */
+  get progressStream(): NodeJS.WritableStream & { isTTY?: boolean } {
+    return this.stderr;
   }
 
   get hasEmitted(): boolean {

@@ -1,9 +1,3 @@
-import { Option } from '@commander-js/extra-typings';
-
-/** `--format text|markdown` on the commands that print a plan or a result (`--json` wins over both). */
-export const formatOption = () =>
-  new Option('--format <format>', 'how the plan or result is printed: text, or markdown for a pull-request comment').choices(['text', 'markdown'] as const).default('text' as const);
-
 interface Row { kind: string; name: string; action: string; id: string; detail: string }
 
 /** Rows above this many in one table are collapsed under <details>. */

@@ -1,10 +1,7 @@
-import { existsSync, readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { readFileSync } from 'node:fs';
 import { describeZodError } from '../core/describe-zod-error.js';
-import { CONFIG_FILE } from '../core/project-config.js';
 import { tenantSettingsSchema, type VerifierSettings } from '../core/tenant-settings-schema.js';
 import { TenantsError } from '../core/tenants-error.js';
-import { loadConfig } from './config-file.js';
 
 /** Reads and checks a tenant.json; a problem names the field. */
 export function readTenantSettings(path: string): VerifierSettings {
@@ -23,13 +20,4 @@ export function readTenantSettings(path: string): VerifierSettings {
     throw new TenantsError('usage', 'settings_invalid', `${path}: field "${field}" ${problem}.`, { hint: 'Re-generate it with `tenants emit <tenant>`.' });
   }
   return parsed.data;
-}
-
-/**
- * `<outputDir>/<tenant>/tenant.json`, with outputDir from tenants.config.json when there is one (a malformed
- * one is a usage error naming the field, exit 2); `tenants/` otherwise.
- */
-export function tenantSettingsPath(cwd: string, tenant: string): string {
-  if (!existsSync(resolve(cwd, CONFIG_FILE))) return join(cwd, 'tenants', tenant, 'tenant.json');
-  return join(loadConfig(cwd).outputDir, tenant, 'tenant.json');
 }

@@ -7,7 +7,7 @@ import { collect } from '../helpers/cli.js';
 import { tempDir } from '../helpers/workspace.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
-const SOURCES = ['package.json', 'package-lock.json', 'tsconfig.json', 'tsconfig.build.json', 'bin', 'src', 'templates', 'spec'];
+const SOURCES = ['package.json', 'package-lock.json', 'tsconfig.json', 'tsconfig.build.json', 'bin', 'scripts', 'src', 'templates', 'spec'];
 
 // A copy of the sources with no dist/ (as a clean clone has), so `npm pack` must build it itself and the
 // repository's own dist/ is never rewritten under the other tests.

@@ -107,8 +107,8 @@ describe('init, then create twice', () => {
     const mark = emulator.requests.length;
     const dry = await cli(['create', 'acme', '--dry-run', '--json']);
     expect(dry.code).toBe(0);
-    const plan = JSON.parse(dry.stdout) as { tenants: { steps: { resource: string; action: string; changes?: string[] }[] }[] };
-    expect(plan.tenants[0]!.steps[0]).toMatchObject({ resource: 'application', action: 'update', changes: ['token_endpoint_auth_method'] });
+    const plan = JSON.parse(dry.stdout) as { items: { tenant: string; action: string; changes?: string[] }[] };
+    expect(plan.items).toEqual([expect.objectContaining({ tenant: 'acme', action: 'update', changes: ['token_endpoint_auth_method'] })]);
     expect(writes(emulator, mark)).toEqual([]);
 
     const fixed = await cli(['create', 'acme']);

@@ -6,6 +6,7 @@ describe('usage, as a script and a newcomer meet it', () => {
     const missing = await runCli(['--json', 'create']);
     expect(missing.code).toBe(2);
     expect(JSON.parse(missing.stdout)).toEqual({
+      schemaVersion: 1,
       error: { code: 'missing_argument', message: "missing required argument 'tenant'", hint: 'run with --help for usage' },
     });
     const unknown = await runCli(['users', 'add', '--json', '--bogus', 'acme', 'ann@acme.example']);

@@ -26,7 +26,7 @@ export async function runWithFakeContext(
   const prompter: Prompter = {
     input: async (q) => {
       prompts.push(q.message);
-      return answers.shift() ?? '';
+      return answers.shift() || q.default || ''; // an empty answer takes the default, as at the terminal
     },
     confirm: async (q) => {
       prompts.push(q.message);

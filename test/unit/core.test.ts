@@ -72,6 +72,20 @@ describe('tenant files', () => {
     expect(files['spa.env']).toContain('VITE_AUTH0_AUDIENCE=https://api.example.com');
     expect(tenantSettings(config, 'acme', 'C', { token_dialect: 'rfc9068_profile_authz' }).clientIdClaim).toBe('client_id');
   });
+
+  it('writes .env values that a shell, Vite and docker --env-file read alike: never quoted, and refuses any that would need quotes', () => {
+    const files = renderTenantFiles(tenantSettings(config, 'acme', 'CLIENT123', undefined), config, { tenantAuthPy: '' });
+    for (const name of ['backend.env', 'spa.env']) {
+      const values = files[name]!.split('\n').filter((l) => l && !l.startsWith('#'));
+      expect(values.length).toBeGreaterThan(2);
+      for (const line of values) expect(line).toMatch(/^[A-Z0-9_]+=[A-Za-z0-9_@%+=:,./-]+$/);
+    }
+    expect(files['spa.env']).not.toContain('SCOPE'); // auth0-spa-js asks for "openid profile email" by default
+    expect(projectConfigSchema.safeParse({ ...config, audience: 'https://api.example.com/$(id)' }).success).toBe(false);
+    expect(projectConfigSchema.safeParse({ ...config, audience: 'urn:my api' }).success).toBe(false);
+    expect(() => renderTenantFiles(tenantSettings({ ...config, audience: 'https://x.example.com/"q"' }, 'acme', 'C', undefined), config, { tenantAuthPy: '' }))
+      .toThrow(expect.objectContaining({ code: 'env_value_unsafe' }));
+  });
 });
 
 describe('the post-login Action', () => {

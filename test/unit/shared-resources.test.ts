@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { ACTION_HEADER } from '../../src/core/action-code.js';
 import { ensureSharedResources } from '../../src/core/ensure-shared-resources.js';
-import { provisionTenant } from '../../src/core/provision-tenants.js';
+import { applySync } from '../../src/core/sync-apply.js';
+import { planSync } from '../../src/core/sync-plan.js';
 import { projectConfigSchema } from '../../src/core/project-config.js';
 import { TenantsError } from '../../src/core/tenants-error.js';
 import { FakePort } from '../helpers/fake-port.js';
@@ -99,7 +100,9 @@ describe('ownership of the Action', () => {
   });
 });
 
-describe('provisionTenant', () => {
+describe('the tenants engine (create and sync)', () => {
+  const applyDeps = (port: FakePort) => ({ port, sleep: async () => undefined, stopSignal: new AbortController().signal, onProgress: () => undefined, releaseUsers: async () => undefined });
+
   it('never duplicates an application whose create answer was lost', async () => {
     const port = new FakePort();
     port.apis.push({ id: 'rs', identifier: config.audience, subject_type_authorization: { user: { policy: 'require_client_grant' } } });
@@ -111,17 +114,17 @@ describe('provisionTenant', () => {
       }
     };
     const state = { clients: [], api: port.apis[0]!, grants: [] };
-    const outcome = await provisionTenant({ port, sleep: async () => undefined, progress: () => undefined }, config, state, 'acme', false);
+    const items = planSync(config, [{ tenant: 'acme' }], state);
+    const [outcome] = await applySync(applyDeps(port), config, items, state, { prune: false, concurrency: 1 });
     expect(port.clients).toHaveLength(1);
-    expect(outcome.clientId).toBe(port.clients[0]!.client_id);
-    expect(port.grants).toEqual([expect.objectContaining({ client_id: outcome.clientId, subject_type: 'user', audience: config.audience })]);
+    expect(outcome).toMatchObject({ tenant: 'acme', action: 'create', status: 'done', clientId: port.clients[0]!.client_id });
+    expect(port.grants).toEqual([expect.objectContaining({ client_id: outcome!.clientId, subject_type: 'user', audience: config.audience })]);
   });
 
-  it('plans without writing on a dry run', async () => {
+  it('plans as data, without any call', async () => {
     const port = new FakePort();
     const state = { clients: [], api: { id: 'rs', identifier: config.audience }, grants: [] };
-    const outcome = await provisionTenant({ port, sleep: async () => undefined, progress: () => undefined }, config, state, 'acme', true);
-    expect(outcome.steps).toEqual([{ resource: 'application', action: 'create', tenant: 'acme' }]);
+    expect(planSync(config, [{ tenant: 'acme' }], state).map(({ desired: _d, ...i }) => i)).toEqual([{ tenant: 'acme', action: 'create', grantMissing: false }]);
     expect(port.calls).toEqual([]);
   });
 });

@@ -35,6 +35,8 @@ describe('diagnose', () => {
     clients: [{ client_id: 'A', ...desiredApplication({ ...config, application: { ...config.application, callbacks: ['https://acme.example.com/cb'] } }, 'acme') }],
     grants: [{ id: 'g', client_id: 'A', audience: config.audience, subject_type: 'user' }],
     files: { acme: { 'tenant.json': true } },
+    // The callback was set per tenant (a manifest): recorded beside its files, so it is no drift.
+    overrides: { acme: { callbacks: ['https://acme.example.com/cb'] } },
   };
 
   it('finds nothing wrong in a healthy setup', () => {
