@@ -8,6 +8,7 @@ const KINDS: Record<string, string> = {
 };
 const SIGN: Record<string, string> = { create: '➕ create', update: '🔧 update', delete: '🗑️ delete', unchanged: 'unchanged', absent: '❔ not in the manifest', failed: '❌ failed', skipped: '⏭️ skipped' };
 
+const PAST: Record<string, string> = { create: 'created', update: 'updated', delete: 'deleted' };
 const cell = (value: unknown): string => String(value ?? '').replace(/\|/g, '\\|').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/\r?\n/g, ' ');
 type Doc = Record<string, unknown>;
 const list = (value: unknown): Doc[] => (Array.isArray(value) ? (value as Doc[]) : []);
@@ -16,10 +17,14 @@ const words = (value: unknown): string => (Array.isArray(value) ? value.join(', 
 /** Plan items of `sync --dry-run`, outcomes of `sync`, steps of `create` and `init`: one row per resource. */
 function rowsOf(doc: Doc): Row[] {
   const rows: Row[] = [];
-  const step = (s: Doc, tenant?: unknown) => rows.push({
-    kind: String(s['resource']), name: String(s['tenant'] ?? tenant ?? ''), action: String(s['action']),
-    id: String(s['id'] ?? ''), detail: [words(s['changes']), s['detail'] ?? ''].filter(Boolean).join('; '),
-  });
+  const step = (s: Doc, tenant?: unknown) => {
+    const owner = s['tenant'] ?? tenant;
+    // A shared resource (API, Action, binding) is named by its detail (identifier, name, trigger).
+    rows.push({
+      kind: String(s['resource']), name: String(owner ?? s['detail'] ?? ''), action: String(s['action']), id: String(s['id'] ?? ''),
+      detail: [words(s['changes']), owner === undefined ? '' : s['detail'] ?? ''].filter(Boolean).join('; '),
+    });
+  };
   list(doc['steps']).forEach((s) => step(s));
   for (const item of list(doc['items'])) {
     const prune = doc['prune'] === true;
@@ -55,8 +60,12 @@ export function renderMarkdown(command: string, doc: Doc): string {
   const dryRun = doc['dryRun'] === true;
   const rows = rowsOf(doc);
   const counted = new Map<string, number>();
-  rows.forEach((r) => counted.set(r.action, (counted.get(r.action) ?? 0) + 1));
-  const counts = [...counted].map(([action, n]) => `${n} ${action}`).join(', ') || 'nothing';
+  for (const r of rows.filter((x) => x.action !== 'unchanged')) counted.set(`${r.action} ${r.kind}`, (counted.get(`${r.action} ${r.kind}`) ?? 0) + 1);
+  const counts = [...counted].map(([key, n]) => {
+    const [action, kind] = key.split(' ') as [string, string];
+    const verb = action === 'absent' ? 'not in the manifest' : dryRun ? `to ${action}` : PAST[action] ?? action;
+    return `${n} ${(KINDS[kind] ?? kind).toLowerCase()} ${verb}`;
+  }).join(', ') || 'nothing changed';
   const pending = rows.some((r) => !['unchanged', 'absent'].includes(r.action));
   const title = dryRun
     ? `### \`tenants ${command}\` plan: ${pending ? counts : 'no changes'}`
@@ -74,5 +83,6 @@ export function renderMarkdown(command: string, doc: Doc): string {
   const seconds = doc['seconds'];
   const requests = doc['requests'] as Record<string, number> | undefined;
   if (!dryRun && requests) out.push(`<sub>${Object.values(requests).reduce((a, b) => a + b, 0)} Management API requests${typeof seconds === 'number' ? ` in ${seconds} s` : ''}.</sub>`);
-  return out.join('\n').trimEnd();
+  // Ends with a blank line, so that plans appended to one comment stay apart.
+  return `${out.join('\n').trimEnd()}\n`;
 }
