@@ -101,6 +101,7 @@ export async function reconcileTenants(ctx: CommandContext, loaded: LoadedConfig
   progress.end();
   // Duplicates a concurrent run made despite the lease (expired, bypassed) converge to the same survivor in every run.
   const convergence = stop.aborted || project.pacer.tripped ? undefined : await convergeCreated({ port: project.port, sleep: ctx.sleep }, project.config, state, outcomes, (o) => writeFiles(o as SyncOutcome));
+  await releaseLease(lease); // every write is done: the summary below counts the lease's delete
 
   const tenants = listedOnly ? outcomes.filter((o) => byTenant.has(o.tenant)) : outcomes;
   const counts = countOutcomes(tenants, absent.length, options.prune || listedOnly);

@@ -47,6 +47,7 @@ export interface HeldLease {
   waitedMs: number;
   /** Set when a renewal found the lease gone or taken over (the run goes on: duplicates still converge). */
   lost: boolean;
+  /** Deletes the lease (once; later calls do nothing). */
   release(): Promise<void>;
 }
 
@@ -138,12 +139,14 @@ export async function acquireLease(deps: LeaseDeps, options: LeaseOptions): Prom
     get requests() { return requests; },
     release: async () => {
       clearInterval(timer);
-      if (lease.lost) return;
+      if (lease.lost || released) return;
+      released = true;
       requests++;
       await deps.port.deleteResourceServer(record.id);
     },
   };
   let renewing = false;
+  let released = false;
   const timer = setInterval(() => {
     if (renewing || lease.lost) return;
     renewing = true;
