@@ -50,7 +50,7 @@ try {
     { name: 'tenants verify-token (offline)', args: [BIN, 'verify-token', '--config', join(dir, 'tenant.json'), '--jwks', join(dir, 'jwks.json')], input: token, code: 0 },
   ];
   const times = cases.map(() => []);
-  for (const [i, c] of cases.entries()) await time(c.args, c.input, c.code); // warm the file cache
+  for (const c of cases) await time(c.args, c.input, c.code); // warm the file cache
   for (let r = 0; r < RUNS; r++) {
     for (const [i, c] of cases.entries()) times[i].push(await time(c.args, c.input, c.code));
   }

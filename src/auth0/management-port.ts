@@ -11,7 +11,6 @@ export interface ManagementPort {
   grantedScopes(): string[] | undefined;
   /** Every application, read page by page (per_page 100). */
   listClients(): Promise<Client[]>;
-  getClient(id: string): Promise<Client | undefined>;
   /** One attempt, never retried by the SDK: a lost answer must be checked by tag before trying again. */
   createClient(body: Body): Promise<Client>;
   updateClient(id: string, body: Body): Promise<Client>;

@@ -25,7 +25,6 @@ export function pacedFetch(pacer: RequestPacer, base: typeof fetch = fetch): typ
         pacer.connectionFailed(error);
         if (pacer.tripped) throw pacer.tripped;
         if (method === 'POST' || attempt >= NETWORK_RETRIES) throw error;
-        pacer.stats.retried += 1;
         continue;
       } finally {
         pacer.release();

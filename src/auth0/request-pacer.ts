@@ -19,7 +19,7 @@ export class RequestPacer {
   private observedAt = 0;
   static readonly MARGIN = 5;
   private readonly waiting: (() => void)[] = [];
-  readonly stats = { byMethod: {} as Record<string, number>, rateLimited: 0, retried: 0, connectionFailures: 0 };
+  readonly stats = { byMethod: {} as Record<string, number>, rateLimited: 0, connectionFailures: 0 };
   /** Consecutive connection failures (refused, reset, DNS, TLS) after which the run stops. */
   static readonly BREAK_AFTER = 3;
   private consecutiveFailures = 0;

@@ -64,7 +64,6 @@ export async function createSdkManagement(credentials: Credentials, pacer?: Requ
       }
     },
     listClients: () => all('listing applications', () => sdk.clients.list({ per_page: PER_PAGE, include_totals: true }), (x) => clientSchema.parse(x)),
-    getClient: (id) => notFoundIsUndefined('reading an application', async () => clientSchema.parse(await sdk.clients.get(id))),
     createClient: (body) => call('creating an application', async () => clientSchema.parse(await sdk.clients.create(body as never, NO_RETRY))),
     updateClient: (id, body) => call('updating an application', async () => clientSchema.parse(await sdk.clients.update(id, body as never))),
     deleteClient: async (id) => {

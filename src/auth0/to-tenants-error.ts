@@ -53,5 +53,5 @@ export function toTenantsError(error: unknown, doing: string): TenantsError {
 
 /** Whether trying again could help (rate limit, server fault, dropped connection). */
 export function isRetryable(error: unknown): boolean {
-  return error instanceof TenantsError && error.details?.['retryable'] === true;
+  return error instanceof TenantsError && error.retryable;
 }

@@ -13,7 +13,8 @@ function define() {
     .option('--config <path>', 'config file (default: ./tenants.config.json)')
     .option('--wait-lock <seconds>', WAIT_LOCK_HELP, WAIT_LOCK_DEFAULT)
     .option('--exit-code', EXIT_CODE_HELP)
-    .addOption(formatOption());
+    .addOption(formatOption())
+    .addHelpText('after', `\nExamples:\n  $ tenants create acme globex\n  $ tenants create acme --dry-run --json\n  $ tenants create legacy --adopt   # take over an application another tool made`);
 }
 
 /** The arguments and options of the command, as its code (loaded when it runs) receives them. */

@@ -9,7 +9,8 @@ function define() {
     .option('--yes', 'do not ask for confirmation (required without a terminal)')
     .option('--delete-users', "delete the tenant's users instead of detaching them (removing app_metadata.tenant)")
     .option('--config <path>', 'config file (default: ./tenants.config.json)')
-    .option('--wait-lock <seconds>', WAIT_LOCK_HELP, WAIT_LOCK_DEFAULT);
+    .option('--wait-lock <seconds>', WAIT_LOCK_HELP, WAIT_LOCK_DEFAULT)
+    .addHelpText('after', `\nExamples:\n  $ tenants delete acme\n  $ tenants delete acme --yes --delete-users`);
 }
 
 /** The arguments and options of the command, as its code (loaded when it runs) receives them. */

@@ -5,7 +5,8 @@ function define() {
   return new Command('demo')
     .description('run the whole flow against the embedded Auth0 emulator: init, create acme and globex, show the results')
     .option('--dir <path>', 'work in this folder (default: a new temporary folder)')
-    .option('--serve', "afterwards keep the emulator, a sample SPA and acme's and globex's FastAPI backends running on 127.0.0.1 until Ctrl-C");
+    .option('--serve', "afterwards keep the emulator, a sample SPA and acme's and globex's FastAPI backends running on 127.0.0.1 until Ctrl-C")
+    .addHelpText('after', `\nExamples:\n  $ tenants demo\n  $ tenants demo --serve   # then open the sample SPA it prints`);
 }
 
 /** The arguments and options of the command, as its code (loaded when it runs) receives them. */

@@ -4,7 +4,8 @@ import type { CommandContext } from './context.js';
 function define() {
   return new Command('doctor')
     .description('check the whole setup against Auth0 and say what to fix (exit 0 healthy, 1 problems found)')
-    .option('--config <path>', 'config file (default: ./tenants.config.json)');
+    .option('--config <path>', 'config file (default: ./tenants.config.json)')
+    .addHelpText('after', `\nExamples:\n  $ tenants doctor\n  $ tenants doctor --json > report.json`);
 }
 
 /** The arguments and options of the command, as its code (loaded when it runs) receives them. */

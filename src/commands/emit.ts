@@ -7,7 +7,8 @@ function define() {
     .argument('[tenant...]', 'tenant ids')
     .option('--all', 'every tenant (application carrying our ownership marker)')
     .option('--force', 'overwrite files that were edited by hand')
-    .option('--config <path>', 'config file (default: ./tenants.config.json)');
+    .option('--config <path>', 'config file (default: ./tenants.config.json)')
+    .addHelpText('after', `\nExamples:\n  $ tenants emit acme\n  $ tenants emit acme globex --force   # overwrite files edited by hand`);
 }
 
 /** The arguments and options of the command, as its code (loaded when it runs) receives them. */

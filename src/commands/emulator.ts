@@ -13,7 +13,8 @@ function define() {
     .option('--action-build-ms <ms>', 'how long an Action stays pending before it is built', '300')
     .option('--action-deploy-ms <ms>', 'how long a deployment takes to complete in the background (binding before then answers 400)', '0')
     .option('--search-lag <ms>', "user search trails writes by this long, as Auth0's index does", '0')
-    .option('--no-api-access-policies', 'model a tenant without API access policies (subject_type_authorization refused)');
+    .option('--no-api-access-policies', 'model a tenant without API access policies (subject_type_authorization refused)')
+    .addHelpText('after', `\nExamples:\n  $ tenants emulator --port 0 --state .emulator.json\n  $ tenants emulator --fail-rate 0.1 --rate-limit 2`);
 }
 
 /** The arguments and options of the command, as its code (loaded when it runs) receives them. */

@@ -4,7 +4,8 @@ import type { CommandContext } from './context.js';
 function define() {
   return new Command('list')
     .description('list the tenants: applications carrying our tag')
-    .option('--config <path>', 'config file (default: ./tenants.config.json)');
+    .option('--config <path>', 'config file (default: ./tenants.config.json)')
+    .addHelpText('after', `\nExamples:\n  $ tenants list\n  $ tenants list --json`);
 }
 
 /** The arguments and options of the command, as its code (loaded when it runs) receives them. */

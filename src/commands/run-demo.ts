@@ -139,7 +139,7 @@ async function emulatorLogin(emulator: RunningEmulator, body: Record<string, str
   });
   if (answer.status !== 200) {
     const body = JSON.parse(answer.text) as { error?: string; error_description?: string };
-    throw new TenantsError('auth0', body.error ?? 'login_failed', body.error_description ?? answer.text);
+    throw new TenantsError('auth0', 'login_failed', `${body.error ?? 'login failed'}: ${body.error_description ?? answer.text}`);
   }
   return (JSON.parse(answer.text) as { access_token: string }).access_token;
 }

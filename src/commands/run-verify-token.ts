@@ -49,7 +49,8 @@ export async function runVerifyToken(context: () => CommandContext, readStdin: (
   const token = tokenArg === undefined || tokenArg === '-' ? await readStdin() : tokenArg;
   const verdict = await verifyToken(token, settings, keys, now);
   ctx.out.result(verdict, renderVerdict(verdict, ctx));
-  if (!verdict.valid) throw new TenantsError('rejected', verdict.code ?? 'rejected', verdict.message, { alreadyReported: true });
+  // The verdict (with its code) is already printed: only the exit code (3) is left to decide.
+  if (!verdict.valid) throw new TenantsError('rejected', 'rejected', verdict.message, { alreadyReported: true, details: { verdict: verdict.code } });
 }
 
 function batchLine(line: number, v: Verdict, ctx: CommandContext): string {

@@ -5,7 +5,8 @@ function define() {
   return new Command('show')
     .description("show a tenant's application, client grant, settings and files")
     .argument('<tenant>', 'tenant id')
-    .option('--config <path>', 'config file (default: ./tenants.config.json)');
+    .option('--config <path>', 'config file (default: ./tenants.config.json)')
+    .addHelpText('after', `\nExamples:\n  $ tenants show acme`);
 }
 
 /** The arguments and options of the command, as its code (loaded when it runs) receives them. */

@@ -21,7 +21,8 @@ function define() {
     .option('--config <path>', 'config file (default: ./tenants.config.json)')
     .option('--wait-lock <seconds>', WAIT_LOCK_HELP, WAIT_LOCK_DEFAULT)
     .option('--exit-code', EXIT_CODE_HELP)
-    .addOption(formatOption());
+    .addOption(formatOption())
+    .addHelpText('after', `\nExamples:\n  $ tenants sync tenants.yaml --dry-run\n  $ tenants sync tenants.csv --max-rps 2\n  $ tenants sync tenants.yaml --prune --yes   # also delete tenants not listed\n  $ tenants sync tenants.yaml --dry-run --exit-code --format markdown > plan.md   # CI: exit 10 when changes are pending`);
 }
 
 /** The arguments and options of the command, as its code (loaded when it runs) receives them. */

@@ -1,3 +1,4 @@
+import type { UsageCode } from './error-catalogue.js';
 import type { Body } from '../auth0/management-port.js';
 import { TenantsError } from './tenants-error.js';
 
@@ -52,4 +53,4 @@ function urlProblem(value: string, origin: boolean): string | undefined {
   return undefined;
 }
 
-const refuse = (message: string, hint: string, code: string): TenantsError => new TenantsError('usage', code, `${message} Nothing was sent.`, { hint });
+const refuse = (message: string, hint: string, code: UsageCode): TenantsError => new TenantsError('usage', code, `${message} Nothing was sent.`, { hint });

@@ -1,11 +1,9 @@
 import type { Action, Binding, Client, ClientGrant, ResourceServer } from '../auth0/resources.js';
-import { desiredApplication, POST_LOGIN, type ApplicationOverrides } from './desired-state.js';
-import { driftedFields } from './drift.js';
-import { foreignApplications, taggedTenants } from './find-tagged.js';
+import { POST_LOGIN, type ApplicationOverrides } from './desired-state.js';
 import { ALL_SCOPES, missingScopes } from './required-scopes.js';
 import { TENANT_ID_PATTERN } from './tenant-id.js';
 import type { ProjectConfig } from './project-config.js';
-import { findUserGrant } from './user-grant.js';
+import { tenancyFor } from './tenancy-for.js';
 
 export interface Finding { code: string; severity: 'error' | 'warning' | 'info'; message: string; fix: string; tenant?: string }
 
@@ -77,21 +75,10 @@ export function diagnose(input: DoctorInputs): Finding[] {
   }
 
   if (input.clients) {
-    const tenants = taggedTenants(input.clients);
-    for (const [tenant, apps] of [...tenants].sort(([a], [b]) => a.localeCompare(b))) {
-      const app = apps[0]!;
-      for (const extra of apps.slice(1)) {
-        add('application_duplicate', `${tenant} has a duplicate application of ours, ${extra.client_id} (two runs created it at once); ${app.client_id} is the one kept.`, `tenants create ${tenant} (deletes ${extra.client_id} and its grant, keeps ${app.client_id}; \`tenants sync\` does it too)`, tenant);
-      }
-      // The same desired state as create and sync: the config's defaults with the tenant's recorded settings.
-      const drift = driftedFields(desiredApplication(config, tenant, input.overrides?.[tenant] ?? {}), app);
-      if (drift.length) add('application_drift', `${tenant}'s application drifted: ${drift.join(', ')}.`, `tenants create ${tenant}`, tenant);
-      const insecure = [...(app.callbacks ?? []), ...(app.allowed_logout_urls ?? []), ...(app.web_origins ?? [])].filter(insecureUrl);
-      if (insecure.length) add('callbacks_insecure', `${tenant}'s application allows ${insecure.join(', ')}.`, `Use https URLs without wildcards in tenants.config.json (or the manifest), then: tenants create ${tenant}`, tenant);
-      if ((app.callbacks ?? []).length === 0) add('callbacks_empty', `${tenant}'s application has no callback URL: nobody can log in to it.`, `Set application.callbacks in tenants.config.json, then: tenants create ${tenant}`, tenant, 'warning');
-      if (config.requireClientGrant && input.grants && !findUserGrant(input.grants, app.client_id, config.audience)) {
-        add('client_grant_missing', `${tenant}'s application has no user client grant for ${config.audience}: its users cannot get tokens.`, `tenants create ${tenant}`, tenant);
-      }
+    const tenancy = tenancyFor(config);
+    const state = { clients: input.clients, api: input.api, grants: input.grants };
+    for (const [tenant, resources] of [...tenancy.owned(state)].sort(([a], [b]) => a.localeCompare(b))) {
+      findings.push(...tenancy.diagnose(config, tenant, resources, state, input.overrides?.[tenant] ?? {}));
       const files = input.files[tenant] ?? {};
       const missing = Object.entries(files).filter(([, ok]) => ok === undefined).map(([n]) => n);
       const stale = Object.entries(files).filter(([, ok]) => ok === false).map(([n]) => n);
@@ -102,8 +89,8 @@ export function diagnose(input: DoctorInputs): Finding[] {
           edited.length ? `tenants emit ${tenant} --force (${edited.join(', ')} ${edited.length > 1 ? 'were' : 'was'} edited by hand)` : `tenants emit ${tenant}`, tenant);
       }
     }
-    for (const app of foreignApplications(input.clients)) {
-      add('application_foreign', `Application "${app.name ?? ''}" (${app.client_id}) has client_metadata.tenant=${JSON.stringify(app.client_metadata?.['tenant'])} but no ownership marker: not ours, left alone by every command.`,
+    for (const app of tenancy.foreign(state)) {
+      add('application_foreign', `Application "${app.name ?? ''}" (${app.id}) has client_metadata.tenant=${JSON.stringify((app.current['client_metadata'] as Record<string, unknown> | undefined)?.['tenant'])} but no ownership marker: not ours, left alone by every command.`,
         'Nothing to do: tenants never changes it', undefined, 'info');
     }
     if (input.usersByTenant) {
@@ -120,14 +107,4 @@ export function diagnose(input: DoctorInputs): Finding[] {
     else if (count >= limit * 0.9) add('application_headroom', `${count} of ${limit} applications used (${limit - count} left).`, 'Plan the upgrade of your Auth0 plan, or prune tenants: tenants sync <manifest> --prune', undefined, 'warning');
   }
   return findings;
-}
-
-function insecureUrl(value: string): boolean {
-  if (value.includes('*')) return true;
-  try {
-    const url = new URL(value);
-    return url.protocol !== 'https:' && !(url.protocol === 'http:' && ['localhost', '127.0.0.1', '[::1]'].includes(url.hostname));
-  } catch {
-    return true;
-  }
 }

@@ -40,11 +40,12 @@ export const foreignClaims = (clients: Client[], tenant: string): Client[] =>
   foreignApplications(clients).filter((c) => c.client_metadata?.[TENANT_TAG] === tenant);
 
 /** Refuses (exit 2, nothing changed) to work on a tenant id that an application we do not own claims. */
-export function notOurs(tenant: string, apps: Client[]): TenantsError {
-  const names = apps.map((a) => `"${a.name ?? ''}" (${a.client_id})`).join(', ');
+export function notOurs(tenant: string, apps: { id: string; name?: string | undefined }[] | Client[]): TenantsError {
+  const ids = apps.map((a) => ('client_id' in a ? a.client_id : a.id));
+  const names = apps.map((a, i) => `"${a.name ?? ''}" (${ids[i]})`).join(', ');
   return new TenantsError('usage', 'application_not_ours', `Application ${names} claims tenant ${tenant} but was not made by tenants (no client_metadata.${OWNER_KEY}); nothing was changed.`, {
     hint: `If it is yours to manage, take it over with: tenants create ${tenant} --adopt. Otherwise pick another tenant id.`,
-    details: { tenant, applications: apps.map((a) => a.client_id) },
+    details: { tenant, applications: ids },
   });
 }
 

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { TENANCY_STRATEGIES } from './tenancy.js';
 
 const urlTemplate = z.string().min(1).refine((v) => {
   try {
@@ -28,6 +29,8 @@ export function isReservedNamespace(namespace: string): boolean {
 /** `tenants.config.json`: the project's settings. The JSON Schema beside it is generated from this. */
 export const projectConfigSchema = z.object({
   $schema: z.string().optional(),
+  strategy: z.enum(TENANCY_STRATEGIES).default('applications')
+    .describe('How tenants are isolated in Auth0: "applications" (one application per tenant).'),
   domain: z.string().regex(/^[A-Za-z0-9.-]+(?::\d{1,5})?$/, 'must be a host name such as "acme.eu.auth0.com" (no scheme, no path)')
     .describe('The Auth0 domain tokens are issued under (a custom domain if you use one): the issuer is https://<domain>/.'),
   audience: z.string().min(1).max(600)

@@ -1,7 +1,7 @@
-import type { Client } from '../auth0/resources.js';
-import { desiredApplication } from './desired-state.js';
 import { driftedFields } from './drift.js';
-import { findTagged, foreignClaims, notOurs, taggedTenants } from './find-tagged.js';
+import { notOurs } from './find-tagged.js';
+import type { TenantResource } from './tenancy.js';
+import { tenancyFor } from './tenancy-for.js';
 import type { ManifestEntry } from './manifest.js';
 import type { ProjectConfig } from './project-config.js';
 import { requiresClientGrant, type CurrentState } from './provision-tenants.js';
@@ -34,28 +34,31 @@ export interface SyncItem {
  */
 export function planSync(config: ProjectConfig, entries: ManifestEntry[], state: CurrentState, options: { adopt?: boolean } = {}): SyncItem[] {
   const grantNeeded = requiresClientGrant(state.api);
+  const tenancy = tenancyFor(config);
+  const owned = tenancy.owned(state);
   const items: SyncItem[] = entries.map((entry) => {
-    const desired = desiredApplication(config, entry.tenant, entry);
-    const tagged = findTagged(state.clients, entry.tenant);
+    const { tenant: _tenant, ...overrides } = entry;
+    const desired = tenancy.desired(config, entry.tenant, overrides);
+    const tagged = owned.get(entry.tenant) ?? [];
     // Duplicates of ours (two runs created the tenant at once) are deleted; every run keeps the same survivor, tagged[0].
-    const duplicates = tagged.slice(1).map((c) => c.client_id);
+    const duplicates = tagged.slice(1).map((r) => r.id);
     const warnings: string[] = [];
-    const foreign = tagged.length ? [] : foreignClaims(state.clients, entry.tenant);
+    const foreign = tagged.length ? [] : tenancy.foreign(state, entry.tenant);
     if (foreign.length > 0 && !options.adopt) throw notOurs(entry.tenant, foreign);
-    if (foreign.length > 0) warnings.push(`Adopting application ${foreign[0]!.client_id} ("${foreign[0]!.name ?? ''}"): it gets our ownership marker and the tenant settings.`);
-    const app: Client | undefined = tagged[0] ?? foreign[0];
+    if (foreign.length > 0) warnings.push(`Adopting application ${foreign[0]!.id} ("${foreign[0]!.name ?? ''}"): it gets our ownership marker and the tenant settings.`);
+    const app: TenantResource | undefined = tagged[0] ?? foreign[0];
     const notes = warnings.length ? { warnings } : {};
     if (!app) return { tenant: entry.tenant, action: 'create', grantMissing: grantNeeded, desired, ...notes };
-    const changes = driftedFields(desired, app);
+    const changes = driftedFields(desired, app.current);
     return {
-      tenant: entry.tenant, clientId: app.client_id, desired, grantMissing: grantNeeded && !findUserGrant(state.grants, app.client_id),
+      tenant: entry.tenant, clientId: app.id, desired, grantMissing: grantNeeded && !findUserGrant(state.grants, app.id),
       action: changes.length || duplicates.length ? 'update' : 'unchanged', ...(changes.length ? { changes } : {}), ...notes,
       ...(duplicates.length ? { duplicates } : {}),
     };
   });
   const listed = new Set(entries.map((e) => e.tenant));
-  for (const [tenant, apps] of [...taggedTenants(state.clients)].sort(([a], [b]) => a.localeCompare(b))) {
-    if (!listed.has(tenant)) items.push({ tenant, action: 'absent', clientId: apps[0]!.client_id, grantMissing: false, ...(apps.length > 1 ? { duplicates: apps.slice(1).map((c) => c.client_id) } : {}) });
+  for (const [tenant, apps] of [...owned].sort(([a], [b]) => a.localeCompare(b))) {
+    if (!listed.has(tenant)) items.push({ tenant, action: 'absent', clientId: apps[0]!.id, grantMissing: false, ...(apps.length > 1 ? { duplicates: apps.slice(1).map((r) => r.id) } : {}) });
   }
   return items;
 }

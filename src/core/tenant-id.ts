@@ -1,9 +1,6 @@
-import { z } from 'zod';
 import { TenantsError } from './tenants-error.js';
 
 export const TENANT_ID_PATTERN = /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/;
-
-export const tenantIdSchema = z.string().regex(TENANT_ID_PATTERN);
 
 /** Refuses anything that is not a tenant id (upper case, `../x`, spaces, empty, too long) before any I/O. */
 export function parseTenantIds(values: string[]): string[] {

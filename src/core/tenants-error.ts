@@ -1,3 +1,5 @@
+import { retryableCode, type ErrorCode, type KindOf, type UsageCode } from './error-catalogue.js';
+
 /**
  * Every failure the tool reports is a TenantsError: a stable `code` that scripts and tests match on,
  * a human `message`, an optional `hint` that names the fix, and the exit `kind` that src/cli.ts maps
@@ -19,8 +21,8 @@ export const EXIT_CODES: Record<ErrorKind, number> = {
   cancelled: 130,
 };
 
-export class TenantsError extends Error {
-  readonly code: string;
+export class TenantsError<C extends ErrorCode = ErrorCode> extends Error {
+  readonly code: C;
   readonly kind: ErrorKind;
   readonly hint: string | undefined;
   readonly details: Record<string, unknown> | undefined;
@@ -28,8 +30,8 @@ export class TenantsError extends Error {
   readonly alreadyReported: boolean;
 
   constructor(
-    kind: ErrorKind,
-    code: string,
+    kind: KindOf<C>,
+    code: C,
     message: string,
     options: { hint?: string | undefined; details?: Record<string, unknown>; cause?: unknown; alreadyReported?: boolean } = {},
   ) {
@@ -40,6 +42,11 @@ export class TenantsError extends Error {
     this.hint = options.hint;
     this.details = options.details;
     this.alreadyReported = options.alreadyReported ?? false;
+  }
+
+  /** Whether trying again can help: the catalogue's answer, or the answer's status (5xx, 408) for auth0_error. */
+  get retryable(): boolean {
+    return retryableCode(this.code) || this.details?.['retryable'] === true;
   }
 
   get exitCode(): number {
@@ -56,5 +63,5 @@ export class TenantsError extends Error {
   }
 }
 
-export const usageError = (code: string, message: string, hint?: string): TenantsError =>
+export const usageError = (code: UsageCode, message: string, hint?: string): TenantsError =>
   new TenantsError('usage', code, message, hint === undefined ? {} : { hint });

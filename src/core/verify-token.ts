@@ -174,7 +174,7 @@ export async function verifyToken(token: string, settings: VerifierSettings, key
   } else add('key', null, 'a key of the configured JWKS', header['kid'] ?? null);
 
   if (key && alg) {
-    let signed = false;
+    let signed: boolean;
     try {
       await compactVerify(parts.token, key, { algorithms: [alg] });
       signed = true;

@@ -1,4 +1,4 @@
-import { newId, nowIso, type StateData } from './state.js';
+import { newId, type StateData } from './state.js';
 import { SigningKeys } from './signing.js';
 
 /** The scopes the emulator's own M2M application holds for the Management API: everything this tool calls. */
@@ -17,7 +17,6 @@ export const MANAGEMENT_SCOPES = [
  */
 export async function freshState(): Promise<StateData> {
   const managementClientId = newId();
-  const now = nowIso();
   const globalId = newId();
   return {
     version: 1,

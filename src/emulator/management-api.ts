@@ -16,7 +16,6 @@ const HANDLERS: Handlers = {
   ...clientHandlers, ...resourceServerHandlers, ...clientGrantHandlers, ...actionHandlers, ...userHandlers, ...jobHandlers, ...ticketHandlers,
 };
 
-export interface ManagementRequestLog { method: string; operationId: string | undefined; status: number }
 
 /**
  * `/api/v2/*`: routed and validated by the published OpenAPI document, authorised by bearer token and

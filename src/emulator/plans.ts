@@ -6,4 +6,3 @@ export const PLANS = {
 } as const;
 
 export type PlanName = keyof typeof PLANS;
-export const PLAN_NAMES = Object.keys(PLANS) as PlanName[];

@@ -97,9 +97,15 @@ function parse(text: string, location: string, kind: 'auth0' | 'usage' = 'auth0'
   try {
     json = JSON.parse(text);
   } catch {
-    throw new TenantsError(kind, kind === 'usage' ? 'invalid_jwks' : 'jwks_unreachable', `The key set at ${location} is not JSON.`, { hint: 'Check jwksUri in tenant.json.' });
+    throw badKeySet(kind, `The key set at ${location} is not JSON.`);
   }
   const keys = json !== null && typeof json === 'object' ? (json as { keys?: unknown }).keys : undefined;
-  if (!Array.isArray(keys) || depth(json) > MAX_JSON_DEPTH) throw new TenantsError(kind, kind === 'usage' ? 'invalid_jwks' : 'jwks_unreachable', `${location} is not a JWKS ({"keys": [...]}).`, { hint: 'Check jwksUri in tenant.json.' });
+  if (!Array.isArray(keys) || depth(json) > MAX_JSON_DEPTH) throw badKeySet(kind, `${location} is not a JWKS ({"keys": [...]}).`);
   return keys;
+}
+
+/** A key set that is not one: bad input for a file (exit 2), an unreachable key set for a URL. */
+function badKeySet(kind: 'usage' | 'auth0', message: string): TenantsError {
+  const options = { hint: 'Check jwksUri in tenant.json.' };
+  return kind === 'usage' ? new TenantsError('usage', 'invalid_jwks', message, options) : new TenantsError('auth0', 'jwks_unreachable', message, options);
 }

@@ -11,7 +11,8 @@ describe('the README demo', () => {
       const summary = JSON.parse(result.stdout) as { verdicts: Record<string, boolean>; tenants: { acme: { tenant: string } } };
       expect(summary.verdicts).toEqual({ acme: true, globex: false });
       expect(summary).toMatchObject({ crossTenantLoginDenied: true });
-      expect(result.stderr).toContain('Healthy');
+      expect(result.stderr).toContain('Healthy (2 tenant(s)).');
+      expect(result.stderr).not.toContain('callbacks_empty'); // init was given the SPA's URLs
       expect(summary.tenants.acme.tenant).toBe('acme');
       expect(result.stderr).toContain('REJECTED [wrong_application] for tenant globex');
       expect(result.stderr).toContain('files unchanged');

@@ -30,7 +30,6 @@ export class FakePort implements ManagementPort {
   }
 
   async listClients() { this.hit('listClients'); return structuredClone(this.clients); }
-  async getClient(cid: string) { this.hit('getClient'); return this.clients.find((c) => c.client_id === cid); }
   async createClient(body: Body) {
     this.hit('createClient');
     const client = { ...body, client_id: id('client') } as Client;

@@ -21,6 +21,7 @@ export function runInPty(args: string[], options: { cwd: string; env: NodeJS.Pro
   });
   let output = '';
   child.stdout.on('data', (d: Buffer) => (output += d.toString()));
+  // eslint-disable-next-line no-control-regex -- terminal escape sequences are what this strips
   const clean = () => output.replace(/\u001b\[[0-9;?]*[A-Za-z]/g, '');
   const exited = new Promise<number | null>((resolve) => child.on('close', resolve));
   return {

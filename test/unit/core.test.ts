@@ -52,10 +52,17 @@ describe('init settings', () => {
     const result = await resolveInitConfig({ apiName: 'Kept', outputDir: 'out/' }, { claimNamespace: 'https://n.example.com/' }, 'https://t.eu.auth0.com/',
       async (field) => {
         asked.push(field);
-        return 'https://api.example.com';
+        return field === 'audience' ? 'https://api.example.com' : ''; // no SPA URLs yet: the other URL questions are skipped
       });
-    expect(asked).toEqual(['audience']);
+    expect(asked).toEqual(['audience', 'callbacks']);
     expect(result).toMatchObject({ domain: 't.eu.auth0.com', apiName: 'Kept', outputDir: 'out/', audience: 'https://api.example.com', requireClientGrant: true });
+    expect(result.application.callbacks).toEqual([]);
+    const kept: string[] = [];
+    await resolveInitConfig({ ...result, application: { ...result.application, callbacks: ['https://a.example.com/cb'] } }, {}, undefined, async (field) => {
+      kept.push(field);
+      return '';
+    });
+    expect(kept).toEqual([]); // the file's callbacks are kept, nothing asked
   });
 });
 

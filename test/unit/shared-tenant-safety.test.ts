@@ -68,7 +68,6 @@ describe('application settings refused before any write', () => {
 describe('the Action rendering', () => {
   it('inserts any claim name literally: String.replace patterns have no effect', () => {
     const code = renderActionCode("const TENANT_CLAIM = '__TENANT_CLAIM__';", "https://x/$&/$`/$'/\"'\\/tenant");
-    // eslint-disable-next-line no-new-func
     expect(new Function(`${code}; return TENANT_CLAIM;`)()).toBe("https://x/$&/$`/$'/\"'\\/tenant");
   });
 });

@@ -12,7 +12,7 @@ export async function userinfo(req: IncomingMessage, res: ServerResponse, tenant
   if (!bearer) throw new OAuthError(401, 'invalid_token', 'Missing access token');
   let userId: string | undefined;
   let clientId: string | undefined;
-  let scope: string[] = [];
+  let scope: string[];
   const opaque = tenant.state.data.grants[hash(bearer)];
   if (opaque?.['type'] === 'opaque' && Number(opaque['exp']) > Date.now() / 1000) {
     userId = String(opaque['user_id']);

@@ -1,7 +1,6 @@
 import { ApiError } from '../api-error.js';
 import { newUuid, nowIso, type Binding, type Entity } from '../state.js';
 import { noContent, ok, type Handlers, type Tenant } from './handler.js';
-import { paginate } from './paginate.js';
 
 const MAX_BINDINGS_PER_TRIGGER = 20;
 const MAX_ACTIONS = 100;

@@ -1,6 +1,6 @@
 import { ApiError, notFound } from '../api-error.js';
 import { PLANS } from '../plans.js';
-import { newId, nowIso, type Entity } from '../state.js';
+import { newId, type Entity } from '../state.js';
 import { noContent, ok, type Handlers, type Tenant } from './handler.js';
 import { paginate } from './paginate.js';
 
