@@ -3,6 +3,7 @@
 // Most packages stay external (node_modules), so `--help` loads commander and chalk, nothing else.
 // Output: dist/bin/ (the same depth as dist/<dir>/, so paths like ../../templates resolve alike).
 import { readFileSync } from 'node:fs';
+import { dirname, join, sep } from 'node:path';
 import { build } from 'esbuild';
 
 // commander and chalk (every start), zod (about 95 modules) and jose (13) are bundled into the chunks that
@@ -10,6 +11,18 @@ import { build } from 'esbuild';
 const INLINED = ['zod', 'jose', 'commander', '@commander-js/extra-typings', 'chalk'];
 const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
 const external = Object.keys({ ...pkg.dependencies, ...pkg.peerDependencies, ...pkg.devDependencies }).filter((name) => !INLINED.includes(name));
+
+/**
+ * zod re-exports every locale (about 60 modules, most of its size) as `locales`; the CLI only uses English (zod's
+ * default). The bundle resolves zod's locale index to English alone, so loading zod stays cheap.
+ */
+const englishOnlyZod = {
+  name: 'english-only-zod',
+  setup(b) {
+    b.onResolve({ filter: /^\.\.\/locales\/index\.js$/ }, (args) =>
+      args.importer.includes(`${sep}node_modules${sep}zod${sep}`) ? { path: join(dirname(args.importer), '..', 'locales', 'en.js') } : undefined);
+  },
+};
 
 await build({
   entryPoints: { cli: 'src/cli.ts' },
@@ -24,4 +37,5 @@ await build({
   // commander is CommonJS: its require() of node built-ins needs a real require in an ES module.
   banner: { js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);" },
   logLevel: 'warning',
+  plugins: [englishOnlyZod],
 });

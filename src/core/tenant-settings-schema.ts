@@ -1,4 +1,8 @@
 import * as z from 'zod/mini';
+import en from 'zod/v4/locales/en.js';
+
+// zod's mini build carries no messages by default: English ones, as the rest of the CLI gives.
+z.config(en());
 
 export const ASYMMETRIC_ALGORITHMS = ['RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'ES256', 'ES384', 'ES512'] as const;
 
