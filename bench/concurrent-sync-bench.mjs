@@ -32,12 +32,25 @@ function run(args, env, cwd) {
 async function workspace() {
   const emulator = await startEmulator({ rateLimit: RATE, latencyMs: LATENCY_MS, plan: 'enterprise', actionBuildMs: 100 });
   const dir = mkdtempSync(join(tmpdir(), 'tenants-bench-ci-'));
-  const env = { AUTH0_DOMAIN: emulator.domain, AUTH0_CLIENT_ID: emulator.clientId, AUTH0_CLIENT_SECRET: emulator.clientSecret, NODE_EXTRA_CA_CERTS: emulator.caCertFile };
+  const env = {
+    AUTH0_DOMAIN: emulator.domain,
+    AUTH0_CLIENT_ID: emulator.clientId,
+    AUTH0_CLIENT_SECRET: emulator.clientSecret,
+    NODE_EXTRA_CA_CERTS: emulator.caCertFile,
+  };
   const init = await run(['init', '--domain', emulator.domain, '--audience', AUDIENCE, '--claim-namespace', 'https://bench.example.com/'], env, dir);
   if (init.code !== 0) throw new Error(`init failed: ${init.stderr}`);
   const names = Array.from({ length: TENANTS }, (_, i) => `tenant-${String(i).padStart(3, '0')}`);
   writeFileSync(join(dir, 'tenants.yaml'), `tenants:\n${names.map((n) => `  - ${n}`).join('\n')}\n`);
-  return { emulator, dir, env, close: async () => { await emulator.close(); rmSync(dir, { recursive: true, force: true }); } };
+  return {
+    emulator,
+    dir,
+    env,
+    close: async () => {
+      await emulator.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
 }
 
 const sync = (w) => run(['sync', 'tenants.yaml', '--max-rps', String(RATE), '--json'], w.env, w.dir);
@@ -76,5 +89,9 @@ console.log(`${TENANTS} tenants, emulator --rate-limit ${RATE} --latency ${LATEN
 console.log(`one sync alone: ${single.seconds.toFixed(1)} s wall, ${singleRequests} Management API requests (with init)`);
 console.log(describe('run A', a));
 console.log(describe('run B', b));
-console.log(`both: ${pairSeconds.toFixed(1)} s wall (${(pairSeconds / single.seconds).toFixed(2)}x one sync alone); ${requests.length} requests, ${requests.filter((r) => r.status === 429).length} answered 429`);
-console.log(`applications per tenant afterwards: ${apps.length} tenants, max ${Math.max(...apps)} (${apps.every((n) => n === 1) ? 'no duplicate' : 'DUPLICATES'})`);
+console.log(
+  `both: ${pairSeconds.toFixed(1)} s wall (${(pairSeconds / single.seconds).toFixed(2)}x one sync alone); ${requests.length} requests, ${requests.filter((r) => r.status === 429).length} answered 429`,
+);
+console.log(
+  `applications per tenant afterwards: ${apps.length} tenants, max ${Math.max(...apps)} (${apps.every((n) => n === 1) ? 'no duplicate' : 'DUPLICATES'})`,
+);

@@ -7,4 +7,6 @@ export const EXIT_CODE_HELP = 'with --dry-run: exit 10 when changes are pending,
 
 /** `--format text|markdown` (`--json` wins over both). */
 export const formatOption = () =>
-  new Option('--format <format>', 'print the plan or result as text, or as markdown for a pull-request comment').choices(['text', 'markdown'] as const).default('text' as const);
+  new Option('--format <format>', 'print the plan or result as text, or as markdown for a pull-request comment')
+    .choices(['text', 'markdown'] as const)
+    .default('text' as const);

@@ -17,7 +17,12 @@ const schema = z.object({
  * Takes the project's lease for a writing run (src/core/run-lease.ts), with progress on stderr.
  * TENANTS_LEASE_SECONDS changes the lease's lifetime (default 60 s; the tests use a few seconds).
  */
-export async function holdLease(ctx: CommandContext, project: Pick<Project, 'port' | 'config'>, command: string, waitLock: string | undefined): Promise<HeldLease> {
+export async function holdLease(
+  ctx: CommandContext,
+  project: Pick<Project, 'port' | 'config'>,
+  command: string,
+  waitLock: string | undefined,
+): Promise<HeldLease> {
   const options = parseOptions(schema, { waitLock: waitLock ?? WAIT_LOCK_DEFAULT, ttl: ctx.env['TENANTS_LEASE_SECONDS'] ?? LEASE_SECONDS });
   return acquireLease(
     { port: project.port, sleep: ctx.sleep, now: ctx.now, progress: (t) => ctx.out.message(ctx.out.color.dim(t)) },

@@ -12,5 +12,10 @@ export function exitIfPending(options: { exitCode?: boolean | undefined }, pendi
 
 /** `--exit-code` describes a plan: refused (exit 2) without `--dry-run`. */
 export function assertExitCodeUsage(options: { exitCode?: boolean | undefined; dryRun?: boolean | undefined }): void {
-  if (options.exitCode && !options.dryRun) throw usageError('exit_code_needs_dry_run', '--exit-code describes a plan and needs --dry-run.', 'Run with --dry-run --exit-code to check for pending changes, or drop --exit-code to apply.');
+  if (options.exitCode && !options.dryRun)
+    throw usageError(
+      'exit_code_needs_dry_run',
+      '--exit-code describes a plan and needs --dry-run.',
+      'Run with --dry-run --exit-code to check for pending changes, or drop --exit-code to apply.',
+    );
 }

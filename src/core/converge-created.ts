@@ -6,7 +6,12 @@ import { removeDuplicates } from './remove-duplicates.js';
 import { createUserGrant } from './user-grant.js';
 
 /** A run's outcome for one tenant, as sync and create report it. */
-export interface Settled { tenant: string; action: string; status: string; clientId?: string | undefined }
+export interface Settled {
+  tenant: string;
+  action: string;
+  status: string;
+  clientId?: string | undefined;
+}
 
 export interface Convergence {
   /** Tenants whose application created by this run lost to an older one (their outcome now names the survivor). */
@@ -25,8 +30,11 @@ export interface Convergence {
  * converging runs never pull an application from under each other's grant.
  */
 export async function convergeCreated(
-  deps: { port: ManagementPort; sleep: (ms: number) => Promise<void> }, config: ProjectConfig, state: CurrentState,
-  outcomes: Settled[], onMoved: (outcome: Settled) => void,
+  deps: { port: ManagementPort; sleep: (ms: number) => Promise<void> },
+  config: ProjectConfig,
+  state: CurrentState,
+  outcomes: Settled[],
+  onMoved: (outcome: Settled) => void,
 ): Promise<Convergence> {
   const result: Convergence = { moved: [], removed: 0, requests: 0 };
   const created = outcomes.filter((o): o is Settled & { clientId: string } => o.action === 'create' && o.status === 'done' && o.clientId !== undefined);

@@ -51,7 +51,11 @@ export interface HeldLease {
   release(): Promise<void>;
 }
 
-interface LeaseRecord { id: string; expiresAt: number; holder: string }
+interface LeaseRecord {
+  id: string;
+  expiresAt: number;
+  holder: string;
+}
 
 /** Reads a lease resource server written by us; undefined when the object at our URN was not made by us. */
 export function parseLease(rs: ResourceServer): LeaseRecord | undefined {
@@ -63,7 +67,8 @@ export function parseLease(rs: ResourceServer): LeaseRecord | undefined {
 }
 
 /** Auth0's name pattern for an API: 1 to 200 characters without `<` or `>`. */
-const leaseName = (expiresAt: number, holder: string): string => `${NAME_PREFIX}${new Date(expiresAt).toISOString()} by ${holder}`.replace(/[<>]/g, '').slice(0, 200);
+const leaseName = (expiresAt: number, holder: string): string =>
+  `${NAME_PREFIX}${new Date(expiresAt).toISOString()} by ${holder}`.replace(/[<>]/g, '').slice(0, 200);
 
 function describeHolder(command: string): string {
   let user = 'unknown';
@@ -76,8 +81,7 @@ function describeHolder(command: string): string {
   return `tenants ${command}, ${user}@${hostname()} pid ${process.pid}${ci}`;
 }
 
-const statusOf = (error: unknown): number | undefined =>
-  error instanceof TenantsError ? (error.details?.['statusCode'] as number | undefined) : undefined;
+const statusOf = (error: unknown): number | undefined => (error instanceof TenantsError ? (error.details?.['statusCode'] as number | undefined) : undefined);
 
 /**
  * Takes the lease, waiting (bounded, with progress) while another live run holds it; refuses with
@@ -108,9 +112,14 @@ export async function acquireLease(deps: LeaseDeps, options: LeaseOptions): Prom
       if (!rs) break;
       const other = parseLease(rs);
       if (!other) {
-        throw new TenantsError('usage', 'lease_not_ours', `An API with our lease identifier ${identifier} exists but was not made by tenants ("${rs.name ?? ''}", ${rs.id}); nothing was changed.`, {
-          hint: 'Delete or rename that API if it is a leftover; tenants never touches it.',
-        });
+        throw new TenantsError(
+          'usage',
+          'lease_not_ours',
+          `An API with our lease identifier ${identifier} exists but was not made by tenants ("${rs.name ?? ''}", ${rs.id}); nothing was changed.`,
+          {
+            hint: 'Delete or rename that API if it is a leftover; tenants never touches it.',
+          },
+        );
       }
       const waited = deps.now() - started;
       if (other.expiresAt <= deps.now()) {
@@ -120,14 +129,21 @@ export async function acquireLease(deps: LeaseDeps, options: LeaseOptions): Prom
         break;
       }
       if (waited >= options.waitSeconds * 1000) {
-        throw new TenantsError('locked', 'lease_held', `Another run holds the lease on this project: ${other.holder}, until ${new Date(other.expiresAt).toISOString()} (renewed while it runs)${options.waitSeconds > 0 ? `; waited ${Math.round(waited / 1000)} s` : ''}. Nothing was changed.`, {
-          hint: `Re-run when it has finished, or wait for it with --wait-lock <seconds>. A run killed without cleaning up stops blocking at its expiry (at most ${options.ttlSeconds} s after its last renewal).`,
-          details: { holder: other.holder, expiresAt: new Date(other.expiresAt).toISOString(), leaseId: other.id },
-        });
+        throw new TenantsError(
+          'locked',
+          'lease_held',
+          `Another run holds the lease on this project: ${other.holder}, until ${new Date(other.expiresAt).toISOString()} (renewed while it runs)${options.waitSeconds > 0 ? `; waited ${Math.round(waited / 1000)} s` : ''}. Nothing was changed.`,
+          {
+            hint: `Re-run when it has finished, or wait for it with --wait-lock <seconds>. A run killed without cleaning up stops blocking at its expiry (at most ${options.ttlSeconds} s after its last renewal).`,
+            details: { holder: other.holder, expiresAt: new Date(other.expiresAt).toISOString(), leaseId: other.id },
+          },
+        );
       }
       if (waited - lastNote >= 10_000 || lastNote === -Infinity) {
         lastNote = waited;
-        deps.progress(`Waiting for the lease held by ${other.holder} (expires ${new Date(other.expiresAt).toISOString()}; waited ${Math.round(waited / 1000)} s of ${options.waitSeconds} s)...`);
+        deps.progress(
+          `Waiting for the lease held by ${other.holder} (expires ${new Date(other.expiresAt).toISOString()}; waited ${Math.round(waited / 1000)} s of ${options.waitSeconds} s)...`,
+        );
       }
       await deps.sleep(pollMs);
     }
@@ -135,8 +151,13 @@ export async function acquireLease(deps: LeaseDeps, options: LeaseOptions): Prom
 
   const record = held;
   const lease: HeldLease = {
-    id: record.id, holder, waitedMs: deps.now() - started, lost: false,
-    get requests() { return requests; },
+    id: record.id,
+    holder,
+    waitedMs: deps.now() - started,
+    lost: false,
+    get requests() {
+      return requests;
+    },
     release: async () => {
       clearInterval(timer);
       if (lease.lost || released) return;
@@ -147,19 +168,23 @@ export async function acquireLease(deps: LeaseDeps, options: LeaseOptions): Prom
   };
   let renewing = false;
   let released = false;
-  const timer = setInterval(() => {
-    if (renewing || lease.lost) return;
-    renewing = true;
-    requests++;
-    deps.port.updateResourceServer(record.id, { name: leaseName(deps.now() + ttlMs, holder) })
-      .catch((error: unknown) => {
-        if (statusOf(error) === 404) {
-          lease.lost = true;
-          deps.progress('Warning: the lease expired and was taken over by another run; duplicates are converged at the end of this run.');
-        }
-      })
-      .finally(() => (renewing = false));
-  }, Math.max(100, ttlMs / 3));
+  const timer = setInterval(
+    () => {
+      if (renewing || lease.lost) return;
+      renewing = true;
+      requests++;
+      deps.port
+        .updateResourceServer(record.id, { name: leaseName(deps.now() + ttlMs, holder) })
+        .catch((error: unknown) => {
+          if (statusOf(error) === 404) {
+            lease.lost = true;
+            deps.progress('Warning: the lease expired and was taken over by another run; duplicates are converged at the end of this run.');
+          }
+        })
+        .finally(() => (renewing = false));
+    },
+    Math.max(100, ttlMs / 3),
+  );
   timer.unref();
   return lease;
 }

@@ -15,8 +15,7 @@ const createdAt = (client: Client): string => {
 };
 
 /** Orders a tenant's applications survivor first: sort with it, then keep [0] and remove the rest. */
-export const bySurvivorOrder = (a: Client, b: Client): number =>
-  createdAt(a).localeCompare(createdAt(b)) || a.client_id.localeCompare(b.client_id);
+export const bySurvivorOrder = (a: Client, b: Client): number => createdAt(a).localeCompare(createdAt(b)) || a.client_id.localeCompare(b.client_id);
 
 /** The creation body with its stamp (in client_metadata, beside our marker). */
 export const withCreationStamp = (body: Record<string, unknown>, now: number): Record<string, unknown> => ({

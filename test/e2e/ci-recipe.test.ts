@@ -9,8 +9,18 @@ import { BIN, runCli } from '../helpers/cli.js';
 import { testEmulator } from '../helpers/emulator.js';
 import { credentialsEnv, tempDir, writes } from '../helpers/workspace.js';
 
-interface Step { name?: string; id?: string; if?: string; uses?: string; run?: string; env?: Record<string, string> }
-interface Workflow { env: Record<string, string>; jobs: Record<string, { if: string; steps: Step[] }> }
+interface Step {
+  name?: string;
+  id?: string;
+  if?: string;
+  uses?: string;
+  run?: string;
+  env?: Record<string, string>;
+}
+interface Workflow {
+  env: Record<string, string>;
+  jobs: Record<string, { if: string; steps: Step[] }>;
+}
 
 /** The GitHub Actions recipe exactly as the README gives it. */
 function readmeRecipe(): Workflow {
@@ -32,7 +42,10 @@ describe('the README CI recipe', () => {
     try {
       const secrets: Record<string, string> = { AUTH0_DOMAIN: emulator.domain, AUTH0_CLIENT_ID: emulator.clientId, AUTH0_CLIENT_SECRET: emulator.clientSecret };
       // The repository: its config (made once by `tenants init`) and its manifest.
-      const init = await runCli(['init', '--no-input', '--domain', emulator.domain, '--audience', 'https://api.recipe.example.com', '--claim-namespace', 'https://recipe.example.com/'], { cwd: repo.path, env: credentialsEnv(emulator) });
+      const init = await runCli(
+        ['init', '--no-input', '--domain', emulator.domain, '--audience', 'https://api.recipe.example.com', '--claim-namespace', 'https://recipe.example.com/'],
+        { cwd: repo.path, env: credentialsEnv(emulator) },
+      );
       expect(init.code, init.stderr).toBe(0);
       writeFileSync(join(repo.path, 'tenants.yaml'), 'tenants:\n  - acme\n  - globex\n  - initech\n');
       // What the runner provides: `npx tenants` (the package is a devDependency), and `gh`, recorded here.
@@ -42,12 +55,13 @@ describe('the README CI recipe', () => {
       chmodSync(join(bin, 'npx'), 0o755);
       chmodSync(join(bin, 'gh'), 0o755);
 
-      const expression = (text: string): string => text.replace(/\$\{\{\s*([^}]+?)\s*\}\}/g, (_m, expr: string) => {
-        if (expr.startsWith('secrets.')) return secrets[expr.slice(8)] ?? '';
-        if (expr === 'github.token') return 'gh-token';
-        if (expr === 'github.event.pull_request.number') return '42';
-        throw new Error(`unexpected expression ${expr}`);
-      });
+      const expression = (text: string): string =>
+        text.replace(/\$\{\{\s*([^}]+?)\s*\}\}/g, (_m, expr: string) => {
+          if (expr.startsWith('secrets.')) return secrets[expr.slice(8)] ?? '';
+          if (expr === 'github.token') return 'gh-token';
+          if (expr === 'github.event.pull_request.number') return '42';
+          throw new Error(`unexpected expression ${expr}`);
+        });
       /** Runs one job's steps as the runner would (bash -eo pipefail, $GITHUB_OUTPUT per step, `if:` on outputs). */
       const runJob = async (job: string) => {
         const outputs: Record<string, Record<string, string>> = {};
@@ -63,14 +77,25 @@ describe('the README CI recipe', () => {
           const outputFile = join(repo.path, `output-${job}-${ran.length}`);
           writeFileSync(outputFile, '');
           const env = {
-            ...process.env, CI: 'true', NO_COLOR: '1', PATH: `${bin}:${process.env['PATH']}`, GITHUB_OUTPUT: outputFile, GITHUB_STEP_SUMMARY: summary,
+            ...process.env,
+            CI: 'true',
+            NO_COLOR: '1',
+            PATH: `${bin}:${process.env['PATH']}`,
+            GITHUB_OUTPUT: outputFile,
+            GITHUB_STEP_SUMMARY: summary,
             ...Object.fromEntries(Object.entries({ ...recipe.env, ...step.env }).map(([k, v]) => [k, expression(v)])),
           };
           // Asynchronously: the emulator answers from this process.
           const result = await collect('bash', ['--noprofile', '--norc', '-eo', 'pipefail', '-c', expression(step.run!)], { cwd: repo.path, env });
           ran.push({ name: step.name ?? step.run!, code: result.code, stderr: result.stderr });
           expect(result.code, `${job} / ${step.name ?? step.run}: ${result.stderr}`).toBe(0);
-          if (step.id) outputs[step.id] = Object.fromEntries(readFileSync(outputFile, 'utf8').split('\n').filter(Boolean).map((l) => l.split('=', 2) as [string, string]));
+          if (step.id)
+            outputs[step.id] = Object.fromEntries(
+              readFileSync(outputFile, 'utf8')
+                .split('\n')
+                .filter(Boolean)
+                .map((l) => l.split('=', 2) as [string, string]),
+            );
         }
         return { outputs, ran, summary: existsSync(summary) ? readFileSync(summary, 'utf8') : '' };
       };
@@ -92,7 +117,9 @@ describe('the README CI recipe', () => {
       const main = await runJob('apply');
       expect(main.ran.map((r) => r.name)).toEqual(['Apply', 'Check']);
       expect(main.summary).toContain('### `tenants sync` result: 3 applications created');
-      const ours = Object.values(emulator.tenant.state.data.clients).filter((c) => (c['client_metadata'] as Record<string, unknown> | undefined)?.['tenants_managed_by'] === 'auth0-tenants');
+      const ours = Object.values(emulator.tenant.state.data.clients).filter(
+        (c) => (c['client_metadata'] as Record<string, unknown> | undefined)?.['tenants_managed_by'] === 'auth0-tenants',
+      );
       expect(ours.map((c) => (c['client_metadata'] as Record<string, string>)['tenant']).sort()).toEqual(['acme', 'globex', 'initech']);
       for (const r of main.ran) expect(r.stderr).not.toContain(emulator.clientSecret);
 

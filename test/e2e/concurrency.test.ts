@@ -20,10 +20,20 @@ async function project(options: Parameters<typeof testEmulator>[0] = {}, leaseSe
   const cli = (args: string[], extra: NodeJS.ProcessEnv = {}) => runCli(args, { cwd: work.path, env: { ...env, ...extra } });
   const init = await cli(['init', '--no-input', '--domain', emulator.domain, '--audience', AUDIENCE, '--claim-namespace', 'https://ci.example.com/']);
   expect(init.code, init.stderr).toBe(0);
-  return { emulator, work, env, cli, close: async () => { await emulator.close(); work.remove(); } };
+  return {
+    emulator,
+    work,
+    env,
+    cli,
+    close: async () => {
+      await emulator.close();
+      work.remove();
+    },
+  };
 }
 
-const ours = (emulator: RunningEmulator) => Object.values(emulator.tenant.state.data.clients).filter((c) => (c['client_metadata'] as Meta)?.['tenants_managed_by'] === 'auth0-tenants');
+const ours = (emulator: RunningEmulator) =>
+  Object.values(emulator.tenant.state.data.clients).filter((c) => (c['client_metadata'] as Meta)?.['tenants_managed_by'] === 'auth0-tenants');
 const leases = (emulator: RunningEmulator) => Object.values(emulator.tenant.state.data.resourceServers).filter((rs) => rs['identifier'] === LEASE);
 
 /** Exactly one application of ours per tenant, its one user grant, no grant left for a deleted one, and files naming it. */
@@ -34,7 +44,10 @@ function expectConverged(emulator: RunningEmulator, dir: string, tenants: string
     const mine = apps.filter((c) => (c['client_metadata'] as Meta)!['tenant'] === tenant);
     expect(mine, tenant).toHaveLength(1);
     const clientId = mine[0]!['client_id'];
-    expect(Object.values(data.clientGrants).filter((g) => g['client_id'] === clientId && g['subject_type'] === 'user'), tenant).toHaveLength(1);
+    expect(
+      Object.values(data.clientGrants).filter((g) => g['client_id'] === clientId && g['subject_type'] === 'user'),
+      tenant,
+    ).toHaveLength(1);
     const settings = JSON.parse(readFileSync(join(dir, 'tenants', tenant, 'tenant.json'), 'utf8')) as { clientId: string };
     expect(settings.clientId, tenant).toBe(clientId);
     expect(readFileSync(join(dir, 'tenants', tenant, 'spa.env'), 'utf8')).toContain(`VITE_AUTH0_CLIENT_ID=${String(clientId)}`);
@@ -133,7 +146,9 @@ describe('concurrent runs against one Auth0 tenant', () => {
       await sdk.resourceServers.create({ identifier: LEASE, name: `auth0-tenants lease until ${until} by tenants sync, ci@runner-7 pid 4242` });
       const refused = await p.cli(['sync', 'tenants.yaml', '--wait-lock', '0', '--json']);
       expect(refused.code).toBe(5);
-      expect(JSON.parse(refused.stdout)).toMatchObject({ error: { code: 'lease_held', details: { holder: 'tenants sync, ci@runner-7 pid 4242', expiresAt: until } } });
+      expect(JSON.parse(refused.stdout)).toMatchObject({
+        error: { code: 'lease_held', details: { holder: 'tenants sync, ci@runner-7 pid 4242', expiresAt: until } },
+      });
       const waited = await p.cli(['sync', 'tenants.yaml', '--wait-lock', '2']);
       expect(waited.code).toBe(5);
       expect(waited.stderr).toContain('Waiting for the lease held by tenants sync, ci@runner-7 pid 4242');
@@ -159,7 +174,11 @@ describe('concurrent runs against one Auth0 tenant', () => {
       const sdk = sdkFor(p.emulator);
       const original = ours(p.emulator).find((c) => (c['client_metadata'] as Meta)!['tenant'] === 'dup')!;
       // What a second run racing the first would have left: a later copy of ours, with its own grant.
-      const later = (await sdk.clients.create({ name: String(original['name']), app_type: 'spa', client_metadata: { ...(original['client_metadata'] as Record<string, string>), tenants_created_at: new Date(Date.now() + 1000).toISOString() } } as never));
+      const later = await sdk.clients.create({
+        name: String(original['name']),
+        app_type: 'spa',
+        client_metadata: { ...(original['client_metadata'] as Record<string, string>), tenants_created_at: new Date(Date.now() + 1000).toISOString() },
+      } as never);
       await sdk.clientGrants.create({ client_id: later.client_id!, audience: AUDIENCE, scope: [], subject_type: 'user' } as never);
 
       const doctor = await p.cli(['doctor', '--json']);
@@ -180,11 +199,19 @@ describe('concurrent runs against one Auth0 tenant', () => {
       expect(ours(p.emulator).find((c) => (c['client_metadata'] as Meta)!['tenant'] === 'dup')!['client_id']).toBe(original['client_id']);
       const again = await p.cli(['sync', 'tenants.yaml', '--dry-run', '--exit-code']);
       expect(again.code).toBe(0);
-      expect((JSON.parse((await p.cli(['doctor', '--json'])).stdout) as { findings: { code: string }[] }).findings.map((f) => f.code)).not.toContain('application_duplicate');
+      expect((JSON.parse((await p.cli(['doctor', '--json'])).stdout) as { findings: { code: string }[] }).findings.map((f) => f.code)).not.toContain(
+        'application_duplicate',
+      );
 
       // The doctor's own fix, run as printed, repairs it too.
-      const another = await sdk.clients.create({ name: String(original['name']), app_type: 'spa', client_metadata: { ...(original['client_metadata'] as Record<string, string>), tenants_created_at: new Date(Date.now() + 2000).toISOString() } } as never);
-      const fix = (JSON.parse((await p.cli(['doctor', '--json'])).stdout) as { findings: { code: string; fix: string }[] }).findings.find((f) => f.code === 'application_duplicate')!.fix;
+      const another = await sdk.clients.create({
+        name: String(original['name']),
+        app_type: 'spa',
+        client_metadata: { ...(original['client_metadata'] as Record<string, string>), tenants_created_at: new Date(Date.now() + 2000).toISOString() },
+      } as never);
+      const fix = (JSON.parse((await p.cli(['doctor', '--json'])).stdout) as { findings: { code: string; fix: string }[] }).findings.find(
+        (f) => f.code === 'application_duplicate',
+      )!.fix;
       const command = /^tenants (create \S+)/.exec(fix)![1]!.split(' ');
       expect((await p.cli(command)).code).toBe(0);
       expect(p.emulator.tenant.state.data.clients[another.client_id!]).toBeUndefined();

@@ -10,16 +10,28 @@ import { EXIT_CODES, TenantsError } from '../../src/core/tenants-error.js';
 import { renderMarkdown } from '../../src/io/render-markdown.js';
 import { FakePort } from '../helpers/fake-port.js';
 
-const config = projectConfigSchema.parse({ domain: 't.auth0.com', audience: 'https://api.example.com', claimNamespace: 'https://s.example.com/', application: { callbacks: ['https://{tenant}.example.com/cb'] } });
+const config = projectConfigSchema.parse({
+  domain: 't.auth0.com',
+  audience: 'https://api.example.com',
+  claimNamespace: 'https://s.example.com/',
+  application: { callbacks: ['https://{tenant}.example.com/cb'] },
+});
 const app = (id: string, tenant: string, created?: string): Client => ({
-  client_id: id, name: tenant, client_metadata: { tenant, tenants_managed_by: 'auth0-tenants', ...(created ? { tenants_created_at: created } : {}) },
+  client_id: id,
+  name: tenant,
+  client_metadata: { tenant, tenants_managed_by: 'auth0-tenants', ...(created ? { tenants_created_at: created } : {}) },
 });
 const api = { id: 'rs_api', identifier: config.audience, subject_type_authorization: { user: { policy: 'require_client_grant' } } };
 
 /** A clock the test moves: sleeping advances it. */
 function clock(start = Date.parse('2026-11-28T08:00:00Z')) {
   let now = start;
-  return { now: () => now, sleep: async (ms: number) => { now += ms; } };
+  return {
+    now: () => now,
+    sleep: async (ms: number) => {
+      now += ms;
+    },
+  };
 }
 const failed = async (run: () => Promise<unknown>): Promise<TenantsError> => {
   try {
@@ -32,7 +44,11 @@ const failed = async (run: () => Promise<unknown>): Promise<TenantsError> => {
 
 describe('the survivor among duplicates of ours', () => {
   it('is the oldest by the creation stamp, then by client_id, an unstamped one first; the same whatever the listing order', () => {
-    const clients = [app('c-b', 'acme', '2026-11-28T08:00:01.000Z'), app('c-z', 'acme', '2026-11-28T08:00:00.500Z'), app('c-a', 'acme', '2026-11-28T08:00:01.000Z')];
+    const clients = [
+      app('c-b', 'acme', '2026-11-28T08:00:01.000Z'),
+      app('c-z', 'acme', '2026-11-28T08:00:00.500Z'),
+      app('c-a', 'acme', '2026-11-28T08:00:01.000Z'),
+    ];
     expect(findTagged(clients, 'acme').map((c) => c.client_id)).toEqual(['c-z', 'c-a', 'c-b']);
     expect(findTagged([...clients].reverse(), 'acme').map((c) => c.client_id)).toEqual(['c-z', 'c-a', 'c-b']);
     expect(findTagged([...clients, app('c-old', 'acme')], 'acme')[0]!.client_id).toBe('c-old');
@@ -49,10 +65,17 @@ describe('the survivor among duplicates of ours', () => {
 describe('convergence after a run created applications', () => {
   it("deletes this run's own copy (grants first) when an older one exists, grants the survivor and names it", async () => {
     const port = new FakePort();
-    port.clients = [app('theirs', 'acme', '2026-11-28T08:00:00.000Z'), app('mine', 'acme', '2026-11-28T08:00:00.100Z'), app('solo', 'globex', '2026-11-28T08:00:00.200Z')];
+    port.clients = [
+      app('theirs', 'acme', '2026-11-28T08:00:00.000Z'),
+      app('mine', 'acme', '2026-11-28T08:00:00.100Z'),
+      app('solo', 'globex', '2026-11-28T08:00:00.200Z'),
+    ];
     port.grants = [{ id: 'g-mine', client_id: 'mine', audience: config.audience, subject_type: 'user' }];
     const state = { clients: [], api, grants: [] };
-    const outcomes = [{ tenant: 'acme', action: 'create', status: 'done', clientId: 'mine' }, { tenant: 'globex', action: 'create', status: 'done', clientId: 'solo' }];
+    const outcomes = [
+      { tenant: 'acme', action: 'create', status: 'done', clientId: 'mine' },
+      { tenant: 'globex', action: 'create', status: 'done', clientId: 'solo' },
+    ];
     const moved: string[] = [];
     const result = await convergeCreated({ port, sleep: async () => undefined }, config, state, outcomes, (o) => moved.push(`${o.tenant}=${o.clientId}`));
     expect(moved).toEqual(['acme=theirs']);
@@ -130,10 +153,21 @@ describe('--exit-code and --format markdown', () => {
   it('exits 10 only with --exit-code and pending changes; without --dry-run it is refused', () => {
     expect(() => exitIfPending({ exitCode: true }, false)).not.toThrow();
     expect(() => exitIfPending({ exitCode: false }, true)).not.toThrow();
-    const pending = (() => { try { exitIfPending({ exitCode: true }, true); } catch (e) { return e as TenantsError; } return undefined; })();
+    const pending = (() => {
+      try {
+        exitIfPending({ exitCode: true }, true);
+      } catch (e) {
+        return e as TenantsError;
+      }
+      return undefined;
+    })();
     expect(pending?.exitCode).toBe(EXIT_CODES.pending);
     expect(EXIT_CODES.pending).toBe(10);
-    expect(Object.entries(EXIT_CODES).filter(([k]) => k !== 'pending').map(([, v]) => v)).not.toContain(10);
+    expect(
+      Object.entries(EXIT_CODES)
+        .filter(([k]) => k !== 'pending')
+        .map(([, v]) => v),
+    ).not.toContain(10);
     expect(() => assertExitCodeUsage({ exitCode: true, dryRun: false })).toThrow(expect.objectContaining({ code: 'exit_code_needs_dry_run' }));
   });
 
