@@ -75,7 +75,12 @@ export async function reconcileTenants(ctx: CommandContext, loaded: LoadedConfig
   announceTarget(ctx, project);
   // A run with something to write holds the lease, then reads Auth0 again: another run may have written meanwhile.
   const lease = hasWork(items, options.prune) ? await holdLease(ctx, project, options.command, options.waitLock) : undefined;
-  if (lease) items = planSync(project.config, entries, (state = await readCurrentState(project.port, project.config)), { adopt: options.adopt });
+  if (lease) {
+    // Never prune a tenant that was not in the plan confirmed above (another run may have made it meanwhile).
+    const confirmed = new Set(absent.map((a) => a.tenant));
+    state = await readCurrentState(project.port, project.config);
+    items = planSync(project.config, entries, state, { adopt: options.adopt }).filter((i) => i.action !== 'absent' || confirmed.has(i.tenant));
+  }
   try {
   const stop = ctx.gracefulStop();
   stop.addEventListener('abort', () => ctx.out.message(`\nStopping: finishing ${project.pacer.active} request(s) in flight... (Ctrl-C again to quit at once)`), { once: true });

@@ -20,6 +20,7 @@ import type { InitArgs } from './init.js';
 import { assertExitCodeUsage, exitIfPending } from '../core/changes-pending.js';
 import { renderMarkdown } from '../io/render-markdown.js';
 import { holdLease, releaseLease } from './hold-lease.js';
+import type { HeldLease } from '../core/run-lease.js';
 
 
 /** `tenants init`: what runs (imported on demand, so `--help` and other commands never load it). */
@@ -50,8 +51,11 @@ export async function runInit(context: () => CommandContext, ...[options]: InitA
   const { port } = await connect(ctx, credentials);
   const shared = { config, actionCode: actionCodeFor(readTemplate('post-login-action.js'), config) };
   // A run with something to write holds the lease: a read-only pass first says whether it has.
-  const lease = !options.dryRun && (await ensureSharedResources({ port, sleep: ctx.sleep, now: ctx.now, progress: () => undefined }, { ...shared, dryRun: true })).some(isWrite)
-    ? await holdLease(ctx, { port, config }, 'init', options.waitLock) : undefined;
+  let lease: HeldLease | undefined;
+  if (!options.dryRun && (await ensureSharedResources({ port, sleep: ctx.sleep, now: ctx.now, progress: () => undefined }, { ...shared, dryRun: true })).some(isWrite)) {
+    assertScopes(port.grantedScopes(), REQUIRED_SCOPES.init, 'init');
+    lease = await holdLease(ctx, { port, config }, 'init', options.waitLock);
+  }
   let steps;
   try {
   steps = await ensureSharedResources(
