@@ -154,6 +154,9 @@ describe('concurrent runs against one Auth0 tenant', () => {
       expect(waited.stderr).toContain('Waiting for the lease held by tenants sync, ci@runner-7 pid 4242');
       expect(waited.stderr).toContain('[lease_held]');
       expect(ours(p.emulator)).toEqual([]);
+      // doctor does not report a lease as someone else's object.
+      const doctor = JSON.parse((await p.cli(['doctor', '--json'])).stdout) as { findings: { code: string; message: string }[] };
+      expect(doctor.findings.filter((f) => /foreign|lease/.test(f.code) || f.message.includes('urn:auth0-tenants:lease'))).toEqual([]);
       // An object at our URN that we did not write is never taken over.
       const held = leases(p.emulator)[0]!;
       await sdk.resourceServers.update(String(held['id']), { name: 'Payments API' });
