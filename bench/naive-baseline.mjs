@@ -9,8 +9,13 @@ for (let i = 0; i < count; i++) {
   const tenant = `tenant-${String(i).padStart(4, '0')}`;
   try {
     const app = await sdk.clients.create({
-      name: tenant, app_type: 'spa', token_endpoint_auth_method: 'none', grant_types: ['authorization_code', 'refresh_token'],
-      oidc_conformant: true, jwt_configuration: { alg: 'RS256' }, client_metadata: { tenant },
+      name: tenant,
+      app_type: 'spa',
+      token_endpoint_auth_method: 'none',
+      grant_types: ['authorization_code', 'refresh_token'],
+      oidc_conformant: true,
+      jwt_configuration: { alg: 'RS256' },
+      client_metadata: { tenant },
     });
     await sdk.clientGrants.create({ client_id: app.client_id, audience, scope: [], subject_type: 'user' });
   } catch {

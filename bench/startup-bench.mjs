@@ -34,12 +34,23 @@ try {
   const pair = generateKeyPairSync('rsa', { modulusLength: 2048 });
   const now = Math.floor(Date.now() / 1000);
   const settings = {
-    schemaVersion: 1, tenant: 'acme', issuer: 'https://bench.example.com/', jwksUri: 'https://bench.example.com/.well-known/jwks.json',
-    audience: 'https://api.bench.example.com', clientId: 'acme-client', clientIdClaim: 'azp', tenantClaim: 'https://saas.example.com/tenant',
-    algorithms: ['RS256'], leewaySeconds: 30,
+    schemaVersion: 1,
+    tenant: 'acme',
+    issuer: 'https://bench.example.com/',
+    jwksUri: 'https://bench.example.com/.well-known/jwks.json',
+    audience: 'https://api.bench.example.com',
+    clientId: 'acme-client',
+    clientIdClaim: 'azp',
+    tenantClaim: 'https://saas.example.com/tenant',
+    algorithms: ['RS256'],
+    leewaySeconds: 30,
   };
   const token = await new SignJWT({ sub: 'auth0|1', azp: settings.clientId, [settings.tenantClaim]: 'acme' })
-    .setProtectedHeader({ alg: 'RS256', kid: 'k1' }).setIssuer(settings.issuer).setAudience(settings.audience).setIssuedAt(now).setExpirationTime(now + 3600)
+    .setProtectedHeader({ alg: 'RS256', kid: 'k1' })
+    .setIssuer(settings.issuer)
+    .setAudience(settings.audience)
+    .setIssuedAt(now)
+    .setExpirationTime(now + 3600)
     .sign(await importJWK(pair.privateKey.export({ format: 'jwk' }), 'RS256'));
   writeFileSync(join(dir, 'tenant.json'), JSON.stringify(settings));
   writeFileSync(join(dir, 'jwks.json'), JSON.stringify({ keys: [{ ...pair.publicKey.export({ format: 'jwk' }), kid: 'k1', use: 'sig' }] }));
@@ -47,7 +58,12 @@ try {
   const cases = [
     { name: 'node -e 0', args: ['-e', '0'], input: '', code: 0 },
     { name: 'tenants --help', args: [BIN, '--help'], input: '', code: 0 },
-    { name: 'tenants verify-token (offline)', args: [BIN, 'verify-token', '--config', join(dir, 'tenant.json'), '--jwks', join(dir, 'jwks.json')], input: token, code: 0 },
+    {
+      name: 'tenants verify-token (offline)',
+      args: [BIN, 'verify-token', '--config', join(dir, 'tenant.json'), '--jwks', join(dir, 'jwks.json')],
+      input: token,
+      code: 0,
+    },
   ];
   const times = cases.map(() => []);
   for (const c of cases) await time(c.args, c.input, c.code); // warm the file cache
@@ -63,7 +79,9 @@ try {
     const ratio = ms / base;
     const target = targets[i];
     if (target !== null && ratio > target) failed = true;
-    console.log(`${c.name.padEnd(32)} ${ms.toFixed(1).padStart(7)} ms  ${target === null ? '' : `ratio ${ratio.toFixed(2)}x (target <= ${target}x: ${ratio <= target ? 'met' : 'NOT met'})`}`);
+    console.log(
+      `${c.name.padEnd(32)} ${ms.toFixed(1).padStart(7)} ms  ${target === null ? '' : `ratio ${ratio.toFixed(2)}x (target <= ${target}x: ${ratio <= target ? 'met' : 'NOT met'})`}`,
+    );
   }
   if (CHECK && failed) process.exitCode = 1;
 } finally {

@@ -32,10 +32,23 @@ function run(command, args, env, cwd) {
 async function workspace() {
   const emulator = await startEmulator({ rateLimit: RATE, latencyMs: LATENCY_MS, plan: 'enterprise', actionBuildMs: 100 });
   const dir = mkdtempSync(join(tmpdir(), 'tenants-bench-'));
-  const env = { AUTH0_DOMAIN: emulator.domain, AUTH0_CLIENT_ID: emulator.clientId, AUTH0_CLIENT_SECRET: emulator.clientSecret, NODE_EXTRA_CA_CERTS: emulator.caCertFile };
+  const env = {
+    AUTH0_DOMAIN: emulator.domain,
+    AUTH0_CLIENT_ID: emulator.clientId,
+    AUTH0_CLIENT_SECRET: emulator.clientSecret,
+    NODE_EXTRA_CA_CERTS: emulator.caCertFile,
+  };
   const init = await run(BIN, ['init', '--domain', emulator.domain, '--audience', AUDIENCE, '--claim-namespace', 'https://bench.example.com/'], env, dir);
   if (init.code !== 0) throw new Error(`init failed: ${init.stderr}`);
-  return { emulator, dir, env, close: async () => { await emulator.close(); rmSync(dir, { recursive: true, force: true }); } };
+  return {
+    emulator,
+    dir,
+    env,
+    close: async () => {
+      await emulator.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
 }
 
 function measure(emulator, from) {
@@ -43,10 +56,20 @@ function measure(emulator, from) {
   const byMethod = {};
   for (const r of requests) byMethod[r.method] = (byMethod[r.method] ?? 0) + 1;
   const tooMany = requests.filter((r) => r.status === 429).length;
-  return { total: requests.length, needed: requests.length - tooMany, byMethod, tooMany, writes: requests.filter((r) => r.method !== 'GET').length, clientListPages: requests.filter((r) => r.operationId === 'get_clients').length };
+  return {
+    total: requests.length,
+    needed: requests.length - tooMany,
+    byMethod,
+    tooMany,
+    writes: requests.filter((r) => r.method !== 'GET').length,
+    clientListPages: requests.filter((r) => r.operationId === 'get_clients').length,
+  };
 }
 
-const fmt = (m) => Object.entries(m.byMethod).map(([k, v]) => `${k} ${v}`).join(', ');
+const fmt = (m) =>
+  Object.entries(m.byMethod)
+    .map(([k, v]) => `${k} ${v}`)
+    .join(', ');
 
 // Ours.
 const ours = await workspace();

@@ -21,9 +21,16 @@ const BIN = fileURLToPath(new URL('../bin/tenants.js', import.meta.url));
 const dir = mkdtempSync(join(tmpdir(), 'tenants-verify-bench-'));
 const now = Math.floor(Date.now() / 1000);
 const settings = {
-  schemaVersion: 1, tenant: 'acme', issuer: 'https://bench.example.com/', jwksUri: 'https://bench.example.com/.well-known/jwks.json',
-  audience: 'https://api.bench.example.com', clientId: 'acme-client', clientIdClaim: 'azp', tenantClaim: 'https://saas.example.com/tenant',
-  algorithms: ['RS256'], leewaySeconds: 30,
+  schemaVersion: 1,
+  tenant: 'acme',
+  issuer: 'https://bench.example.com/',
+  jwksUri: 'https://bench.example.com/.well-known/jwks.json',
+  audience: 'https://api.bench.example.com',
+  clientId: 'acme-client',
+  clientIdClaim: 'azp',
+  tenantClaim: 'https://saas.example.com/tenant',
+  algorithms: ['RS256'],
+  leewaySeconds: 30,
 };
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
@@ -36,9 +43,15 @@ async function scenario(keyCount) {
   const tokens = [];
   for (let i = 0; i < TOKENS; i++) {
     const k = i % keyCount;
-    tokens.push(await new SignJWT({ sub: `auth0|${i}`, azp: settings.clientId, [settings.tenantClaim]: 'acme', scope: 'openid' })
-      .setProtectedHeader({ alg: 'RS256', typ: 'JWT', kid: `k${k}` }).setIssuer(settings.issuer).setAudience([settings.audience])
-      .setIssuedAt(now).setExpirationTime(now + 3600).sign(signers[k]));
+    tokens.push(
+      await new SignJWT({ sub: `auth0|${i}`, azp: settings.clientId, [settings.tenantClaim]: 'acme', scope: 'openid' })
+        .setProtectedHeader({ alg: 'RS256', typ: 'JWT', kid: `k${k}` })
+        .setIssuer(settings.issuer)
+        .setAudience([settings.audience])
+        .setIssuedAt(now)
+        .setExpirationTime(now + 3600)
+        .sign(signers[k]),
+    );
   }
   const tokensFile = join(dir, `tokens-${keyCount}.txt`);
   writeFileSync(tokensFile, `${tokens.join('\n')}\n`);
@@ -62,7 +75,16 @@ async function scenario(keyCount) {
     const spent = { jose: 0, ours: 0 };
     for (let from = 0; from < TOKENS; from += CHUNK) {
       const to = Math.min(TOKENS, from + CHUNK);
-      const order = (from / CHUNK + r) % 2 === 0 ? [['jose', jose], ['ours', ours]] : [['ours', ours], ['jose', jose]];
+      const order =
+        (from / CHUNK + r) % 2 === 0
+          ? [
+              ['jose', jose],
+              ['ours', ours],
+            ]
+          : [
+              ['ours', ours],
+              ['jose', jose],
+            ];
       for (const [name, fn] of order) {
         const started = performance.now();
         await fn(from, to);
@@ -74,7 +96,9 @@ async function scenario(keyCount) {
   }
   const cli = await new Promise((resolve, reject) => {
     const started = performance.now();
-    const child = spawn(process.execPath, [BIN, 'verify-token', '--config', join(dir, 'tenant.json'), '--jwks', jwksFile, '--batch', '--json'], { stdio: ['pipe', 'ignore', 'inherit'] });
+    const child = spawn(process.execPath, [BIN, 'verify-token', '--config', join(dir, 'tenant.json'), '--jwks', jwksFile, '--batch', '--json'], {
+      stdio: ['pipe', 'ignore', 'inherit'],
+    });
     child.on('error', reject);
     child.on('close', (code) => resolve({ code, seconds: (performance.now() - started) / 1000 }));
     child.stdin.end(tokens.join('\n'));
@@ -90,8 +114,12 @@ try {
     const r = await scenario(keyCount);
     const ratio = r.ours / r.jose;
     if (ratio < TARGET) failed = true;
-    console.log(`${keyCount} key${keyCount > 1 ? 's' : ' '}: jose.jwtVerify ${r.jose.toFixed(0)} tokens/s, ours ${r.ours.toFixed(0)} tokens/s, ratio ${ratio.toFixed(2)}x (target >= ${TARGET}x: ${ratio >= TARGET ? 'met' : 'NOT met'})`);
-    console.log(`         tenants verify-token --batch --json, end to end: ${r.cli.seconds.toFixed(2)} s for ${TOKENS} tokens (${(TOKENS / r.cli.seconds).toFixed(0)} tokens/s, exit ${r.cli.code})`);
+    console.log(
+      `${keyCount} key${keyCount > 1 ? 's' : ' '}: jose.jwtVerify ${r.jose.toFixed(0)} tokens/s, ours ${r.ours.toFixed(0)} tokens/s, ratio ${ratio.toFixed(2)}x (target >= ${TARGET}x: ${ratio >= TARGET ? 'met' : 'NOT met'})`,
+    );
+    console.log(
+      `         tenants verify-token --batch --json, end to end: ${r.cli.seconds.toFixed(2)} s for ${TOKENS} tokens (${(TOKENS / r.cli.seconds).toFixed(0)} tokens/s, exit ${r.cli.code})`,
+    );
   }
 } finally {
   rmSync(dir, { recursive: true, force: true });

@@ -79,7 +79,7 @@ function certutil() {
   if (aptInstall(['libnss3-tools']) && existsSync(system)) return system;
   const which = spawnSync('sh', ['-c', 'command -v certutil'], { encoding: 'utf8' });
   if (which.status === 0 && which.stdout.trim()) return which.stdout.trim();
-  throw new Error("no NSS certutil for the browser test: install it (Debian: apt-get install libnss3-tools), or set TENANTS_TEST_CERTUTIL");
+  throw new Error('no NSS certutil for the browser test: install it (Debian: apt-get install libnss3-tools), or set TENANTS_TEST_CERTUTIL');
 }
 
 try {

@@ -54,7 +54,9 @@ const VERSION = '0.1.0';
 
 async function readProcessStdin(): Promise<string> {
   if (process.stdin.isTTY) {
-    throw new TenantsError('usage', 'missing_token', 'No token given.', { hint: 'Pass the token as an argument, or pipe it: echo "$TOKEN" | tenants verify-token --tenant acme' });
+    throw new TenantsError('usage', 'missing_token', 'No token given.', {
+      hint: 'Pass the token as an argument, or pipe it: echo "$TOKEN" | tenants verify-token --tenant acme',
+    });
   }
   const chunks: Buffer[] = [];
   for await (const chunk of process.stdin) chunks.push(chunk as Buffer);

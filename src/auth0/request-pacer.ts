@@ -74,9 +74,14 @@ export class RequestPacer {
     this.consecutiveFailures += 1;
     if (this.consecutiveFailures < RequestPacer.BREAK_AFTER || this.tripped) return;
     const cause = error instanceof Error ? [error.message, (error.cause as Error | undefined)?.message].filter(Boolean).join(': ') : String(error);
-    this.tripped = new TenantsError('unreachable', 'auth0_unreachable', `Auth0 could not be reached ${this.consecutiveFailures} times in a row (${cause || 'connection failed'}); stopped early.`, {
-      hint: 'Check your network and https://status.auth0.com, then re-run the same command: it converges where it stopped.',
-    });
+    this.tripped = new TenantsError(
+      'unreachable',
+      'auth0_unreachable',
+      `Auth0 could not be reached ${this.consecutiveFailures} times in a row (${cause || 'connection failed'}); stopped early.`,
+      {
+        hint: 'Check your network and https://status.auth0.com, then re-run the same command: it converges where it stopped.',
+      },
+    );
     this.tripListeners.splice(0).forEach((listener) => listener());
   }
 

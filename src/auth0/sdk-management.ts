@@ -63,7 +63,12 @@ export async function createSdkManagement(credentials: Credentials, pacer?: Requ
         return undefined;
       }
     },
-    listClients: () => all('listing applications', () => sdk.clients.list({ per_page: PER_PAGE, include_totals: true }), (x) => clientSchema.parse(x)),
+    listClients: () =>
+      all(
+        'listing applications',
+        () => sdk.clients.list({ per_page: PER_PAGE, include_totals: true }),
+        (x) => clientSchema.parse(x),
+      ),
     createClient: (body) => call('creating an application', async () => clientSchema.parse(await sdk.clients.create(body as never, NO_RETRY))),
     updateClient: (id, body) => call('updating an application', async () => clientSchema.parse(await sdk.clients.update(id, body as never))),
     deleteClient: async (id) => {
@@ -80,7 +85,8 @@ export async function createSdkManagement(credentials: Credentials, pacer?: Requ
         return undefined;
       }),
     createResourceServer: (body) => call('creating the API', async () => resourceServerSchema.parse(await sdk.resourceServers.create(body as never, NO_RETRY))),
-    updateResourceServer: (id, body: Body) => call('updating the API', async () => resourceServerSchema.parse(await sdk.resourceServers.update(id, body as never))),
+    updateResourceServer: (id, body: Body) =>
+      call('updating the API', async () => resourceServerSchema.parse(await sdk.resourceServers.update(id, body as never))),
     deleteResourceServer: async (id) => {
       await notFoundIsUndefined('deleting the lease', () => sdk.resourceServers.delete(id));
     },
@@ -102,10 +108,23 @@ export async function createSdkManagement(credentials: Credentials, pacer?: Requ
     },
 
     listTriggers: () =>
-      call('reading the Action triggers', async () => z.looseObject({
-        triggers: z.array(z.looseObject({ id: z.string(), version: z.string(), status: z.string().optional(), runtimes: z.array(z.string()).optional() })).optional(),
-      }).parse(await sdk.actions.triggers.list()).triggers ?? []),
-    listBindings: (trigger) => all('reading the post-login bindings', () => sdk.actions.triggers.bindings.list(trigger as never, { per_page: 20 }), (x) => bindingSchema.parse(x)),
+      call(
+        'reading the Action triggers',
+        async () =>
+          z
+            .looseObject({
+              triggers: z
+                .array(z.looseObject({ id: z.string(), version: z.string(), status: z.string().optional(), runtimes: z.array(z.string()).optional() }))
+                .optional(),
+            })
+            .parse(await sdk.actions.triggers.list()).triggers ?? [],
+      ),
+    listBindings: (trigger) =>
+      all(
+        'reading the post-login bindings',
+        () => sdk.actions.triggers.bindings.list(trigger as never, { per_page: 20 }),
+        (x) => bindingSchema.parse(x),
+      ),
     replaceBindings: (trigger, bindings) =>
       call('binding the Action to post-login', async () => {
         const answer = await sdk.actions.triggers.bindings.updateMany(trigger as never, {
@@ -115,11 +134,16 @@ export async function createSdkManagement(credentials: Credentials, pacer?: Requ
       }),
 
     listClientGrants: (filter) =>
-      all('listing client grants', () => sdk.clientGrants.list({
-        take: PER_PAGE,
-        ...(filter.audience ? { audience: filter.audience } : {}),
-        ...(filter.clientId ? { client_id: filter.clientId } : {}),
-      }), (x) => clientGrantSchema.parse(x)),
+      all(
+        'listing client grants',
+        () =>
+          sdk.clientGrants.list({
+            take: PER_PAGE,
+            ...(filter.audience ? { audience: filter.audience } : {}),
+            ...(filter.clientId ? { client_id: filter.clientId } : {}),
+          }),
+        (x) => clientGrantSchema.parse(x),
+      ),
     createClientGrant: (body) => call('creating the client grant', async () => clientGrantSchema.parse(await sdk.clientGrants.create(body as never, NO_RETRY))),
     deleteClientGrant: async (id) => {
       await notFoundIsUndefined('deleting a client grant', () => sdk.clientGrants.delete(id));
@@ -135,7 +159,10 @@ export async function createSdkManagement(credentials: Credentials, pacer?: Requ
         return { users, total: typeof total === 'number' ? total : users.length };
       }),
     exportUsers: (fields) =>
-      call('starting a users export job', async () => z.looseObject({ id: z.string() }).parse(await sdk.jobs.usersExports.create({ format: 'json', fields } as never, NO_RETRY)).id),
+      call(
+        'starting a users export job',
+        async () => z.looseObject({ id: z.string() }).parse(await sdk.jobs.usersExports.create({ format: 'json', fields } as never, NO_RETRY)).id,
+      ),
     getJob: (id) =>
       call('reading the export job', async () => z.looseObject({ status: z.string(), location: z.string().optional() }).parse(await sdk.jobs.get(id))),
     downloadExport: (location) =>
@@ -143,9 +170,13 @@ export async function createSdkManagement(credentials: Credentials, pacer?: Requ
         const response = await fetch(location);
         if (!response.ok) throw Object.assign(new Error(`download answered ${response.status}`), { statusCode: response.status });
         const text = gunzipSync(Buffer.from(await response.arrayBuffer())).toString('utf8');
-        return text.split('\n').filter((line) => line.trim() !== '').map((line) => z.record(z.string(), z.unknown()).parse(JSON.parse(line)));
+        return text
+          .split('\n')
+          .filter((line) => line.trim() !== '')
+          .map((line) => z.record(z.string(), z.unknown()).parse(JSON.parse(line)));
       }),
-    updateAppMetadata: (id, appMetadata) => call('updating a user', async () => userSchema.parse(await sdk.users.update(id, { app_metadata: appMetadata } as never))),
+    updateAppMetadata: (id, appMetadata) =>
+      call('updating a user', async () => userSchema.parse(await sdk.users.update(id, { app_metadata: appMetadata } as never))),
     deleteUser: async (id) => {
       await notFoundIsUndefined('deleting a user', () => sdk.users.delete(id));
     },
@@ -157,10 +188,11 @@ export async function createSdkManagement(credentials: Credentials, pacer?: Requ
         throw toTenantsError(error, 'creating a user');
       }
     },
-    createPasswordChangeTicket: (body) => call('creating a password-change ticket', async () => {
-      const { ticket } = await sdk.tickets.changePassword(body as never);
-      if (typeof ticket !== 'string') throw new Error('Auth0 answered a password-change ticket without its URL.');
-      return ticket;
-    }),
+    createPasswordChangeTicket: (body) =>
+      call('creating a password-change ticket', async () => {
+        const { ticket } = await sdk.tickets.changePassword(body as never);
+        if (typeof ticket !== 'string') throw new Error('Auth0 answered a password-change ticket without its URL.');
+        return ticket;
+      }),
   };
 }

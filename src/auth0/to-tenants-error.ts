@@ -1,6 +1,12 @@
 import { TenantsError } from '../core/tenants-error.js';
 
-interface SdkError { name?: string; message?: string; statusCode?: number; body?: unknown; cause?: unknown }
+interface SdkError {
+  name?: string;
+  message?: string;
+  statusCode?: number;
+  body?: unknown;
+  cause?: unknown;
+}
 
 const CA_HINT = 'Check AUTH0_DOMAIN and your network. For the local emulator, export NODE_EXTRA_CA_CERTS=<caCertFile from its ready line>.';
 
@@ -42,8 +48,7 @@ export function toTenantsError(error: unknown, doing: string): TenantsError {
       details: { statusCode: status, retryable: status === 408 || status >= 500, ...(body.errorCode ? { errorCode: body.errorCode } : {}) },
     });
   }
-  const text = [e.message, (e.cause as Error | undefined)?.message, ((e.cause as { cause?: Error } | undefined)?.cause)?.message]
-    .filter(Boolean).join(': ');
+  const text = [e.message, (e.cause as Error | undefined)?.message, (e.cause as { cause?: Error } | undefined)?.cause?.message].filter(Boolean).join(': ');
   const tls = /certificate|self[- ]signed|CERT_|UNABLE_TO_VERIFY/i.test(text);
   return new TenantsError('auth0', tls ? 'tls_untrusted' : 'network', `Could not reach Auth0 while ${doing}: ${text || 'connection failed'}.`, {
     hint: CA_HINT,

@@ -14,7 +14,10 @@ function define() {
     .option('--wait-lock <seconds>', WAIT_LOCK_HELP, WAIT_LOCK_DEFAULT)
     .option('--exit-code', EXIT_CODE_HELP)
     .addOption(formatOption())
-    .addHelpText('after', `\nExamples:\n  $ tenants create acme globex\n  $ tenants create acme --dry-run --json\n  $ tenants create legacy --adopt   # take over an application another tool made`);
+    .addHelpText(
+      'after',
+      `\nExamples:\n  $ tenants create acme globex\n  $ tenants create acme --dry-run --json\n  $ tenants create legacy --adopt   # take over an application another tool made`,
+    );
 }
 
 /** The arguments and options of the command, as its code (loaded when it runs) receives them. */

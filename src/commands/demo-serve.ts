@@ -24,8 +24,14 @@ export interface Served {
  * and prints where everything runs and how to make a browser trust the emulator's certificate.
  */
 export async function startServing(options: {
-  emulator: RunningEmulator; spa: RunningSampleSpa; dir: string; tls: { cert: string; key: string };
-  backends: Record<string, string>; env: NodeJS.ProcessEnv; say: (text: string) => void; c: ChalkInstance;
+  emulator: RunningEmulator;
+  spa: RunningSampleSpa;
+  dir: string;
+  tls: { cert: string; key: string };
+  backends: Record<string, string>;
+  env: NodeJS.ProcessEnv;
+  say: (text: string) => void;
+  c: ChalkInstance;
 }): Promise<Served> {
   const { emulator, spa, dir, say, c } = options;
   const { python, tried } = findFastApiPython(PROJECT_ROOT, options.env);
@@ -33,35 +39,47 @@ export async function startServing(options: {
   let backendsMissing: string | undefined;
   if (python) {
     for (const tenant of SERVED_TENANTS) {
-      const backend = await startTenantBackend({ python, tenantDir: join(dir, 'tenants', tenant), spaOrigin: spa.origin, tls: options.tls, caCertFile: emulator.caCertFile });
+      const backend = await startTenantBackend({
+        python,
+        tenantDir: join(dir, 'tenants', tenant),
+        spaOrigin: spa.origin,
+        tls: options.tls,
+        caCertFile: emulator.caCertFile,
+      });
       running.push(backend);
       options.backends[tenant] = backend.url;
     }
   } else {
-    backendsMissing = `No Python with FastAPI, uvicorn and PyJWT found (tried ${tried.join(', ')}): the backends are not running. ` +
+    backendsMissing =
+      `No Python with FastAPI, uvicorn and PyJWT found (tried ${tried.join(', ')}): the backends are not running. ` +
       'Install them (Debian: apt-get install python3-fastapi python3-uvicorn python3-jwt python3-cryptography; elsewhere: ' +
       'python3 -m pip install fastapi uvicorn "PyJWT[crypto]") or set TENANTS_PYTHON, then run the demo again.';
   }
-  say([
-    '',
-    c.bold('Serving on 127.0.0.1 until Ctrl-C'),
-    `  Auth0 emulator     ${emulator.url}`,
-    ...SERVED_TENANTS.map((t) => `  ${`${t} SPA`.padEnd(18)} ${spa.urlOf(t)}`),
-    ...(python ? SERVED_TENANTS.map((t) => `  ${`${t} backend`.padEnd(18)} ${options.backends[t]}/api/whoami  (FastAPI + tenants/${t}/tenant_auth.py)`) : [`  ${c.yellow(backendsMissing ?? '')}`]),
-    '',
-    c.bold("Trust the emulator's certificate first") + ` (new for every run: ${emulator.caCertFile})`,
-    `  Chrome/Chromium on Linux: certutil -d sql:$HOME/.pki/nssdb -A -t "C,," -n auth0-tenants-demo -i ${emulator.caCertFile}`,
-    `  macOS: security add-trusted-cert -r trustRoot -k ~/Library/Keychains/login.keychain-db ${emulator.caCertFile}`,
-    '  Firefox: Settings > Privacy & Security > Certificates > View Certificates > Authorities > Import',
-    '',
-    c.bold('Then'),
-    `  open ${spa.urlOf('acme')}, "Log in" as ann@acme.example / Demo-passw0rd (or open ben's invitation link above,`,
-    '  set his password, and log in as ben@acme.example),',
-    `  "Call acme's backend" (200) and "Call globex's backend" (401 wrong_application);`,
-    `  open ${spa.urlOf('globex')} and "Log in": the Action denies ann (access_denied); "Log out" returns to the page.`,
-  ].join('\n'));
+  say(
+    [
+      '',
+      c.bold('Serving on 127.0.0.1 until Ctrl-C'),
+      `  Auth0 emulator     ${emulator.url}`,
+      ...SERVED_TENANTS.map((t) => `  ${`${t} SPA`.padEnd(18)} ${spa.urlOf(t)}`),
+      ...(python
+        ? SERVED_TENANTS.map((t) => `  ${`${t} backend`.padEnd(18)} ${options.backends[t]}/api/whoami  (FastAPI + tenants/${t}/tenant_auth.py)`)
+        : [`  ${c.yellow(backendsMissing ?? '')}`]),
+      '',
+      c.bold("Trust the emulator's certificate first") + ` (new for every run: ${emulator.caCertFile})`,
+      `  Chrome/Chromium on Linux: certutil -d sql:$HOME/.pki/nssdb -A -t "C,," -n auth0-tenants-demo -i ${emulator.caCertFile}`,
+      `  macOS: security add-trusted-cert -r trustRoot -k ~/Library/Keychains/login.keychain-db ${emulator.caCertFile}`,
+      '  Firefox: Settings > Privacy & Security > Certificates > View Certificates > Authorities > Import',
+      '',
+      c.bold('Then'),
+      `  open ${spa.urlOf('acme')}, "Log in" as ann@acme.example / Demo-passw0rd (or open ben's invitation link above,`,
+      '  set his password, and log in as ben@acme.example),',
+      `  "Call acme's backend" (200) and "Call globex's backend" (401 wrong_application);`,
+      `  open ${spa.urlOf('globex')} and "Log in": the Action denies ann (access_denied); "Log out" returns to the page.`,
+    ].join('\n'),
+  );
   return {
-    emulator: emulator.url, caCertFile: emulator.caCertFile,
+    emulator: emulator.url,
+    caCertFile: emulator.caCertFile,
     spa: Object.fromEntries(SERVED_TENANTS.map((t) => [t, spa.urlOf(t)])),
     backends: { ...options.backends },
     ...(backendsMissing ? { backendsMissing } : {}),

@@ -9,7 +9,7 @@ function define() {
     .option('--rate-limit <rps>', 'Management API budget in requests per second (429 past it)')
     .option('--latency <ms>', 'delay every answer by this many milliseconds')
     .option('--fail-rate <0..1>', 'share of Management API requests answered with 429, 500, 503 or a dropped connection')
-    .addOption(new Option('--plan <plan>', "Auth0 plan whose entity limits apply").choices(['free', 'self-service', 'enterprise']).default('self-service'))
+    .addOption(new Option('--plan <plan>', 'Auth0 plan whose entity limits apply').choices(['free', 'self-service', 'enterprise']).default('self-service'))
     .option('--action-build-ms <ms>', 'how long an Action stays pending before it is built', '300')
     .option('--action-deploy-ms <ms>', 'how long a deployment takes to complete in the background (binding before then answers 400)', '0')
     .option('--search-lag <ms>', "user search trails writes by this long, as Auth0's index does", '0')

@@ -21,7 +21,10 @@ function define() {
     .option('--wait-lock <seconds>', WAIT_LOCK_HELP, WAIT_LOCK_DEFAULT)
     .option('--exit-code', EXIT_CODE_HELP)
     .addOption(formatOption())
-    .addHelpText('after', `\nExamples:\n  $ tenants init --domain acme.eu.auth0.com --audience https://api.saas.example.com --claim-namespace https://saas.example.com/ --callbacks 'https://{tenant}.app.example.com/callback'\n  $ tenants init --dry-run      # what would change in Auth0, nothing written or sent`);
+    .addHelpText(
+      'after',
+      `\nExamples:\n  $ tenants init --domain acme.eu.auth0.com --audience https://api.saas.example.com --claim-namespace https://saas.example.com/ --callbacks 'https://{tenant}.app.example.com/callback'\n  $ tenants init --dry-run      # what would change in Auth0, nothing written or sent`,
+    );
 }
 
 /** The arguments and options of the command, as its code (loaded when it runs) receives them. */

@@ -4,7 +4,10 @@ import { credentialsFromEnv, type Credentials } from '../core/credentials.js';
 import { loadConfig, type LoadedConfig } from '../io/config-file.js';
 import type { CommandContext } from './context.js';
 
-export interface Project extends LoadedConfig { port: ManagementPort; pacer: RequestPacer }
+export interface Project extends LoadedConfig {
+  port: ManagementPort;
+  pacer: RequestPacer;
+}
 
 /** Interactive commands are not throttled up front, but still obey Auth0's rate-limit headers and absorb 429s. */
 export const INTERACTIVE_PACE = { maxRps: 50, concurrency: 4 };

@@ -49,7 +49,9 @@ export interface ReconcileOptions {
  * is a manifest of a and b without prune, with each tenant's recorded settings.
  */
 export async function reconcileTenants(ctx: CommandContext, loaded: LoadedConfig, entries: ManifestEntry[], options: ReconcileOptions): Promise<void> {
-  const warnings = entries.flatMap((e) => checkApplicationSettings(desiredApplication(loaded.config, e.tenant, e), e.tenant, options.source, options.allowWildcards));
+  const warnings = entries.flatMap((e) =>
+    checkApplicationSettings(desiredApplication(loaded.config, e.tenant, e), e.tenant, options.source, options.allowWildcards),
+  );
   assertWritableDir(loaded.outputDir, `"outputDir" in ${loaded.path}`);
   if (!options.force) entries.forEach((e) => assertFilesNotEdited(loaded.outputDir, e.tenant));
   const project = await openProject(ctx, loaded, options.pace);
@@ -69,8 +71,23 @@ export async function reconcileTenants(ctx: CommandContext, loaded: LoadedConfig
   }
 
   const pruning = options.prune && absent.length > 0;
-  assertScopes(project.port.grantedScopes(), [...REQUIRED_SCOPES[options.command], ...REQUIRED_SCOPES.lease, ...(pruning ? REQUIRED_SCOPES.prune : []), ...(pruning && options.deleteUsers ? REQUIRED_SCOPES.deleteUsers : [])], options.command);
-  if (pruning) await confirm(ctx, options.yes, `--prune would delete ${absent.length} tenant(s): ${absent.map((a) => a.tenant).join(', ')}.`, `Delete ${absent.length} tenant(s) not in the manifest (${absent.map((a) => a.tenant).join(', ')})?`);
+  assertScopes(
+    project.port.grantedScopes(),
+    [
+      ...REQUIRED_SCOPES[options.command],
+      ...REQUIRED_SCOPES.lease,
+      ...(pruning ? REQUIRED_SCOPES.prune : []),
+      ...(pruning && options.deleteUsers ? REQUIRED_SCOPES.deleteUsers : []),
+    ],
+    options.command,
+  );
+  if (pruning)
+    await confirm(
+      ctx,
+      options.yes,
+      `--prune would delete ${absent.length} tenant(s): ${absent.map((a) => a.tenant).join(', ')}.`,
+      `Delete ${absent.length} tenant(s) not in the manifest (${absent.map((a) => a.tenant).join(', ')})?`,
+    );
 
   announceTarget(ctx, project);
   // A run with something to write holds the lease, then reads Auth0 again: another run may have written meanwhile.
@@ -82,53 +99,82 @@ export async function reconcileTenants(ctx: CommandContext, loaded: LoadedConfig
     items = planSync(project.config, entries, state, { adopt: options.adopt }).filter((i) => i.action !== 'absent' || confirmed.has(i.tenant));
   }
   try {
-  const stop = ctx.gracefulStop();
-  stop.addEventListener('abort', () => ctx.out.message(`\nStopping: finishing ${project.pacer.active} request(s) in flight... (Ctrl-C again to quit at once)`), { once: true });
-  const unreachable = new AbortController();
-  project.pacer.onTrip(() => unreachable.abort());
-  const progress = createProgress(ctx.out.progressStream, options.command);
-  const started = ctx.now();
-  const byTenant = new Map(entries.map((e) => [e.tenant, e]));
-  const writeFiles = (outcome: SyncOutcome) => {
-    if (outcome.status !== 'done') return;
-    if (outcome.action === 'delete') return removeTenantFiles(project.outputDir, outcome.tenant);
-    if (!outcome.clientId) return;
-    outcome.files = writeTenantFiles(project.outputDir, tenantSettings(project.config, outcome.tenant, outcome.clientId, state.api), project.config);
-    const { tenant: _tenant, ...overrides } = byTenant.get(outcome.tenant) ?? { tenant: outcome.tenant };
-    writeTenantOverrides(project.outputDir, outcome.tenant, overrides);
-  };
-  const outcomes = await applySync({
-    port: project.port, sleep: ctx.sleep, stopSignal: AbortSignal.any([stop, unreachable.signal]),
-    releaseUsers: (tenant) => releaseTenantUsers({ port: project.port, sleep: ctx.sleep, now: ctx.now, progress: (t) => progress.note(t) }, tenant, { deleteUsers: options.deleteUsers }),
-    onProgress: (d, t, f) => progress.update(d, t, f),
-    onSettled: writeFiles,
-  }, project.config, items, state, { prune: options.prune, concurrency: options.pace.concurrency });
-  progress.end();
-  // Duplicates a concurrent run made despite the lease (expired, bypassed) converge to the same survivor in every run.
-  const convergence = stop.aborted || project.pacer.tripped ? undefined : await convergeCreated({ port: project.port, sleep: ctx.sleep }, project.config, state, outcomes, (o) => writeFiles(o as SyncOutcome));
-  await releaseLease(lease); // every write is done: the summary below counts the lease's delete
+    const stop = ctx.gracefulStop();
+    stop.addEventListener(
+      'abort',
+      () => ctx.out.message(`\nStopping: finishing ${project.pacer.active} request(s) in flight... (Ctrl-C again to quit at once)`),
+      { once: true },
+    );
+    const unreachable = new AbortController();
+    project.pacer.onTrip(() => unreachable.abort());
+    const progress = createProgress(ctx.out.progressStream, options.command);
+    const started = ctx.now();
+    const byTenant = new Map(entries.map((e) => [e.tenant, e]));
+    const writeFiles = (outcome: SyncOutcome) => {
+      if (outcome.status !== 'done') return;
+      if (outcome.action === 'delete') return removeTenantFiles(project.outputDir, outcome.tenant);
+      if (!outcome.clientId) return;
+      outcome.files = writeTenantFiles(project.outputDir, tenantSettings(project.config, outcome.tenant, outcome.clientId, state.api), project.config);
+      const { tenant: _tenant, ...overrides } = byTenant.get(outcome.tenant) ?? { tenant: outcome.tenant };
+      writeTenantOverrides(project.outputDir, outcome.tenant, overrides);
+    };
+    const outcomes = await applySync(
+      {
+        port: project.port,
+        sleep: ctx.sleep,
+        stopSignal: AbortSignal.any([stop, unreachable.signal]),
+        releaseUsers: (tenant) =>
+          releaseTenantUsers({ port: project.port, sleep: ctx.sleep, now: ctx.now, progress: (t) => progress.note(t) }, tenant, {
+            deleteUsers: options.deleteUsers,
+          }),
+        onProgress: (d, t, f) => progress.update(d, t, f),
+        onSettled: writeFiles,
+      },
+      project.config,
+      items,
+      state,
+      { prune: options.prune, concurrency: options.pace.concurrency },
+    );
+    progress.end();
+    // Duplicates a concurrent run made despite the lease (expired, bypassed) converge to the same survivor in every run.
+    const convergence =
+      stop.aborted || project.pacer.tripped
+        ? undefined
+        : await convergeCreated({ port: project.port, sleep: ctx.sleep }, project.config, state, outcomes, (o) => writeFiles(o as SyncOutcome));
+    await releaseLease(lease); // every write is done: the summary below counts the lease's delete
 
-  const tenants = listedOnly ? outcomes.filter((o) => byTenant.has(o.tenant)) : outcomes;
-  const counts = countOutcomes(tenants, absent.length, options.prune || listedOnly);
-  const summary: TenantsSummary = {
-    dryRun: false,
-    changed: counts['created']! + counts['updated']! + counts['deleted']! > 0 || tenants.some((o) => Object.values(o.files ?? {}).some((f) => f !== 'unchanged')),
-    seconds: Math.round((ctx.now() - started) / 100) / 10,
-    counts,
-    requests: { ...project.pacer.stats.byMethod },
-    rateLimited: project.pacer.stats.rateLimited,
-    ...(lease ? { lease: { requests: lease.requests, waitedSeconds: Math.round(lease.waitedMs / 100) / 10 } } : {}),
-    ...(convergence ? { convergence: { requests: convergence.requests, removed: convergence.removed } } : {}),
-    tenants,
-    ...(options.prune || listedOnly ? {} : { absent: absent.map((a) => a.tenant) }),
-  };
-  ctx.out.result(summary, options.format === 'markdown' ? renderMarkdown(options.command, summary as unknown as Record<string, unknown>) : renderSummary(summary, project.config.outputDir, ctx.out.color));
-  if (project.pacer.tripped) throw project.pacer.tripped;
-  if (stop.aborted) throw new TenantsError('cancelled', 'interrupted', 'Stopped: requests in flight finished; re-run to continue.', { alreadyReported: true });
-  const failed = tenants.filter((o) => o.status === 'failed');
-  if (failed.length > 0) {
-    throw new TenantsError('auth0', `${options.command}_incomplete`, `${failed.length} tenant(s) failed: ${failed.map((f) => f.tenant).join(', ')}. Re-run to converge.`);
-  }
+    const tenants = listedOnly ? outcomes.filter((o) => byTenant.has(o.tenant)) : outcomes;
+    const counts = countOutcomes(tenants, absent.length, options.prune || listedOnly);
+    const summary: TenantsSummary = {
+      dryRun: false,
+      changed:
+        counts['created']! + counts['updated']! + counts['deleted']! > 0 || tenants.some((o) => Object.values(o.files ?? {}).some((f) => f !== 'unchanged')),
+      seconds: Math.round((ctx.now() - started) / 100) / 10,
+      counts,
+      requests: { ...project.pacer.stats.byMethod },
+      rateLimited: project.pacer.stats.rateLimited,
+      ...(lease ? { lease: { requests: lease.requests, waitedSeconds: Math.round(lease.waitedMs / 100) / 10 } } : {}),
+      ...(convergence ? { convergence: { requests: convergence.requests, removed: convergence.removed } } : {}),
+      tenants,
+      ...(options.prune || listedOnly ? {} : { absent: absent.map((a) => a.tenant) }),
+    };
+    ctx.out.result(
+      summary,
+      options.format === 'markdown'
+        ? renderMarkdown(options.command, summary as unknown as Record<string, unknown>)
+        : renderSummary(summary, project.config.outputDir, ctx.out.color),
+    );
+    if (project.pacer.tripped) throw project.pacer.tripped;
+    if (stop.aborted)
+      throw new TenantsError('cancelled', 'interrupted', 'Stopped: requests in flight finished; re-run to continue.', { alreadyReported: true });
+    const failed = tenants.filter((o) => o.status === 'failed');
+    if (failed.length > 0) {
+      throw new TenantsError(
+        'auth0',
+        `${options.command}_incomplete`,
+        `${failed.length} tenant(s) failed: ${failed.map((f) => f.tenant).join(', ')}. Re-run to converge.`,
+      );
+    }
   } finally {
     await releaseLease(lease);
   }
@@ -158,7 +204,10 @@ export function countBy(items: SyncItem[]): Record<string, number> {
 function countOutcomes(outcomes: SyncOutcome[], absent: number, noAbsent: boolean): Record<string, number> {
   const done = (action: string) => outcomes.filter((o) => o.action === action && o.status === 'done').length;
   return {
-    created: done('create'), updated: done('update'), unchanged: done('unchanged'), deleted: done('delete'),
+    created: done('create'),
+    updated: done('update'),
+    unchanged: done('unchanged'),
+    deleted: done('delete'),
     absent: noAbsent ? 0 : absent,
     failed: outcomes.filter((o) => o.status === 'failed').length,
     skipped: outcomes.filter((o) => o.status === 'skipped').length,

@@ -6,7 +6,6 @@ import { INTERACTIVE_PACE } from './project.js';
 import { reconcileTenants } from './reconcile-tenants.js';
 import type { CreateArgs } from './create.js';
 
-
 /** `tenants create`: what runs (imported on demand, so `--help` and other commands never load it). */
 export async function runCreate(context: () => CommandContext, ...[tenantArgs, options]: CreateArgs): Promise<void> {
   const ctx = context();
@@ -15,9 +14,19 @@ export async function runCreate(context: () => CommandContext, ...[tenantArgs, o
   // The same engine as `sync`: a manifest of these tenants, each with its recorded settings, never pruned.
   const entries = tenants.map((tenant) => ({ ...readTenantOverrides(loaded.outputDir, tenant), tenant }));
   await reconcileTenants(ctx, loaded, entries, {
-    command: 'create', source: loaded.path, dryRun: Boolean(options.dryRun), prune: false, yes: false, deleteUsers: false,
-    adopt: Boolean(options.adopt), allowWildcards: Boolean(options.allowWildcards), force: Boolean(options.force),
-    pace: INTERACTIVE_PACE, applicationLimit: undefined,
-    waitLock: options.waitLock, exitCode: options.exitCode, format: options.format,
+    command: 'create',
+    source: loaded.path,
+    dryRun: Boolean(options.dryRun),
+    prune: false,
+    yes: false,
+    deleteUsers: false,
+    adopt: Boolean(options.adopt),
+    allowWildcards: Boolean(options.allowWildcards),
+    force: Boolean(options.force),
+    pace: INTERACTIVE_PACE,
+    applicationLimit: undefined,
+    waitLock: options.waitLock,
+    exitCode: options.exitCode,
+    format: options.format,
   });
 }

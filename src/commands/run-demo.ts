@@ -42,7 +42,9 @@ export async function runDemo(context: () => CommandContext, ...[options]: DemoA
     say(`\n${c.cyan('$')} ${c.bold(stdin === undefined ? shown : `echo "$TOKEN" | ${shown}`)}`);
     const code = await new Promise<number | null>((done, fail) => {
       const child = spawn(process.execPath, [BIN, ...args], {
-        cwd: dir, env, stdio: [stdin === undefined ? 'ignore' : 'pipe', ctx.out.json ? process.stderr : 'inherit', 'inherit'],
+        cwd: dir,
+        env,
+        stdio: [stdin === undefined ? 'ignore' : 'pipe', ctx.out.json ? process.stderr : 'inherit', 'inherit'],
       });
       child.on('error', fail);
       child.on('close', done);
@@ -56,8 +58,20 @@ export async function runDemo(context: () => CommandContext, ...[options]: DemoA
     say(c.dim(`Working in ${dir}; credentials come from AUTH0_DOMAIN, AUTH0_CLIENT_ID and AUTH0_CLIENT_SECRET, never from flags.`));
     // The SPA's URLs: the sample SPA's pages with --serve, else where each tenant's SPA would live.
     const callback = spa ? `${spa.origin}/{tenant}/` : 'https://{tenant}.demo-saas.example.com/';
-    await run(['init', '--no-input', '--domain', emulator.domain, '--audience', AUDIENCE, '--api-name', 'Demo SaaS API',
-      '--claim-namespace', NAMESPACE, '--callbacks', callback]);
+    await run([
+      'init',
+      '--no-input',
+      '--domain',
+      emulator.domain,
+      '--audience',
+      AUDIENCE,
+      '--api-name',
+      'Demo SaaS API',
+      '--claim-namespace',
+      NAMESPACE,
+      '--callbacks',
+      callback,
+    ]);
     if (spa) say(c.dim(`(--serve) tenants.config.json: callbacks and logout URLs ${spa.origin}/{tenant}/, web origin ${spa.origin} (the sample SPA)`));
     await run(['create', 'acme', 'globex']);
     await run(['create', 'acme', 'globex']);
@@ -67,7 +81,7 @@ export async function runDemo(context: () => CommandContext, ...[options]: DemoA
     emulator.tenant.state.commit();
     const marker = Object.values(emulator.tenant.state.data.clients).find((cl) => cl['name'] === 'acme')?.['client_metadata'];
     say(`\n${c.bold("acme's application carries the ownership marker")}: client_metadata ${JSON.stringify(marker)}`);
-    say(c.dim("Another team's application \"Legacy portal\" has client_metadata {\"tenant\":\"legacy\"} but no marker: every command leaves it alone."));
+    say(c.dim('Another team\'s application "Legacy portal" has client_metadata {"tenant":"legacy"} but no marker: every command leaves it alone.'));
     await run(['create', 'legacy'], 2);
     await run(['list']);
     await run(['show', 'acme']);
@@ -89,31 +103,49 @@ export async function runDemo(context: () => CommandContext, ...[options]: DemoA
     const accepted = await run(['verify-token', '--tenant', 'acme'], 0, token);
     const rejected = await run(['verify-token', '--tenant', 'globex'], 3, token);
     await run(['doctor']);
-    say(`\n${c.bold('Verdicts')}: acme ${accepted === 0 ? c.green('accepted') : c.red('rejected')} (exit ${accepted}); globex ${c.red('rejected')} (exit ${rejected}), as its backend would refuse it.`);
-    say([
-      '',
-      c.bold('What happened'),
-      `  - one shared API (${AUDIENCE}) that only the tenant applications may get user tokens for;`,
-      `  - one post-login Action adding ${NAMESPACE}tenant from app_metadata, built, deployed and bound;`,
-      '  - one SPA application per tenant, marked client_metadata.tenants_managed_by = "auth0-tenants" beside client_metadata.tenant, with its client grant;',
-      "  - another team's application claiming \"legacy\" without the marker was refused by create (exit 2), left out of list and noted by doctor;",
-      '  - every write named its Auth0 domain first, checked the token\'s scopes, and refused bad settings before sending anything;',
-      '  - the second `create` changed nothing: every command converges;',
-      "  - Auth0 itself refused ann's login to globex's application (the Action's cross-tenant guard);",
-      "  - acme's token is accepted for acme and refused for globex: the backend module tenant_auth.py decides the same way.",
-      '',
-      c.bold('Try next'),
-      `  cd ${dir}`,
-      '  look at tenants/acme/backend.env, tenants/acme/spa.env and tenants/acme/tenant_auth.py (FastAPI: Depends(require_tenant))',
-      `  node ${BIN} emulator --port 0     # a long-running emulator for your own experiments`,
-    ].join('\n'));
+    say(
+      `\n${c.bold('Verdicts')}: acme ${accepted === 0 ? c.green('accepted') : c.red('rejected')} (exit ${accepted}); globex ${c.red('rejected')} (exit ${rejected}), as its backend would refuse it.`,
+    );
+    say(
+      [
+        '',
+        c.bold('What happened'),
+        `  - one shared API (${AUDIENCE}) that only the tenant applications may get user tokens for;`,
+        `  - one post-login Action adding ${NAMESPACE}tenant from app_metadata, built, deployed and bound;`,
+        '  - one SPA application per tenant, marked client_metadata.tenants_managed_by = "auth0-tenants" beside client_metadata.tenant, with its client grant;',
+        '  - another team\'s application claiming "legacy" without the marker was refused by create (exit 2), left out of list and noted by doctor;',
+        "  - every write named its Auth0 domain first, checked the token's scopes, and refused bad settings before sending anything;",
+        '  - the second `create` changed nothing: every command converges;',
+        "  - Auth0 itself refused ann's login to globex's application (the Action's cross-tenant guard);",
+        "  - acme's token is accepted for acme and refused for globex: the backend module tenant_auth.py decides the same way.",
+        '',
+        c.bold('Try next'),
+        `  cd ${dir}`,
+        '  look at tenants/acme/backend.env, tenants/acme/spa.env and tenants/acme/tenant_auth.py (FastAPI: Depends(require_tenant))',
+        `  node ${BIN} emulator --port 0     # a long-running emulator for your own experiments`,
+      ].join('\n'),
+    );
     if (spa) {
       await run(['users', 'invite', 'acme', 'ben@acme.example']);
       served = await startServing({ emulator, spa, dir, tls, backends, env: ctx.env, say, c });
     }
     ctx.out.result({
-      workspace: dir, domain: emulator.domain, tenants: { acme: JSON.parse(settings) as unknown }, verdicts: { acme: accepted === 0, globex: rejected === 0 }, crossTenantLoginDenied: typeof denied !== 'string',
-      ...(served ? { serving: { emulator: served.emulator, caCertFile: served.caCertFile, spa: served.spa, backends: served.backends, ...(served.backendsMissing ? { backendsMissing: served.backendsMissing } : {}) } } : {}),
+      workspace: dir,
+      domain: emulator.domain,
+      tenants: { acme: JSON.parse(settings) as unknown },
+      verdicts: { acme: accepted === 0, globex: rejected === 0 },
+      crossTenantLoginDenied: typeof denied !== 'string',
+      ...(served
+        ? {
+            serving: {
+              emulator: served.emulator,
+              caCertFile: served.caCertFile,
+              spa: served.spa,
+              backends: served.backends,
+              ...(served.backendsMissing ? { backendsMissing: served.backendsMissing } : {}),
+            },
+          }
+        : {}),
     });
     if (stop) await new Promise<void>((done) => (stop.aborted ? done() : stop.addEventListener('abort', () => done(), { once: true })));
   } finally {
@@ -127,13 +159,19 @@ export async function runDemo(context: () => CommandContext, ...[options]: DemoA
 async function emulatorLogin(emulator: RunningEmulator, body: Record<string, string>): Promise<string> {
   const { request } = await import('node:https');
   const answer = await new Promise<{ status: number; text: string }>((resolveAnswer, reject) => {
-    const req = request(`${emulator.url}/__emulator/login`, {
-      method: 'POST', ca: readFileSync(emulator.caCertFile), headers: { 'content-type': 'application/json' },
-    }, (res) => {
-      let text = '';
-      res.on('data', (d: Buffer) => (text += d.toString()));
-      res.on('end', () => resolveAnswer({ status: res.statusCode ?? 0, text }));
-    });
+    const req = request(
+      `${emulator.url}/__emulator/login`,
+      {
+        method: 'POST',
+        ca: readFileSync(emulator.caCertFile),
+        headers: { 'content-type': 'application/json' },
+      },
+      (res) => {
+        let text = '';
+        res.on('data', (d: Buffer) => (text += d.toString()));
+        res.on('end', () => resolveAnswer({ status: res.statusCode ?? 0, text }));
+      },
+    );
     req.on('error', reject);
     req.end(JSON.stringify(body));
   });

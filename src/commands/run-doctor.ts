@@ -15,7 +15,6 @@ import { openProject, type Project } from './project.js';
 import type { ManagementPort } from '../auth0/management-port.js';
 import type { DoctorArgs } from './doctor.js';
 
-
 /** `tenants doctor`: what runs (imported on demand, so `--help` and other commands never load it). */
 export async function runDoctor(context: () => CommandContext, ...[options]: DoctorArgs): Promise<void> {
   const ctx = context();
@@ -24,8 +23,17 @@ export async function runDoctor(context: () => CommandContext, ...[options]: Doc
   try {
     project = await openProject(ctx, loaded);
   } catch (error) {
-    if (error instanceof TenantsError && error.kind === 'credentials') return report(ctx, [{ code: 'credentials_missing', severity: 'error', message: error.message, fix: error.hint ?? 'export AUTH0_DOMAIN, AUTH0_CLIENT_ID and AUTH0_CLIENT_SECRET' }]);
-    if (error instanceof TenantsError && error.code === 'domain_mismatch') return report(ctx, [{ code: 'domain_mismatch', severity: 'error', message: error.message, fix: error.hint ?? 'make AUTH0_DOMAIN and the config agree' }]);
+    if (error instanceof TenantsError && error.kind === 'credentials')
+      return report(ctx, [
+        {
+          code: 'credentials_missing',
+          severity: 'error',
+          message: error.message,
+          fix: error.hint ?? 'export AUTH0_DOMAIN, AUTH0_CLIENT_ID and AUTH0_CLIENT_SECRET',
+        },
+      ]);
+    if (error instanceof TenantsError && error.code === 'domain_mismatch')
+      return report(ctx, [{ code: 'domain_mismatch', severity: 'error', message: error.message, fix: error.hint ?? 'make AUTH0_DOMAIN and the config agree' }]);
     throw error;
   }
   const forbidden: string[] = [];
@@ -45,7 +53,9 @@ export async function runDoctor(context: () => CommandContext, ...[options]: Doc
     clients = await read('clients', () => project.port.listClients());
   } catch (error) {
     if (error instanceof TenantsError && error.kind === 'credentials') {
-      return report(ctx, [{ code: 'credentials_rejected', severity: 'error', message: error.message, fix: error.hint ?? 'Check AUTH0_CLIENT_ID and AUTH0_CLIENT_SECRET' }]);
+      return report(ctx, [
+        { code: 'credentials_rejected', severity: 'error', message: error.message, fix: error.hint ?? 'Check AUTH0_CLIENT_ID and AUTH0_CLIENT_SECRET' },
+      ]);
     }
     throw error;
   }
@@ -66,8 +76,19 @@ export async function runDoctor(context: () => CommandContext, ...[options]: Doc
     files[tenant] = Object.fromEntries(Object.entries(expected).map(([name, content]) => [name, onDisk(join(loaded.outputDir, tenant, name), content)]));
   }
   const findings = diagnose({
-    config, expectedActionCode: actionCodeFor(readTemplate('post-login-action.js'), config),
-    forbidden: [...new Set(forbidden)], api, action, bindings, clients, grants, files, edited, overrides, usersByTenant, grantedScopes: project.port.grantedScopes(),
+    config,
+    expectedActionCode: actionCodeFor(readTemplate('post-login-action.js'), config),
+    forbidden: [...new Set(forbidden)],
+    api,
+    action,
+    bindings,
+    clients,
+    grants,
+    files,
+    edited,
+    overrides,
+    usersByTenant,
+    grantedScopes: project.port.grantedScopes(),
   });
   report(ctx, findings, taggedTenants(clients ?? []).size);
 }

@@ -9,7 +9,6 @@ import type { CommandContext } from './context.js';
 import { openProject } from './project.js';
 import type { EmitArgs } from './emit.js';
 
-
 /** `tenants emit`: what runs (imported on demand, so `--help` and other commands never load it). */
 export async function runEmit(context: () => CommandContext, ...[tenantArgs, options]: EmitArgs): Promise<void> {
   const ctx = context();

@@ -22,21 +22,28 @@ import { renderMarkdown } from '../io/render-markdown.js';
 import { holdLease, releaseLease } from './hold-lease.js';
 import type { HeldLease } from '../core/run-lease.js';
 
-
 /** `tenants init`: what runs (imported on demand, so `--help` and other commands never load it). */
 export async function runInit(context: () => CommandContext, ...[options]: InitArgs): Promise<void> {
   const ctx = context();
   const configPath = resolve(ctx.cwd, options.config ?? CONFIG_FILE);
-  const config = await resolveInitConfig(readExisting(configPath), {
-    domain: options.domain, audience: options.audience, apiName: options.apiName,
-    claimNamespace: options.claimNamespace, outputDir: options.outputDir,
-    requireClientGrant: options.requireClientGrant === false ? false : undefined,
-    callbacks: options.callbacks === undefined ? undefined : splitUrls(options.callbacks),
-    logoutUrls: options.logoutUrls === undefined ? undefined : splitUrls(options.logoutUrls),
-    webOrigins: options.webOrigins === undefined ? undefined : splitUrls(options.webOrigins),
-  }, ctx.env['AUTH0_DOMAIN'], ctx.interactive
-    ? (_field, message, validate, suggested) => ctx.prompter.input({ message, validate, ...(suggested ? { default: suggested } : {}) })
-    : undefined);
+  const config = await resolveInitConfig(
+    readExisting(configPath),
+    {
+      domain: options.domain,
+      audience: options.audience,
+      apiName: options.apiName,
+      claimNamespace: options.claimNamespace,
+      outputDir: options.outputDir,
+      requireClientGrant: options.requireClientGrant === false ? false : undefined,
+      callbacks: options.callbacks === undefined ? undefined : splitUrls(options.callbacks),
+      logoutUrls: options.logoutUrls === undefined ? undefined : splitUrls(options.logoutUrls),
+      webOrigins: options.webOrigins === undefined ? undefined : splitUrls(options.webOrigins),
+    },
+    ctx.env['AUTH0_DOMAIN'],
+    ctx.interactive
+      ? (_field, message, validate, suggested) => ctx.prompter.input({ message, validate, ...(suggested ? { default: suggested } : {}) })
+      : undefined,
+  );
   const credentials = credentialsFromEnv(ctx.env, config.domain);
   assertExitCodeUsage(options);
   // Refused before anything is written or sent: URLs and names the config would give every application, the output folder.
@@ -44,30 +51,38 @@ export async function runInit(context: () => CommandContext, ...[options]: InitA
   assertWritableDir(dirname(configPath), '--config');
   assertWritableDir(join(dirname(configPath), config.outputDir), '--output-dir (outputDir)');
   warnings.forEach((w) => ctx.out.message(ctx.out.color.yellow(`Warning: ${w}`)));
-  const files = options.dryRun ? {} : {
-    [CONFIG_FILE]: writeFileAtomic(configPath, `${JSON.stringify(config, null, 2)}\n`),
-    [SCHEMA_FILE]: writeFileAtomic(join(dirname(configPath), SCHEMA_FILE), `${JSON.stringify(projectConfigJsonSchema(), null, 2)}\n`),
-  };
+  const files = options.dryRun
+    ? {}
+    : {
+        [CONFIG_FILE]: writeFileAtomic(configPath, `${JSON.stringify(config, null, 2)}\n`),
+        [SCHEMA_FILE]: writeFileAtomic(join(dirname(configPath), SCHEMA_FILE), `${JSON.stringify(projectConfigJsonSchema(), null, 2)}\n`),
+      };
   const { port } = await connect(ctx, credentials);
   const shared = { config, actionCode: actionCodeFor(readTemplate('post-login-action.js'), config) };
   // A run with something to write holds the lease: a read-only pass first says whether it has.
   let lease: HeldLease | undefined;
-  if (!options.dryRun && (await ensureSharedResources({ port, sleep: ctx.sleep, now: ctx.now, progress: () => undefined }, { ...shared, dryRun: true })).some(isWrite)) {
+  if (
+    !options.dryRun &&
+    (await ensureSharedResources({ port, sleep: ctx.sleep, now: ctx.now, progress: () => undefined }, { ...shared, dryRun: true })).some(isWrite)
+  ) {
     assertScopes(port.grantedScopes(), REQUIRED_SCOPES.init, 'init');
     lease = await holdLease(ctx, { port, config }, 'init', options.waitLock);
   }
   let steps;
   try {
-  steps = await ensureSharedResources(
-    {
-      port, sleep: ctx.sleep, now: ctx.now, progress: (t) => ctx.out.message(ctx.out.color.dim(t)),
-      beforeFirstWrite: () => {
-        assertScopes(port.grantedScopes(), REQUIRED_SCOPES.init, 'init');
-        announceTarget(ctx, credentials);
+    steps = await ensureSharedResources(
+      {
+        port,
+        sleep: ctx.sleep,
+        now: ctx.now,
+        progress: (t) => ctx.out.message(ctx.out.color.dim(t)),
+        beforeFirstWrite: () => {
+          assertScopes(port.grantedScopes(), REQUIRED_SCOPES.init, 'init');
+          announceTarget(ctx, credentials);
+        },
       },
-    },
-    { ...shared, dryRun: Boolean(options.dryRun) },
-  );
+      { ...shared, dryRun: Boolean(options.dryRun) },
+    );
   } finally {
     await releaseLease(lease);
   }
@@ -75,7 +90,9 @@ export async function runInit(context: () => CommandContext, ...[options]: InitA
   const document = { dryRun: Boolean(options.dryRun), changed, config: configPath, files, steps };
   ctx.out.result(
     document,
-    options.format === 'markdown' ? renderMarkdown('init', document) : `${options.dryRun ? 'Plan' : changed ? 'Initialised' : 'Already up to date'} (${config.audience} on ${config.domain}):\n${renderSteps(steps, ctx.out.color, Boolean(options.dryRun))}`,
+    options.format === 'markdown'
+      ? renderMarkdown('init', document)
+      : `${options.dryRun ? 'Plan' : changed ? 'Initialised' : 'Already up to date'} (${config.audience} on ${config.domain}):\n${renderSteps(steps, ctx.out.color, Boolean(options.dryRun))}`,
   );
   if (options.dryRun) exitIfPending(options, changed);
 }

@@ -9,7 +9,6 @@ import type { CommandContext } from './context.js';
 import { openProject } from './project.js';
 import type { ShowArgs } from './show.js';
 
-
 /** `tenants show`: what runs (imported on demand, so `--help` and other commands never load it). */
 export async function runShow(context: () => CommandContext, ...[tenantArg, options]: ShowArgs): Promise<void> {
   const ctx = context();
@@ -22,28 +21,37 @@ export async function runShow(context: () => CommandContext, ...[tenantArg, opti
   }
   const grant = findUserGrant(state.grants, app.client_id);
   const settings = tenantSettings(project.config, tenant, app.client_id, state.api);
-  const files = Object.fromEntries(TENANT_FILES.map((f) => {
-    const path = join(project.outputDir, tenant, f);
-    return [f, { path, exists: existsSync(path) }];
-  }));
+  const files = Object.fromEntries(
+    TENANT_FILES.map((f) => {
+      const path = join(project.outputDir, tenant, f);
+      return [f, { path, exists: existsSync(path) }];
+    }),
+  );
   const view = {
-    tenant, clientId: app.client_id, name: app.name ?? '', duplicates: duplicates.map((d) => d.client_id),
+    tenant,
+    clientId: app.client_id,
+    name: app.name ?? '',
+    duplicates: duplicates.map((d) => d.client_id),
     application: { appType: app.app_type, callbacks: app.callbacks ?? [], logoutUrls: app.allowed_logout_urls ?? [], webOrigins: app.web_origins ?? [] },
     clientGrant: requiresClientGrant(state.api) ? (grant ? { id: grant.id, audience: grant.audience } : null) : 'not required',
-    settings, files,
+    settings,
+    files,
   };
   const c = ctx.out.color;
-  ctx.out.result(view, [
-    `${c.bold(tenant)}  ${app.name ?? ''}`,
-    `  client id      ${app.client_id}`,
-    `  audience       ${settings.audience}`,
-    `  issuer         ${settings.issuer}`,
-    `  tenant claim   ${settings.tenantClaim}`,
-    `  client grant   ${typeof view.clientGrant === 'string' ? view.clientGrant : view.clientGrant ? view.clientGrant.id : c.red('missing (run tenants create again)')}`,
-    `  callbacks      ${view.application.callbacks.join(', ') || '-'}`,
-    `  logout URLs    ${view.application.logoutUrls.join(', ') || '-'}`,
-    `  web origins    ${view.application.webOrigins.join(', ') || '-'}`,
-    ...Object.entries(files).map(([name, f]) => `  ${name.padEnd(14)} ${f.exists ? f.path : c.red(`missing (run tenants emit ${tenant})`)}`),
-    ...(duplicates.length ? [c.yellow(`  duplicates     ${duplicates.map((d) => d.client_id).join(', ')}`)] : []),
-  ].join('\n'));
+  ctx.out.result(
+    view,
+    [
+      `${c.bold(tenant)}  ${app.name ?? ''}`,
+      `  client id      ${app.client_id}`,
+      `  audience       ${settings.audience}`,
+      `  issuer         ${settings.issuer}`,
+      `  tenant claim   ${settings.tenantClaim}`,
+      `  client grant   ${typeof view.clientGrant === 'string' ? view.clientGrant : view.clientGrant ? view.clientGrant.id : c.red('missing (run tenants create again)')}`,
+      `  callbacks      ${view.application.callbacks.join(', ') || '-'}`,
+      `  logout URLs    ${view.application.logoutUrls.join(', ') || '-'}`,
+      `  web origins    ${view.application.webOrigins.join(', ') || '-'}`,
+      ...Object.entries(files).map(([name, f]) => `  ${name.padEnd(14)} ${f.exists ? f.path : c.red(`missing (run tenants emit ${tenant})`)}`),
+      ...(duplicates.length ? [c.yellow(`  duplicates     ${duplicates.map((d) => d.client_id).join(', ')}`)] : []),
+    ].join('\n'),
+  );
 }

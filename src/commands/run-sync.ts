@@ -22,10 +22,20 @@ export async function runSync(context: () => CommandContext, ...[manifestPath, r
   const loaded = loadConfig(ctx.cwd, raw.config);
   const entries = parseManifest(readManifest(resolve(ctx.cwd, manifestPath)), formatOf(manifestPath));
   await reconcileTenants(ctx, loaded, entries, {
-    command: 'sync', source: `${loaded.path} or ${manifestPath}`, dryRun: Boolean(raw.dryRun), prune: Boolean(raw.prune), yes: Boolean(raw.yes),
-    deleteUsers: Boolean(raw.deleteUsers), adopt: false, allowWildcards: Boolean(raw.allowWildcards), force: Boolean(raw.force),
-    pace: { maxRps: options.maxRps, concurrency: options.concurrency }, applicationLimit: options.applicationLimit,
-    waitLock: raw.waitLock, exitCode: raw.exitCode, format: raw.format,
+    command: 'sync',
+    source: `${loaded.path} or ${manifestPath}`,
+    dryRun: Boolean(raw.dryRun),
+    prune: Boolean(raw.prune),
+    yes: Boolean(raw.yes),
+    deleteUsers: Boolean(raw.deleteUsers),
+    adopt: false,
+    allowWildcards: Boolean(raw.allowWildcards),
+    force: Boolean(raw.force),
+    pace: { maxRps: options.maxRps, concurrency: options.concurrency },
+    applicationLimit: options.applicationLimit,
+    waitLock: raw.waitLock,
+    exitCode: raw.exitCode,
+    format: raw.format,
   });
 }
 
@@ -33,6 +43,10 @@ function readManifest(path: string): string {
   try {
     return readFileSync(path, 'utf8');
   } catch (error) {
-    throw usageError('manifest_missing', `Cannot read the manifest ${path}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}.`, 'Give the path of a YAML, JSON or CSV manifest.');
+    throw usageError(
+      'manifest_missing',
+      `Cannot read the manifest ${path}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}.`,
+      'Give the path of a YAML, JSON or CSV manifest.',
+    );
   }
 }

@@ -13,7 +13,13 @@ import { assertScopes, REQUIRED_SCOPES } from '../core/required-scopes.js';
 import type { UsersAddArgs, UsersInviteArgs, UsersListArgs } from './users.js';
 
 const VERB: Record<Membership['action'], string> = {
-  add: 'added', move: 'moved', unchanged: 'already a member', remove: 'removed', not_member: 'not a member', refused: 'refused', not_found: 'not found',
+  add: 'added',
+  move: 'moved',
+  unchanged: 'already a member',
+  remove: 'removed',
+  not_member: 'not a member',
+  refused: 'refused',
+  not_found: 'not found',
 };
 
 /** `tenants users add|remove`: what runs (imported on demand). */
@@ -21,7 +27,8 @@ export async function runUsersMembership(context: () => CommandContext, mode: 'a
   const ctx = context();
   const [tenant] = parseTenantIds([tenantArg]) as [string];
   const all = [...refs, ...(options.file ? readList(resolve(ctx.cwd, options.file)) : [])].map((r) => r.trim()).filter(Boolean);
-  if (all.length === 0) throw usageError('missing_user', 'Name at least one user (email or user_id), or --file.', `Example: tenants users ${mode} ${tenant} ann@example.com`);
+  if (all.length === 0)
+    throw usageError('missing_user', 'Name at least one user (email or user_id), or --file.', `Example: tenants users ${mode} ${tenant} ann@example.com`);
   const project = await openProject(ctx, options.config);
   await requireTenant(project, tenant);
   assertScopes(project.port.grantedScopes(), REQUIRED_SCOPES.users, `users ${mode}`);
@@ -29,7 +36,13 @@ export async function runUsersMembership(context: () => CommandContext, mode: 'a
   assertMembershipAllowed(plan, tenant);
   announceTarget(ctx, project);
   await applyMembership(project.port, tenant, plan);
-  ctx.out.result({ tenant, users: plan }, renderTable(['USER', 'RESULT'], plan.map((m) => [m.email ?? m.userId ?? m.ref, `${VERB[m.action]}${m.action === 'move' ? ` from ${m.from}` : ''}`])));
+  ctx.out.result(
+    { tenant, users: plan },
+    renderTable(
+      ['USER', 'RESULT'],
+      plan.map((m) => [m.email ?? m.userId ?? m.ref, `${VERB[m.action]}${m.action === 'move' ? ` from ${m.from}` : ''}`]),
+    ),
+  );
 }
 
 /** `tenants users list`. */
@@ -40,7 +53,15 @@ export async function runUsersList(context: () => CommandContext, ...[tenantArg,
   await requireTenant(project, tenant);
   const found = await listTenantUsers(project.port, tenant);
   const rows = found.map((u) => ({ userId: u.user_id, email: u.email ?? null }));
-  ctx.out.result({ tenant, users: rows }, rows.length ? renderTable(['USER ID', 'EMAIL'], rows.map((r) => [r.userId, r.email ?? '-'])) : `No users in ${tenant}. Add some with: tenants users add ${tenant} <email>`);
+  ctx.out.result(
+    { tenant, users: rows },
+    rows.length
+      ? renderTable(
+          ['USER ID', 'EMAIL'],
+          rows.map((r) => [r.userId, r.email ?? '-']),
+        )
+      : `No users in ${tenant}. Add some with: tenants users add ${tenant} <email>`,
+  );
 }
 
 /** `tenants users invite`. */
@@ -55,7 +76,13 @@ export async function runUsersInvite(context: () => CommandContext, ...[tenantAr
   announceTarget(ctx, project);
   const invited = await inviteUsers(project.port, tenant, emails, { move: Boolean(options.move), resultUrl: ticketResultUrl(app) });
   const result = (i: (typeof invited)[number]) => (i.created ? 'created' : i.action === 'move' ? `moved from ${i.from}` : VERB[i.action]);
-  ctx.out.result({ tenant, users: invited }, renderTable(['EMAIL', 'RESULT', 'PASSWORD LINK (single use, 5 days)'], invited.map((i) => [i.email, result(i), i.ticketUrl])));
+  ctx.out.result(
+    { tenant, users: invited },
+    renderTable(
+      ['EMAIL', 'RESULT', 'PASSWORD LINK (single use, 5 days)'],
+      invited.map((i) => [i.email, result(i), i.ticketUrl]),
+    ),
+  );
 }
 
 async function requireTenant(project: Project, tenant: string): Promise<void> {
@@ -69,7 +96,14 @@ function readList(path: string): string[] {
   try {
     text = readFileSync(path, 'utf8');
   } catch (error) {
-    throw usageError('file_unreadable', `Cannot read ${path}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}.`, 'Give a file with one email or user_id per line.');
+    throw usageError(
+      'file_unreadable',
+      `Cannot read ${path}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}.`,
+      'Give a file with one email or user_id per line.',
+    );
   }
-  return text.split(/\r?\n/).map((l) => l.replace(/#.*$/, '').trim()).filter(Boolean);
+  return text
+    .split(/\r?\n/)
+    .map((l) => l.replace(/#.*$/, '').trim())
+    .filter(Boolean);
 }

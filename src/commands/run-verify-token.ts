@@ -4,20 +4,28 @@ import type { Verdict } from '../core/verify-token.js';
 import type { CommandContext } from './context.js';
 import type { VerifyTokenArgs } from './verify-token.js';
 
-
 /** `tenants verify-token`: what runs (imported on demand, so `--help` and other commands never load it). */
 export async function runVerifyToken(context: () => CommandContext, readStdin: () => Promise<string>, ...[tokenArg, options]: VerifyTokenArgs): Promise<void> {
   const ctx = context();
   if (Boolean(options.tenant) === Boolean(options.config)) {
-    throw usageError('missing_option', 'Give --tenant <id> or --config <path to tenant.json> (one of them).', 'Example: tenants verify-token --tenant acme < token.txt');
+    throw usageError(
+      'missing_option',
+      'Give --tenant <id> or --config <path to tenant.json> (one of them).',
+      'Example: tenants verify-token --tenant acme < token.txt',
+    );
   }
   if (options.batch && tokenArg !== undefined && tokenArg !== '-') {
-    throw usageError('invalid_option', '--batch reads the tokens from stdin, one per line; give no token argument.', 'Example: tenants verify-token --tenant acme --batch < tokens.txt');
+    throw usageError(
+      'invalid_option',
+      '--batch reads the tokens from stdin, one per line; give no token argument.',
+      'Example: tenants verify-token --tenant acme --batch < tokens.txt',
+    );
   }
   let now = ctx.now() / 1000;
   if (options.at !== undefined) {
     const at = Date.parse(options.at);
-    if (Number.isNaN(at)) throw usageError('invalid_option', `Invalid value for --at: ${JSON.stringify(options.at)}.`, 'Give an ISO time such as 2026-11-28T12:00:00Z.');
+    if (Number.isNaN(at))
+      throw usageError('invalid_option', `Invalid value for --at: ${JSON.stringify(options.at)}.`, 'Give an ISO time such as 2026-11-28T12:00:00Z.');
     now = at / 1000;
   }
   const [{ readTenantSettings }, { jwksSource }, { verifyToken }] = await Promise.all([

@@ -10,7 +10,7 @@ function define() {
     .description('make Auth0 match a manifest of tenants (YAML, JSON or CSV): create what is missing, repair what drifted')
     .argument('<manifest>', 'the manifest file')
     .option('--dry-run', 'print the diff (create, update, unchanged, absent) and change nothing')
-    .option('--prune', "delete our tenants that are not in the manifest (their users are detached first, as by `delete`)")
+    .option('--prune', 'delete our tenants that are not in the manifest (their users are detached first, as by `delete`)')
     .option('--yes', 'do not ask before pruning (required without a terminal)')
     .option('--delete-users', "with --prune: delete pruned tenants' users instead of detaching them")
     .option('--allow-wildcards', 'accept wildcards in callbacks, logout URLs and web origins (with a warning)')
@@ -22,7 +22,10 @@ function define() {
     .option('--wait-lock <seconds>', WAIT_LOCK_HELP, WAIT_LOCK_DEFAULT)
     .option('--exit-code', EXIT_CODE_HELP)
     .addOption(formatOption())
-    .addHelpText('after', `\nExamples:\n  $ tenants sync tenants.yaml --dry-run\n  $ tenants sync tenants.csv --max-rps 2\n  $ tenants sync tenants.yaml --prune --yes   # also delete tenants not listed\n  $ tenants sync tenants.yaml --dry-run --exit-code --format markdown > plan.md   # CI: exit 10 when changes are pending`);
+    .addHelpText(
+      'after',
+      `\nExamples:\n  $ tenants sync tenants.yaml --dry-run\n  $ tenants sync tenants.csv --max-rps 2\n  $ tenants sync tenants.yaml --prune --yes   # also delete tenants not listed\n  $ tenants sync tenants.yaml --dry-run --exit-code --format markdown > plan.md   # CI: exit 10 when changes are pending`,
+    );
 }
 
 /** The arguments and options of the command, as its code (loaded when it runs) receives them. */

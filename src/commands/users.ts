@@ -3,13 +3,16 @@ import type { CommandContext } from './context.js';
 
 const membership = (mode: 'add' | 'remove') =>
   new Command(mode)
-    .description(mode === 'add' ? "put users into a tenant (sets app_metadata.tenant)" : 'take users out of a tenant (removes app_metadata.tenant)')
+    .description(mode === 'add' ? 'put users into a tenant (sets app_metadata.tenant)' : 'take users out of a tenant (removes app_metadata.tenant)')
     .argument('<tenant>', 'tenant id')
     .argument('[users...]', 'emails or user_ids')
     .option('--file <path>', 'more emails or user_ids, one per line (# comments allowed)')
     .option('--config <path>', 'config file (default: ./tenants.config.json)')
     .option('--move', mode === 'add' ? 'move users who belong to another tenant' : 'ignored (remove never moves anyone)')
-    .addHelpText('after', `\nExamples:\n  $ tenants users ${mode} acme ann@acme.example bob@acme.example\n  $ tenants users ${mode} acme --file users.txt${mode === 'add' ? '\n  $ tenants users add acme ann@acme.example --move   # from another tenant' : ''}`);
+    .addHelpText(
+      'after',
+      `\nExamples:\n  $ tenants users ${mode} acme ann@acme.example bob@acme.example\n  $ tenants users ${mode} acme --file users.txt${mode === 'add' ? '\n  $ tenants users add acme ann@acme.example --move   # from another tenant' : ''}`,
+    );
 
 const list = () =>
   new Command('list')

@@ -10,7 +10,10 @@ function define() {
     .option('--jwks <file|url>', 'use this key set instead of jwksUri (a file works offline)')
     .option('--at <iso-time>', 'evaluate at this moment instead of now')
     .option('--batch', 'read one token per line from stdin and print one verdict per line (NDJSON with --json)')
-    .addHelpText('after', `\nExamples:\n  $ tenants verify-token --tenant acme < token.txt\n  $ echo "$TOKEN" | tenants verify-token --config tenants/acme/tenant.json --jwks jwks.json --json\n  $ tenants verify-token --tenant acme --batch < tokens.txt`);
+    .addHelpText(
+      'after',
+      `\nExamples:\n  $ tenants verify-token --tenant acme < token.txt\n  $ echo "$TOKEN" | tenants verify-token --config tenants/acme/tenant.json --jwks jwks.json --json\n  $ tenants verify-token --tenant acme --batch < tokens.txt`,
+    );
 }
 
 /** The arguments and options of the command, as its code (loaded when it runs) receives them. */

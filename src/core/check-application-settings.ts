@@ -17,20 +17,29 @@ export function checkApplicationSettings(body: Body, tenant: string, source: str
   const warnings: string[] = [];
   const name = String(body['name'] ?? '');
   if (name.length === 0 || !APPLICATION_NAME.test(name) || name.length > 100) {
-    throw refuse(`The application name ${JSON.stringify(name)} for tenant ${tenant} is not one Auth0 accepts (1 to 100 characters, no < or >).`,
-      `Fix application.name (or the manifest's name) in ${source}.`, 'invalid_application_name');
+    throw refuse(
+      `The application name ${JSON.stringify(name)} for tenant ${tenant} is not one Auth0 accepts (1 to 100 characters, no < or >).`,
+      `Fix application.name (or the manifest's name) in ${source}.`,
+      'invalid_application_name',
+    );
   }
   for (const [field, key] of Object.entries(URL_FIELDS)) {
     for (const value of (body[field] as string[] | undefined) ?? []) {
       const problem = urlProblem(value, field === 'web_origins');
       if (problem) {
-        throw refuse(`${key} of tenant ${tenant}: ${JSON.stringify(value)} ${problem}.`,
-          `Fix application.${key} in ${source}: https URLs only (http only on localhost or 127.0.0.1), no other schemes.`, 'invalid_url');
+        throw refuse(
+          `${key} of tenant ${tenant}: ${JSON.stringify(value)} ${problem}.`,
+          `Fix application.${key} in ${source}: https URLs only (http only on localhost or 127.0.0.1), no other schemes.`,
+          'invalid_url',
+        );
       }
       if (value.includes('*')) {
         if (!allowWildcards) {
-          throw refuse(`${key} of tenant ${tenant}: ${JSON.stringify(value)} carries a wildcard, which lets other hosts receive your users' codes.`,
-            `Name each URL in application.${key} of ${source}, or pass --allow-wildcards if you mean it.`, 'wildcard_url');
+          throw refuse(
+            `${key} of tenant ${tenant}: ${JSON.stringify(value)} carries a wildcard, which lets other hosts receive your users' codes.`,
+            `Name each URL in application.${key} of ${source}, or pass --allow-wildcards if you mean it.`,
+            'wildcard_url',
+          );
         }
         warnings.push(`${key} of tenant ${tenant} allows the wildcard URL ${value} (--allow-wildcards).`);
       }

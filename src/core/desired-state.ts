@@ -11,7 +11,12 @@ export const POST_LOGIN = 'post-login';
 export const ACTION_RUNTIME = 'node22';
 
 /** Per-tenant replacements of the config's application defaults (from a sync manifest). */
-export interface ApplicationOverrides { name?: string | undefined; callbacks?: string[] | undefined; logoutUrls?: string[] | undefined; webOrigins?: string[] | undefined }
+export interface ApplicationOverrides {
+  name?: string | undefined;
+  callbacks?: string[] | undefined;
+  logoutUrls?: string[] | undefined;
+  webOrigins?: string[] | undefined;
+}
 
 /** One SPA per tenant, tagged with client_metadata.tenant and our ownership marker so the tool finds it again. */
 export function desiredApplication(config: ProjectConfig, tenant: string, overrides: ApplicationOverrides = {}): Body {
@@ -45,7 +50,10 @@ export function desiredApplication(config: ProjectConfig, tenant: string, overri
  * With requireClientGrant off, the access policy is sent only to undo a require_client_grant already set,
  * so a tenant without API access policies (the field refused) works with the switch off.
  */
-export function desiredResourceServer(config: ProjectConfig, current?: { subject_type_authorization?: { user?: { policy?: string | undefined } | undefined } | undefined }): Body {
+export function desiredResourceServer(
+  config: ProjectConfig,
+  current?: { subject_type_authorization?: { user?: { policy?: string | undefined } | undefined } | undefined },
+): Body {
   const undo = !config.requireClientGrant && current?.subject_type_authorization?.user?.policy === 'require_client_grant';
   return {
     name: config.apiName,
@@ -53,7 +61,9 @@ export function desiredResourceServer(config: ProjectConfig, current?: { subject
     signing_alg: 'RS256',
     // The SPAs use rotating refresh tokens: Auth0 issues them for an API only when it allows offline access.
     allow_offline_access: true,
-    ...(config.requireClientGrant || undo ? { subject_type_authorization: { user: { policy: config.requireClientGrant ? 'require_client_grant' : 'allow_all' } } } : {}),
+    ...(config.requireClientGrant || undo
+      ? { subject_type_authorization: { user: { policy: config.requireClientGrant ? 'require_client_grant' : 'allow_all' } } }
+      : {}),
   };
 }
 

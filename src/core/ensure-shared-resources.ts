@@ -35,9 +35,14 @@ export async function ensureSharedResources(deps: SharedDeps, options: SharedOpt
   // Read first and refuse someone else's Action before anything is written.
   const existing = await deps.port.findActionByName(options.config.actionName);
   if (existing && !isOurActionCode(existing.code) && !isOurActionCode(existing.deployed_version?.code)) {
-    throw new TenantsError('usage', 'action_not_ours', `An Action named "${options.config.actionName}" exists (${existing.id}) but its code is not ours (it does not start with the auth0-tenants header); nothing was changed.`, {
-      hint: 'Set another "actionName" in tenants.config.json and run `tenants init` again, or rename that Action in the Auth0 dashboard if it is not needed.',
-    });
+    throw new TenantsError(
+      'usage',
+      'action_not_ours',
+      `An Action named "${options.config.actionName}" exists (${existing.id}) but its code is not ours (it does not start with the auth0-tenants header); nothing was changed.`,
+      {
+        hint: 'Set another "actionName" in tenants.config.json and run `tenants init` again, or rename that Action in the Auth0 dashboard if it is not needed.',
+      },
+    );
   }
   await checkTrigger(deps.port);
   if (!options.dryRun) deps.beforeFirstWrite?.();
@@ -54,9 +59,12 @@ async function checkTrigger(port: ManagementPort): Promise<void> {
   const offered = (await port.listTriggers()).filter((t) => t.id === POST_LOGIN);
   const version = offered.find((t) => t.version === TRIGGER_VERSION);
   if (!version || version.status === 'DEPRECATED' || !(version.runtimes ?? [ACTION_RUNTIME]).includes(ACTION_RUNTIME)) {
-    throw new TenantsError('auth0', 'action_runtime_unsupported',
+    throw new TenantsError(
+      'auth0',
+      'action_runtime_unsupported',
       `This Auth0 tenant does not offer the ${POST_LOGIN} trigger ${TRIGGER_VERSION} on runtime ${ACTION_RUNTIME} (offered: ${offered.map((t) => `${t.version} [${(t.runtimes ?? []).join(', ')}]${t.status ? ` ${t.status}` : ''}`).join('; ') || 'none'}).`,
-      { hint: 'Update auth0-tenants to a version built for the runtimes your Auth0 tenant offers.' });
+      { hint: 'Update auth0-tenants to a version built for the runtimes your Auth0 tenant offers.' },
+    );
   }
 }
 
@@ -177,7 +185,12 @@ async function ensureBinding(deps: SharedDeps, options: SharedOptions, actionId:
   const current = await port.listBindings(POST_LOGIN);
   const ours = current.filter((b) => b.action?.id === actionId);
   if (ours.length === 1) return { resource: 'binding', action: 'unchanged', id: ours[0]?.id, detail: POST_LOGIN };
-  const step: Step = { resource: 'binding', action: ours.length === 0 ? 'create' : 'update', detail: POST_LOGIN, ...(ours.length > 1 ? { changes: ['duplicate bindings'] } : {}) };
+  const step: Step = {
+    resource: 'binding',
+    action: ours.length === 0 ? 'create' : 'update',
+    detail: POST_LOGIN,
+    ...(ours.length > 1 ? { changes: ['duplicate bindings'] } : {}),
+  };
   if (options.dryRun) return step;
   progress('Binding the Action to the post-login flow');
   for (let attempt = 1; ; attempt++) {
@@ -202,13 +215,14 @@ async function ensureBinding(deps: SharedDeps, options: SharedOptions, actionId:
 
 function merged(current: Binding[], actionId: string, name: string): { actionId: string; displayName: string }[] {
   const others = current.filter((b) => b.action?.id !== actionId && b.action?.id);
-  return [
-    ...others.map((b) => ({ actionId: b.action!.id, displayName: b.display_name ?? b.action!.name ?? b.action!.id })),
-    { actionId, displayName: name },
-  ];
+  return [...others.map((b) => ({ actionId: b.action!.id, displayName: b.display_name ?? b.action!.name ?? b.action!.id })), { actionId, displayName: name }];
 }
 
 function sameOthers(before: Binding[], after: Binding[], actionId: string): boolean {
-  const ids = (list: Binding[]) => list.filter((b) => b.action?.id !== actionId).map((b) => b.action?.id).join(',');
+  const ids = (list: Binding[]) =>
+    list
+      .filter((b) => b.action?.id !== actionId)
+      .map((b) => b.action?.id)
+      .join(',');
   return ids(before) === ids(after);
 }

@@ -43,10 +43,15 @@ export const foreignClaims = (clients: Client[], tenant: string): Client[] =>
 export function notOurs(tenant: string, apps: { id: string; name?: string | undefined }[] | Client[]): TenantsError {
   const ids = apps.map((a) => ('client_id' in a ? a.client_id : a.id));
   const names = apps.map((a, i) => `"${a.name ?? ''}" (${ids[i]})`).join(', ');
-  return new TenantsError('usage', 'application_not_ours', `Application ${names} claims tenant ${tenant} but was not made by tenants (no client_metadata.${OWNER_KEY}); nothing was changed.`, {
-    hint: `If it is yours to manage, take it over with: tenants create ${tenant} --adopt. Otherwise pick another tenant id.`,
-    details: { tenant, applications: ids },
-  });
+  return new TenantsError(
+    'usage',
+    'application_not_ours',
+    `Application ${names} claims tenant ${tenant} but was not made by tenants (no client_metadata.${OWNER_KEY}); nothing was changed.`,
+    {
+      hint: `If it is yours to manage, take it over with: tenants create ${tenant} --adopt. Otherwise pick another tenant id.`,
+      details: { tenant, applications: ids },
+    },
+  );
 }
 
 /** The error for tenants that have no application of ours (exit 2: nothing was changed). */

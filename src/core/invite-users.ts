@@ -25,7 +25,12 @@ const tenantOf = (user: User): string | null => (typeof user.app_metadata?.[TENA
 /** Lower-cased, de-duplicated addresses; a bad one refuses the whole batch before anything is sent. */
 export function parseInviteEmails(refs: string[]): string[] {
   const bad = refs.filter((r) => !emailSchema.safeParse(r.trim()).success);
-  if (bad.length) throw usageError('invalid_email', `Not an email address: ${bad.join(', ')}.`, 'users invite takes email addresses, e.g. tenants users invite acme ann@example.com');
+  if (bad.length)
+    throw usageError(
+      'invalid_email',
+      `Not an email address: ${bad.join(', ')}.`,
+      'users invite takes email addresses, e.g. tenants users invite acme ann@example.com',
+    );
   return [...new Set(refs.map((r) => r.trim().toLowerCase()))];
 }
 
@@ -49,10 +54,17 @@ const unusablePassword = () => `${randomBytes(24).toString('base64url')}aA1!`;
  * found, members stay, and a fresh ticket is issued.
  */
 export async function inviteUsers(
-  port: ManagementPort, tenant: string, emails: string[], options: { move: boolean; resultUrl: string | undefined },
+  port: ManagementPort,
+  tenant: string,
+  emails: string[],
+  options: { move: boolean; resultUrl: string | undefined },
 ): Promise<Invitation[]> {
   const found = new Map<string, User | undefined>();
-  for (const email of emails) found.set(email, (await port.findUsersByEmail(email)).find((u) => u.email === email));
+  for (const email of emails)
+    found.set(
+      email,
+      (await port.findUsersByEmail(email)).find((u) => u.email === email),
+    );
   const refused = [...found.values()].filter((u): u is User => u !== undefined && tenantOf(u) !== null && tenantOf(u) !== tenant);
   if (refused.length && !options.move) {
     throw new TenantsError('usage', 'user_in_other_tenant', refused.map((u) => `${u.email} belongs to tenant ${tenantOf(u)}`).join('; ') + '.', {
@@ -65,7 +77,11 @@ export async function inviteUsers(
     let created = false;
     if (!user) {
       user = await port.createUser({
-        connection: DATABASE_CONNECTION, email, password: unusablePassword(), email_verified: false, verify_email: false,
+        connection: DATABASE_CONNECTION,
+        email,
+        password: unusablePassword(),
+        email_verified: false,
+        verify_email: false,
         app_metadata: { [TENANT_TAG]: tenant },
       });
       created = user !== undefined;
@@ -76,7 +92,9 @@ export async function inviteUsers(
     const action = from === tenant ? 'unchanged' : from === null ? 'add' : 'move';
     if (action !== 'unchanged') await port.updateAppMetadata(user.user_id, { [TENANT_TAG]: tenant });
     const ticketUrl = await port.createPasswordChangeTicket({
-      user_id: user.user_id, mark_email_as_verified: true, ...(options.resultUrl ? { result_url: options.resultUrl } : {}),
+      user_id: user.user_id,
+      mark_email_as_verified: true,
+      ...(options.resultUrl ? { result_url: options.resultUrl } : {}),
     });
     invitations.push({ email, userId: user.user_id, created, action: created ? 'add' : action, from, ticketUrl });
   }

@@ -5,30 +5,40 @@ import { describeZodError } from './describe-zod-error.js';
 import { TENANT_ID_PATTERN } from './tenant-id.js';
 import { TenantsError } from './tenants-error.js';
 
-const url = z.string().min(1).refine((v) => {
-  try {
-    new URL(v.replace(/\*/g, 'x'));
-    return true;
-  } catch {
-    return false;
-  }
-}, 'must be an absolute URL');
+const url = z
+  .string()
+  .min(1)
+  .refine((v) => {
+    try {
+      new URL(v.replace(/\*/g, 'x'));
+      return true;
+    } catch {
+      return false;
+    }
+  }, 'must be an absolute URL');
 
 /** One tenant of a manifest, with optional overrides of the config's application defaults. */
-export const manifestEntrySchema = z.object({
-  tenant: z.string().regex(TENANT_ID_PATTERN, 'must be 1 to 63 lower-case letters, digits and inner hyphens'),
-  name: z.string().min(1).max(100).optional(),
-  callbacks: z.array(url).optional(),
-  logoutUrls: z.array(url).optional(),
-  webOrigins: z.array(url).optional(),
-}).strict();
+export const manifestEntrySchema = z
+  .object({
+    tenant: z.string().regex(TENANT_ID_PATTERN, 'must be 1 to 63 lower-case letters, digits and inner hyphens'),
+    name: z.string().min(1).max(100).optional(),
+    callbacks: z.array(url).optional(),
+    logoutUrls: z.array(url).optional(),
+    webOrigins: z.array(url).optional(),
+  })
+  .strict();
 
 export type ManifestEntry = z.infer<typeof manifestEntrySchema>;
 export type ManifestFormat = 'yaml' | 'json' | 'csv';
 
 const CSV_COLUMNS: Record<string, keyof ManifestEntry> = {
-  tenant: 'tenant', name: 'name', callbacks: 'callbacks', logouturls: 'logoutUrls', logout_urls: 'logoutUrls',
-  weborigins: 'webOrigins', web_origins: 'webOrigins',
+  tenant: 'tenant',
+  name: 'name',
+  callbacks: 'callbacks',
+  logouturls: 'logoutUrls',
+  logout_urls: 'logoutUrls',
+  weborigins: 'webOrigins',
+  web_origins: 'webOrigins',
 };
 
 export function formatOf(path: string): ManifestFormat {
@@ -39,7 +49,8 @@ export function formatOf(path: string): ManifestFormat {
 
 const bad = (line: number | undefined, problem: string) =>
   new TenantsError('usage', 'manifest_invalid', `Manifest${line ? ` line ${line}` : ''}: ${problem}.`, {
-    hint: 'Fix the manifest; nothing was sent to Auth0.', details: line ? { line } : {},
+    hint: 'Fix the manifest; nothing was sent to Auth0.',
+    details: line ? { line } : {},
   });
 
 /**
@@ -88,7 +99,8 @@ function csvRows(text: string): { value: unknown; line: number }[] {
   const header = text.split(/\r?\n/, 1)[0] ?? '';
   const columns = header.split(',').map((c) => c.trim().replace(/^"|"$/g, ''));
   if (!columns.includes('tenant')) throw bad(1, 'the header has no "tenant" column');
-  for (const column of columns) if (!CSV_COLUMNS[column.toLowerCase()]) throw bad(1, `unknown column "${column}" (known: tenant, name, callbacks, logoutUrls, webOrigins)`);
+  for (const column of columns)
+    if (!CSV_COLUMNS[column.toLowerCase()]) throw bad(1, `unknown column "${column}" (known: tenant, name, callbacks, logoutUrls, webOrigins)`);
   return records.map(({ record, info }) => {
     const value: Record<string, unknown> = {};
     for (const [column, cell] of Object.entries(record)) {

@@ -1,14 +1,17 @@
 import { z } from 'zod';
 import { TENANCY_STRATEGIES } from './tenancy.js';
 
-const urlTemplate = z.string().min(1).refine((v) => {
-  try {
-    new URL(v.replaceAll('{tenant}', 'tenant').replace(/\*/g, 'x'));
-    return true;
-  } catch {
-    return false;
-  }
-}, 'must be an absolute URL ({tenant} placeholders allowed)');
+const urlTemplate = z
+  .string()
+  .min(1)
+  .refine((v) => {
+    try {
+      new URL(v.replaceAll('{tenant}', 'tenant').replace(/\*/g, 'x'));
+      return true;
+    } catch {
+      return false;
+    }
+  }, 'must be an absolute URL ({tenant} placeholders allowed)');
 
 /** Values written unquoted to .env files: a shell (`source`), Vite's dotenv and `docker --env-file` all read them as-is. */
 export const ENV_SAFE = /^[A-Za-z0-9_@%+=:,./-]+$/;
@@ -27,35 +30,70 @@ export function isReservedNamespace(namespace: string): boolean {
 }
 
 /** `tenants.config.json`: the project's settings. The JSON Schema beside it is generated from this. */
-export const projectConfigSchema = z.object({
-  $schema: z.string().optional(),
-  strategy: z.enum(TENANCY_STRATEGIES).default('applications')
-    .describe('How tenants are isolated in Auth0: "applications" (one application per tenant).'),
-  domain: z.string().regex(/^[A-Za-z0-9.-]+(?::\d{1,5})?$/, 'must be a host name such as "acme.eu.auth0.com" (no scheme, no path)')
-    .describe('The Auth0 domain tokens are issued under (a custom domain if you use one): the issuer is https://<domain>/.'),
-  audience: z.string().min(1).max(600)
-    .regex(ENV_SAFE, 'must use only letters, digits and _ @ % + = : , . / - (it is written unquoted into backend.env and spa.env, which shells, Vite and docker --env-file read alike only without quotes), e.g. "https://api.example.com"')
-    .describe('The identifier of the shared API: the audience of every tenant\'s access tokens.'),
-  apiName: z.string().min(1).max(200).regex(/^[^<>]+$/, 'must not contain < or >').default('Tenants API').describe('Display name of the shared API in Auth0.'),
-  claimNamespace: z.string()
-    .regex(/^https:\/\/[A-Za-z0-9.-]+(?::\d{1,5})?(?:\/[A-Za-z0-9._~-]+)*\/$/, 'must be an https:// URL of letters, digits, ".", "-", "_", "~" and "/", ending in "/", e.g. "https://saas.example.com/"')
-    .refine((v) => !isReservedNamespace(v), 'lies under a domain Auth0 reserves (auth0.com, webtask.io, webtask.run): Auth0 silently drops such claims; use your own domain')
-    .describe('Namespace of the tenant claim; the claim is <claimNamespace>tenant.'),
-  requireClientGrant: z.boolean().default(true)
-    .describe('Only applications holding a user client grant may get tokens for the API (Auth0 subject_type_authorization.user.policy = require_client_grant).'),
-  denyCrossTenantLogins: z.boolean().default(true)
-    .describe("The Action denies a login to a tenant's application unless the user's app_metadata.tenant is that tenant."),
-  actionName: z.string().min(1).max(100).default('auth0-tenants-tenant-claim').describe('Name of the post-login Action that adds the tenant claim.'),
-  application: z.object({
-    name: z.string().min(1).max(100).default('{tenant}').describe('Application name; {tenant} is replaced by the tenant id.'),
-    callbacks: z.array(urlTemplate).default([]).describe('Allowed callback URLs ({tenant} placeholders allowed).'),
-    logoutUrls: z.array(urlTemplate).default([]).describe('Allowed logout URLs ({tenant} placeholders allowed).'),
-    webOrigins: z.array(urlTemplate).default([]).describe('Allowed web origins ({tenant} placeholders allowed).'),
-  }).strict().default({ name: '{tenant}', callbacks: [], logoutUrls: [], webOrigins: [] }),
-  applicationLimit: z.number().int().positive().default(100)
-    .describe("Your Auth0 plan's application limit (10 free, 100 self-service, 100,000 enterprise); sync and create refuse to go past it."),
-  outputDir: z.string().min(1).default('tenants/').describe('Where per-tenant files are written, relative to the config file.'),
-}).strict();
+export const projectConfigSchema = z
+  .object({
+    $schema: z.string().optional(),
+    strategy: z.enum(TENANCY_STRATEGIES).default('applications').describe('How tenants are isolated in Auth0: "applications" (one application per tenant).'),
+    domain: z
+      .string()
+      .regex(/^[A-Za-z0-9.-]+(?::\d{1,5})?$/, 'must be a host name such as "acme.eu.auth0.com" (no scheme, no path)')
+      .describe('The Auth0 domain tokens are issued under (a custom domain if you use one): the issuer is https://<domain>/.'),
+    audience: z
+      .string()
+      .min(1)
+      .max(600)
+      .regex(
+        ENV_SAFE,
+        'must use only letters, digits and _ @ % + = : , . / - (it is written unquoted into backend.env and spa.env, which shells, Vite and docker --env-file read alike only without quotes), e.g. "https://api.example.com"',
+      )
+      .describe("The identifier of the shared API: the audience of every tenant's access tokens."),
+    apiName: z
+      .string()
+      .min(1)
+      .max(200)
+      .regex(/^[^<>]+$/, 'must not contain < or >')
+      .default('Tenants API')
+      .describe('Display name of the shared API in Auth0.'),
+    claimNamespace: z
+      .string()
+      .regex(
+        /^https:\/\/[A-Za-z0-9.-]+(?::\d{1,5})?(?:\/[A-Za-z0-9._~-]+)*\/$/,
+        'must be an https:// URL of letters, digits, ".", "-", "_", "~" and "/", ending in "/", e.g. "https://saas.example.com/"',
+      )
+      .refine(
+        (v) => !isReservedNamespace(v),
+        'lies under a domain Auth0 reserves (auth0.com, webtask.io, webtask.run): Auth0 silently drops such claims; use your own domain',
+      )
+      .describe('Namespace of the tenant claim; the claim is <claimNamespace>tenant.'),
+    requireClientGrant: z
+      .boolean()
+      .default(true)
+      .describe(
+        'Only applications holding a user client grant may get tokens for the API (Auth0 subject_type_authorization.user.policy = require_client_grant).',
+      ),
+    denyCrossTenantLogins: z
+      .boolean()
+      .default(true)
+      .describe("The Action denies a login to a tenant's application unless the user's app_metadata.tenant is that tenant."),
+    actionName: z.string().min(1).max(100).default('auth0-tenants-tenant-claim').describe('Name of the post-login Action that adds the tenant claim.'),
+    application: z
+      .object({
+        name: z.string().min(1).max(100).default('{tenant}').describe('Application name; {tenant} is replaced by the tenant id.'),
+        callbacks: z.array(urlTemplate).default([]).describe('Allowed callback URLs ({tenant} placeholders allowed).'),
+        logoutUrls: z.array(urlTemplate).default([]).describe('Allowed logout URLs ({tenant} placeholders allowed).'),
+        webOrigins: z.array(urlTemplate).default([]).describe('Allowed web origins ({tenant} placeholders allowed).'),
+      })
+      .strict()
+      .default({ name: '{tenant}', callbacks: [], logoutUrls: [], webOrigins: [] }),
+    applicationLimit: z
+      .number()
+      .int()
+      .positive()
+      .default(100)
+      .describe("Your Auth0 plan's application limit (10 free, 100 self-service, 100,000 enterprise); sync and create refuse to go past it."),
+    outputDir: z.string().min(1).default('tenants/').describe('Where per-tenant files are written, relative to the config file.'),
+  })
+  .strict();
 
 export type ProjectConfig = z.infer<typeof projectConfigSchema>;
 

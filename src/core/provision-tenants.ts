@@ -3,7 +3,11 @@ import type { Client, ClientGrant, ResourceServer } from '../auth0/resources.js'
 import type { ProjectConfig } from './project-config.js';
 import { TenantsError } from './tenants-error.js';
 
-export interface CurrentState { clients: Client[]; api: ResourceServer; grants: ClientGrant[] }
+export interface CurrentState {
+  clients: Client[];
+  api: ResourceServer;
+  grants: ClientGrant[];
+}
 
 /** Reads what exists once: every application (paged), the shared API, and the API's client grants. */
 export async function readCurrentState(port: ManagementPort, config: ProjectConfig): Promise<CurrentState> {

@@ -16,7 +16,11 @@ export interface InitFlags {
 }
 
 const URL_FIELDS = [
-  { field: 'callbacks', flag: '--callbacks', message: 'SPA callback URL(s), comma-separated, {tenant} allowed (e.g. https://{tenant}.app.example.com/callback; empty: none yet)' },
+  {
+    field: 'callbacks',
+    flag: '--callbacks',
+    message: 'SPA callback URL(s), comma-separated, {tenant} allowed (e.g. https://{tenant}.app.example.com/callback; empty: none yet)',
+  },
   { field: 'logoutUrls', flag: '--logout-urls', message: 'SPA logout URL(s), comma-separated' },
   { field: 'webOrigins', flag: '--web-origins', message: 'SPA web origin(s), comma-separated' },
 ] as const;
@@ -41,7 +45,11 @@ const REQUIRED = [
 ] as const;
 
 const FLAG_OF: Record<string, string> = {
-  domain: '--domain', audience: '--audience', apiName: '--api-name', claimNamespace: '--claim-namespace', outputDir: '--output-dir',
+  domain: '--domain',
+  audience: '--audience',
+  apiName: '--api-name',
+  claimNamespace: '--claim-namespace',
+  outputDir: '--output-dir',
 };
 const URL_FLAG_OF: Record<string, string> = { callbacks: '--callbacks', logoutUrls: '--logout-urls', webOrigins: '--web-origins' };
 
@@ -86,7 +94,13 @@ export async function resolveInitConfig(
     };
     for (const { field, message } of URL_FIELDS) {
       if (listed(field)) continue;
-      const suggested = field === 'callbacks' ? '' : (field === 'logoutUrls' ? (application['callbacks'] as string[] | undefined) ?? [] : originsOf((application['callbacks'] as string[] | undefined) ?? [])).join(', ');
+      const suggested =
+        field === 'callbacks'
+          ? ''
+          : (field === 'logoutUrls'
+              ? ((application['callbacks'] as string[] | undefined) ?? [])
+              : originsOf((application['callbacks'] as string[] | undefined) ?? [])
+            ).join(', ');
       application[field] = splitUrls(await ask(field, message, validate, suggested || undefined));
       if (field === 'callbacks' && !listed('callbacks')) break; // no SPA URLs yet: create warns until they are set
     }

@@ -42,7 +42,13 @@ const ROUNDS = 5;
  * re-listing of the applications after the round, then created again only if its tag is not there.
  * On stop, requests in flight finish and the rest is reported as skipped.
  */
-export async function applySync(deps: SyncDeps, config: ProjectConfig, items: SyncItem[], state: CurrentState, options: { prune: boolean; concurrency: number }): Promise<SyncOutcome[]> {
+export async function applySync(
+  deps: SyncDeps,
+  config: ProjectConfig,
+  items: SyncItem[],
+  state: CurrentState,
+  options: { prune: boolean; concurrency: number },
+): Promise<SyncOutcome[]> {
   const outcomes = new Map<string, SyncOutcome>();
   const work = items.filter((i) => i.action === 'create' || i.action === 'update' || i.grantMissing || (i.action === 'absent' && options.prune));
   for (const item of items) {
@@ -61,7 +67,13 @@ export async function applySync(deps: SyncDeps, config: ProjectConfig, items: Sy
   };
   const fail = (item: SyncItem, error: unknown, action: SyncOutcome['action'] = item.action) => {
     const e = error instanceof TenantsError ? error : new TenantsError('auth0', 'unexpected', String(error));
-    finish({ tenant: item.tenant, action, status: 'failed', ...(item.clientId ? { clientId: item.clientId } : {}), error: { code: e.code, message: e.message } });
+    finish({
+      tenant: item.tenant,
+      action,
+      status: 'failed',
+      ...(item.clientId ? { clientId: item.clientId } : {}),
+      error: { code: e.code, message: e.message },
+    });
   };
 
   const ensureGrant = async (item: SyncItem, clientId: string) => {
@@ -104,7 +116,8 @@ export async function applySync(deps: SyncDeps, config: ProjectConfig, items: Sy
     if (uncertain.length === 0) break;
     const settle = uncertain.splice(0);
     if (round >= ROUNDS) {
-      for (const item of settle) fail(item, new TenantsError('auth0', 'create_unconfirmed', 'Auth0 kept failing while creating the application; re-run to converge.'));
+      for (const item of settle)
+        fail(item, new TenantsError('auth0', 'create_unconfirmed', 'Auth0 kept failing while creating the application; re-run to converge.'));
       break;
     }
     await deps.sleep(500 * round);
@@ -116,7 +129,13 @@ export async function applySync(deps: SyncDeps, config: ProjectConfig, items: Sy
     });
   }
   for (const item of work) {
-    if (!outcomes.has(item.tenant)) outcomes.set(item.tenant, { tenant: item.tenant, action: item.action === 'absent' ? 'delete' : item.action, status: 'skipped', ...(item.clientId ? { clientId: item.clientId } : {}) });
+    if (!outcomes.has(item.tenant))
+      outcomes.set(item.tenant, {
+        tenant: item.tenant,
+        action: item.action === 'absent' ? 'delete' : item.action,
+        status: 'skipped',
+        ...(item.clientId ? { clientId: item.clientId } : {}),
+      });
   }
   return [...outcomes.values()];
 }

@@ -45,20 +45,33 @@ export function planSync(config: ProjectConfig, entries: ManifestEntry[], state:
     const warnings: string[] = [];
     const foreign = tagged.length ? [] : tenancy.foreign(state, entry.tenant);
     if (foreign.length > 0 && !options.adopt) throw notOurs(entry.tenant, foreign);
-    if (foreign.length > 0) warnings.push(`Adopting application ${foreign[0]!.id} ("${foreign[0]!.name ?? ''}"): it gets our ownership marker and the tenant settings.`);
+    if (foreign.length > 0)
+      warnings.push(`Adopting application ${foreign[0]!.id} ("${foreign[0]!.name ?? ''}"): it gets our ownership marker and the tenant settings.`);
     const app: TenantResource | undefined = tagged[0] ?? foreign[0];
     const notes = warnings.length ? { warnings } : {};
     if (!app) return { tenant: entry.tenant, action: 'create', grantMissing: grantNeeded, desired, ...notes };
     const changes = driftedFields(desired, app.current);
     return {
-      tenant: entry.tenant, clientId: app.id, desired, grantMissing: grantNeeded && !findUserGrant(state.grants, app.id),
-      action: changes.length || duplicates.length ? 'update' : 'unchanged', ...(changes.length ? { changes } : {}), ...notes,
+      tenant: entry.tenant,
+      clientId: app.id,
+      desired,
+      grantMissing: grantNeeded && !findUserGrant(state.grants, app.id),
+      action: changes.length || duplicates.length ? 'update' : 'unchanged',
+      ...(changes.length ? { changes } : {}),
+      ...notes,
       ...(duplicates.length ? { duplicates } : {}),
     };
   });
   const listed = new Set(entries.map((e) => e.tenant));
   for (const [tenant, apps] of [...owned].sort(([a], [b]) => a.localeCompare(b))) {
-    if (!listed.has(tenant)) items.push({ tenant, action: 'absent', clientId: apps[0]!.id, grantMissing: false, ...(apps.length > 1 ? { duplicates: apps.slice(1).map((r) => r.id) } : {}) });
+    if (!listed.has(tenant))
+      items.push({
+        tenant,
+        action: 'absent',
+        clientId: apps[0]!.id,
+        grantMissing: false,
+        ...(apps.length > 1 ? { duplicates: apps.slice(1).map((r) => r.id) } : {}),
+      });
   }
   return items;
 }
@@ -68,8 +81,13 @@ export function checkApplicationLimit(state: CurrentState, creates: number, dele
   const current = state.clients.filter((c) => !c.global).length;
   const after = current + creates - deletes;
   if (creates > 0 && after > limit) {
-    throw new TenantsError('usage', 'application_limit', `This would make ${after} applications, over your plan's limit of ${limit} (${current} exist, ${creates} to create${deletes ? `, ${deletes} to delete` : ''}).`, {
-      hint: 'Raise applicationLimit in tenants.config.json (or --application-limit) if your Auth0 plan allows more, or remove tenants.',
-    });
+    throw new TenantsError(
+      'usage',
+      'application_limit',
+      `This would make ${after} applications, over your plan's limit of ${limit} (${current} exist, ${creates} to create${deletes ? `, ${deletes} to delete` : ''}).`,
+      {
+        hint: 'Raise applicationLimit in tenants.config.json (or --application-limit) if your Auth0 plan allows more, or remove tenants.',
+      },
+    );
   }
 }

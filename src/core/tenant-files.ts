@@ -19,9 +19,16 @@ export interface TenantSettings {
 export const TENANT_FILES = ['tenant.json', 'backend.env', 'spa.env', 'tenant_auth.py'] as const;
 
 /** Template texts the emitted files are made from (templates/, read by the caller). */
-export interface FileTemplates { tenantAuthPy: string }
+export interface FileTemplates {
+  tenantAuthPy: string;
+}
 
-export function tenantSettings(config: ProjectConfig, tenant: string, clientId: string, api: Pick<ResourceServer, 'token_dialect'> | undefined): TenantSettings {
+export function tenantSettings(
+  config: ProjectConfig,
+  tenant: string,
+  clientId: string,
+  api: Pick<ResourceServer, 'token_dialect'> | undefined,
+): TenantSettings {
   const rfc9068 = typeof api?.token_dialect === 'string' && api.token_dialect.startsWith('rfc9068_profile');
   return {
     schemaVersion: 1,
@@ -69,16 +76,16 @@ export function renderTenantFiles(settings: TenantSettings, config: ProjectConfi
         envLine('TENANT_AUTH_TENANT_CLAIM', settings.tenantClaim),
         envLine('TENANT_AUTH_ALGORITHMS', settings.algorithms.join(',')),
         envLine('TENANT_AUTH_LEEWAY_SECONDS', settings.leewaySeconds),
-      ].join('\n') + '\n',
+      ].join('\n') +
+      '\n',
     'spa.env':
       header('Single-page app settings') +
       '# Always pass the audience: without it Auth0 returns an opaque access token, not a JWT the backend can check.\n' +
       '# No scope: @auth0/auth0-spa-js asks for "openid profile email" by default.\n' +
-      [
-        envLine('VITE_AUTH0_DOMAIN', config.domain),
-        envLine('VITE_AUTH0_CLIENT_ID', settings.clientId),
-        envLine('VITE_AUTH0_AUDIENCE', settings.audience),
-      ].join('\n') + '\n',
+      [envLine('VITE_AUTH0_DOMAIN', config.domain), envLine('VITE_AUTH0_CLIENT_ID', settings.clientId), envLine('VITE_AUTH0_AUDIENCE', settings.audience)].join(
+        '\n',
+      ) +
+      '\n',
     'tenant_auth.py': templates.tenantAuthPy,
   };
 }

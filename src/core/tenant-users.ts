@@ -26,7 +26,10 @@ const tenantOf = (user: User): string | null => {
 export async function resolveUsers(port: ManagementPort, refs: string[]): Promise<{ ref: string; users: User[] }[]> {
   const resolved = [];
   for (const ref of refs) {
-    const users = ref.includes('|') || !ref.includes('@') ? [await port.getUser(ref)].filter((u): u is User => u !== undefined) : await port.findUsersByEmail(ref.toLowerCase());
+    const users =
+      ref.includes('|') || !ref.includes('@')
+        ? [await port.getUser(ref)].filter((u): u is User => u !== undefined)
+        : await port.findUsersByEmail(ref.toLowerCase());
     resolved.push({ ref, users });
   }
   return resolved;
@@ -51,7 +54,9 @@ export function planMembership(tenant: string, resolved: { ref: string; users: U
 export function assertMembershipAllowed(plan: Membership[], tenant: string): void {
   const missing = plan.filter((m) => m.action === 'not_found');
   if (missing.length) {
-    throw new TenantsError('usage', 'user_not_found', `No user ${missing.map((m) => m.ref).join(', ')}.`, { hint: 'Give the email or user_id of an existing user; nothing was changed.' });
+    throw new TenantsError('usage', 'user_not_found', `No user ${missing.map((m) => m.ref).join(', ')}.`, {
+      hint: 'Give the email or user_id of an existing user; nothing was changed.',
+    });
   }
   const refused = plan.filter((m) => m.action === 'refused');
   if (refused.length) {
@@ -121,7 +126,9 @@ export async function releaseTenantUsers(deps: ReleaseDeps, tenant: string, opti
   const release = async (ids: string[]) => {
     const fresh = ids.filter((id) => !handled.has(id));
     for (let i = 0; i < fresh.length; i += PER_PAGE) {
-      await Promise.all(fresh.slice(i, i + PER_PAGE).map((id) => (options.deleteUsers ? port.deleteUser(id) : port.updateAppMetadata(id, { [TENANT_TAG]: null }))));
+      await Promise.all(
+        fresh.slice(i, i + PER_PAGE).map((id) => (options.deleteUsers ? port.deleteUser(id) : port.updateAppMetadata(id, { [TENANT_TAG]: null }))),
+      );
       fresh.slice(i, i + PER_PAGE).forEach((id) => handled.add(id));
       if (fresh.length > PER_PAGE) deps.progress(`${tenant}: ${handled.size} user(s) ${options.deleteUsers ? 'deleted' : 'detached'}`);
     }
@@ -150,10 +157,15 @@ export async function releaseTenantUsers(deps: ReleaseDeps, tenant: string, opti
     await release(unseen);
     if (unseen.length > 0) continue;
     if (deps.now() >= deadline) {
-      throw new TenantsError('auth0', 'users_not_confirmed', `Auth0's user search still shows ${shown.length} user(s) of ${tenant} after waiting; ${handled.size} were ${options.deleteUsers ? 'deleted' : 'detached'}.`, {
-        hint: 'Auth0\'s search index lags behind writes. Re-run the same command: it resumes and confirms.',
-        details: { tenant, shown: shown.length, released: handled.size },
-      });
+      throw new TenantsError(
+        'auth0',
+        'users_not_confirmed',
+        `Auth0's user search still shows ${shown.length} user(s) of ${tenant} after waiting; ${handled.size} were ${options.deleteUsers ? 'deleted' : 'detached'}.`,
+        {
+          hint: "Auth0's search index lags behind writes. Re-run the same command: it resumes and confirms.",
+          details: { tenant, shown: shown.length, released: handled.size },
+        },
+      );
     }
     deps.progress(`${tenant}: waiting for Auth0's user search to catch up (${shown.length} user(s) still shown)`);
     await deps.sleep(options.pollMs ?? 2000);
@@ -172,7 +184,8 @@ async function exportedTenantUsers(deps: ReleaseDeps, tenant: string, options: R
       return records.filter((r) => exportedTenant(r) === tenant).map((r) => String(r['user_id']));
     }
     if (job.status === 'failed') throw new TenantsError('auth0', 'export_failed', `Auth0's users export job ${jobId} failed.`, { hint: 'Re-run the command.' });
-    if (deps.now() >= deadline) throw new TenantsError('auth0', 'export_timeout', `Auth0's users export job ${jobId} is still ${job.status}.`, { hint: 'Re-run the command later.' });
+    if (deps.now() >= deadline)
+      throw new TenantsError('auth0', 'export_timeout', `Auth0's users export job ${jobId} is still ${job.status}.`, { hint: 'Re-run the command later.' });
     deps.progress(`${tenant}: export job ${job.status}`);
     await deps.sleep(options.pollMs ?? 2000);
   }

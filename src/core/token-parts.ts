@@ -107,9 +107,7 @@ export function tokenParts(raw: string): TokenParts {
   if (token.length > MAX_TOKEN_LENGTH) return { kind: 'malformed', reason: `longer than ${MAX_TOKEN_LENGTH} characters` };
   const parts = token.split('.');
   if (parts.length === 1) {
-    return OPAQUE.test(token)
-      ? { kind: 'opaque', reason: 'an opaque string, not a JWT' }
-      : { kind: 'malformed', reason: 'not a JWT (no dot-separated parts)' };
+    return OPAQUE.test(token) ? { kind: 'opaque', reason: 'an opaque string, not a JWT' } : { kind: 'malformed', reason: 'not a JWT (no dot-separated parts)' };
   }
   if (parts.length === 5) {
     const header = decodeJsonObject(parts[0]!, 'header');

@@ -16,7 +16,9 @@ const ATTEMPTS = 4;
  * was lost and the grant exists, which is the state we want (`'exists'`).
  */
 export async function createUserGrant(
-  deps: { port: ManagementPort; sleep: (ms: number) => Promise<void> }, config: ProjectConfig, clientId: string,
+  deps: { port: ManagementPort; sleep: (ms: number) => Promise<void> },
+  config: ProjectConfig,
+  clientId: string,
 ): Promise<ClientGrant | 'exists'> {
   for (let attempt = 1; ; attempt++) {
     try {

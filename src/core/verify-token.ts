@@ -4,10 +4,27 @@ import type { VerifierSettings } from './tenant-settings-schema.js';
 import { canonicalBase64url, tokenParts } from './token-parts.js';
 
 export type RejectionCode =
-  | 'missing_token' | 'malformed' | 'opaque_token' | 'alg_not_allowed' | 'unknown_kid' | 'bad_signature' | 'wrong_issuer'
-  | 'wrong_audience' | 'id_token' | 'expired' | 'not_yet_valid' | 'wrong_application' | 'missing_tenant_claim' | 'wrong_tenant';
+  | 'missing_token'
+  | 'malformed'
+  | 'opaque_token'
+  | 'alg_not_allowed'
+  | 'unknown_kid'
+  | 'bad_signature'
+  | 'wrong_issuer'
+  | 'wrong_audience'
+  | 'id_token'
+  | 'expired'
+  | 'not_yet_valid'
+  | 'wrong_application'
+  | 'missing_tenant_claim'
+  | 'wrong_tenant';
 
-export interface Check { name: string; ok: boolean | null; expected: unknown; actual: unknown }
+export interface Check {
+  name: string;
+  ok: boolean | null;
+  expected: unknown;
+  actual: unknown;
+}
 
 export interface Verdict {
   valid: boolean;
@@ -33,7 +50,8 @@ export interface KeySource {
 }
 
 export const HINTS: Record<RejectionCode, string> = {
-  missing_token: 'The request carried no access token: the SPA called the API before it had one (or sent "Bearer undefined"). Get the token with getTokenSilently() and the API audience first, and send it as "Authorization: Bearer <token>".',
+  missing_token:
+    'The request carried no access token: the SPA called the API before it had one (or sent "Bearer undefined"). Get the token with getTokenSilently() and the API audience first, and send it as "Authorization: Bearer <token>".',
   malformed: 'Send the access token as Auth0 issued it: three base64url parts separated by dots, at most 16 KiB.',
   opaque_token: 'Ask Auth0 for the token with the audience of the API (the SPA setting VITE_AUTH0_AUDIENCE): without it Auth0 returns an opaque token.',
   alg_not_allowed: 'Only the algorithms in tenant.json are accepted; "none" and HS* never are.',
@@ -45,12 +63,16 @@ export const HINTS: Record<RejectionCode, string> = {
   expired: 'Get a fresh token (refresh it or log in again).',
   not_yet_valid: 'The token is not valid yet: check the clocks of the issuing and verifying machines.',
   wrong_application: "The token was issued to another tenant's application: this backend accepts only its own tenant's application.",
-  missing_tenant_claim: 'The tenant-claim Action is not deployed or bound (run `tenants init`), the user has no app_metadata.tenant, or another claim collided with it.',
+  missing_tenant_claim:
+    'The tenant-claim Action is not deployed or bound (run `tenants init`), the user has no app_metadata.tenant, or another claim collided with it.',
   wrong_tenant: "The user belongs to another tenant: check the user's app_metadata.tenant.",
 };
 
 type Imported = Awaited<ReturnType<typeof importJWK>>;
-interface UsableKey { kid: string; key: Imported }
+interface UsableKey {
+  kid: string;
+  key: Imported;
+}
 
 const FAMILY: Record<string, string> = { RS: 'RSA', PS: 'RSA', ES: 'EC' };
 const CURVES: Record<string, [string, number]> = { ES256: ['P-256', 32], ES384: ['P-384', 48], ES512: ['P-521', 66] };
@@ -191,9 +213,19 @@ export async function verifyToken(token: string, settings: VerifierSettings, key
   // RFC 7519 4.1.4 and 4.1.5 with the leeway: valid while now < exp + leeway, and from nbf - leeway on.
   const leeway = settings.leewaySeconds;
   const exp = claims['exp'] as number | undefined;
-  add('expiry', exp !== undefined && nowSeconds < exp + leeway, `after ${isoOf(nowSeconds - leeway)} (now - ${leeway} s)`, exp === undefined ? null : isoOf(exp));
+  add(
+    'expiry',
+    exp !== undefined && nowSeconds < exp + leeway,
+    `after ${isoOf(nowSeconds - leeway)} (now - ${leeway} s)`,
+    exp === undefined ? null : isoOf(exp),
+  );
   const nbf = claims['nbf'] as number | undefined;
-  add('not-before', nbf === undefined || nbf <= nowSeconds + leeway, `at most ${isoOf(nowSeconds + leeway)} (now + ${leeway} s)`, nbf === undefined ? null : isoOf(nbf));
+  add(
+    'not-before',
+    nbf === undefined || nbf <= nowSeconds + leeway,
+    `at most ${isoOf(nowSeconds + leeway)} (now + ${leeway} s)`,
+    nbf === undefined ? null : isoOf(nbf),
+  );
   add('application', claims[settings.clientIdClaim] === settings.clientId, settings.clientId, claims[settings.clientIdClaim] ?? null);
   add('tenant', claims[settings.tenantClaim] === settings.tenant, settings.tenant, claims[settings.tenantClaim] ?? null);
   return verdict(header, claims);
@@ -215,8 +247,16 @@ const isoOf = (seconds: number): string => {
 const ASYMMETRIC = ['RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'ES256', 'ES384', 'ES512'] as const;
 
 const CHECK_CODES: Record<string, RejectionCode> = {
-  format: 'malformed', algorithm: 'alg_not_allowed', key: 'unknown_kid', signature: 'bad_signature', issuer: 'wrong_issuer',
-  audience: 'wrong_audience', expiry: 'expired', 'not-before': 'not_yet_valid', application: 'wrong_application', tenant: 'wrong_tenant',
+  format: 'malformed',
+  algorithm: 'alg_not_allowed',
+  key: 'unknown_kid',
+  signature: 'bad_signature',
+  issuer: 'wrong_issuer',
+  audience: 'wrong_audience',
+  expiry: 'expired',
+  'not-before': 'not_yet_valid',
+  application: 'wrong_application',
+  tenant: 'wrong_tenant',
 };
 
 function codeOf(failed: Check, claims: Record<string, unknown>, settings: VerifierSettings): RejectionCode {
@@ -232,19 +272,33 @@ function codeOf(failed: Check, claims: Record<string, unknown>, settings: Verifi
 function messageOf(code: RejectionCode, failed: Check, settings: VerifierSettings, tokenTenant: string | null): string {
   const actual = JSON.stringify(failed.actual);
   switch (code) {
-    case 'missing_token': return `No token: ${String(failed.actual)}.`;
-    case 'malformed': return `The token is malformed: ${String(failed.actual)}.`;
-    case 'opaque_token': return `The token is not a JWT the backend can check: ${String(failed.actual)}.`;
-    case 'alg_not_allowed': return `The token is signed with ${actual}; only ${settings.algorithms.join(', ')} is accepted.`;
-    case 'unknown_kid': return `No key with kid ${actual} in ${settings.jwksUri}, even after refetching it.`;
-    case 'bad_signature': return 'The signature does not verify with the published key.';
-    case 'wrong_issuer': return `The issuer is ${actual}, expected ${JSON.stringify(settings.issuer)}.`;
-    case 'wrong_audience': return `The audience is ${actual}, expected ${JSON.stringify(settings.audience)}.`;
-    case 'id_token': return `This is an ID token for application ${settings.clientId}, not an access token for ${settings.audience}.`;
-    case 'expired': return failed.actual === null ? 'The token has no exp claim.' : `The token expired at ${String(failed.actual)}.`;
-    case 'not_yet_valid': return `The token is not valid before ${String(failed.actual)}.`;
-    case 'wrong_application': return `The token was issued to application ${actual} (${settings.clientIdClaim}), not to ${settings.tenant}'s application ${settings.clientId}.`;
-    case 'missing_tenant_claim': return `The token has no ${settings.tenantClaim} claim.`;
-    case 'wrong_tenant': return `The token belongs to tenant ${tokenTenant === null ? actual : JSON.stringify(tokenTenant)}, not ${JSON.stringify(settings.tenant)}.`;
+    case 'missing_token':
+      return `No token: ${String(failed.actual)}.`;
+    case 'malformed':
+      return `The token is malformed: ${String(failed.actual)}.`;
+    case 'opaque_token':
+      return `The token is not a JWT the backend can check: ${String(failed.actual)}.`;
+    case 'alg_not_allowed':
+      return `The token is signed with ${actual}; only ${settings.algorithms.join(', ')} is accepted.`;
+    case 'unknown_kid':
+      return `No key with kid ${actual} in ${settings.jwksUri}, even after refetching it.`;
+    case 'bad_signature':
+      return 'The signature does not verify with the published key.';
+    case 'wrong_issuer':
+      return `The issuer is ${actual}, expected ${JSON.stringify(settings.issuer)}.`;
+    case 'wrong_audience':
+      return `The audience is ${actual}, expected ${JSON.stringify(settings.audience)}.`;
+    case 'id_token':
+      return `This is an ID token for application ${settings.clientId}, not an access token for ${settings.audience}.`;
+    case 'expired':
+      return failed.actual === null ? 'The token has no exp claim.' : `The token expired at ${String(failed.actual)}.`;
+    case 'not_yet_valid':
+      return `The token is not valid before ${String(failed.actual)}.`;
+    case 'wrong_application':
+      return `The token was issued to application ${actual} (${settings.clientIdClaim}), not to ${settings.tenant}'s application ${settings.clientId}.`;
+    case 'missing_tenant_claim':
+      return `The token has no ${settings.tenantClaim} claim.`;
+    case 'wrong_tenant':
+      return `The token belongs to tenant ${tokenTenant === null ? actual : JSON.stringify(tokenTenant)}, not ${JSON.stringify(settings.tenant)}.`;
   }
 }

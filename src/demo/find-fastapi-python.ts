@@ -10,7 +10,9 @@ const MODULES = 'import fastapi, uvicorn, jwt, cryptography';
  * Returns the interpreters tried as well, so a caller can say what is missing.
  */
 export function findFastApiPython(
-  projectRoot: string, env: NodeJS.ProcessEnv, fallbacks = ['/usr/bin/python3', 'python3'],
+  projectRoot: string,
+  env: NodeJS.ProcessEnv,
+  fallbacks = ['/usr/bin/python3', 'python3'],
 ): { python: string | undefined; tried: string[] } {
   const candidates: string[] = [];
   if (env['TENANTS_PYTHON']) candidates.push(env['TENANTS_PYTHON']);

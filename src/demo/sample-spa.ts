@@ -116,9 +116,19 @@ export async function startSampleSpa(options: SampleSpaOptions): Promise<Running
         const env = parseSpaEnv(readFileSync(join(options.tenantsDir, tenant, 'spa.env'), 'utf8'));
         return send('text/javascript', `window.SPA = ${JSON.stringify({ tenant, env, backends: options.backends })};`);
       }
-      return send('text/html; charset=utf-8', page(tenant, options.tenants.filter((t) => t !== tenant)));
+      return send(
+        'text/html; charset=utf-8',
+        page(
+          tenant,
+          options.tenants.filter((t) => t !== tenant),
+        ),
+      );
     }
-    if (path === '/') return send('text/html; charset=utf-8', `<!doctype html><title>sample SPA</title><ul>${options.tenants.map((t) => `<li><a href="/${t}/">${t}</a></li>`).join('')}</ul>`);
+    if (path === '/')
+      return send(
+        'text/html; charset=utf-8',
+        `<!doctype html><title>sample SPA</title><ul>${options.tenants.map((t) => `<li><a href="/${t}/">${t}</a></li>`).join('')}</ul>`,
+      );
     res.writeHead(404, { 'content-type': 'text/plain' }).end('Not found');
   });
   server.on('connection', (socket: Socket) => {
@@ -133,9 +143,10 @@ export async function startSampleSpa(options: SampleSpaOptions): Promise<Running
   return {
     origin,
     urlOf: (tenant) => `${origin}/${tenant}/`,
-    close: () => new Promise<void>((resolve) => {
-      server.close(() => resolve());
-      for (const socket of sockets) socket.destroy();
-    }),
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        for (const socket of sockets) socket.destroy();
+      }),
   };
 }

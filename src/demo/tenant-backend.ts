@@ -51,21 +51,23 @@ def whoami(claims: dict = Depends(require_tenant)):
     return {"sub": claims["sub"], "claims": claims}
 `;
 
-export const freePort = (): Promise<number> => new Promise((done, fail) => {
-  const server = createServer().listen(0, '127.0.0.1', () => {
-    const { port } = server.address() as { port: number };
-    server.close(() => done(port));
+export const freePort = (): Promise<number> =>
+  new Promise((done, fail) => {
+    const server = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => done(port));
+    });
+    server.on('error', fail);
   });
-  server.on('error', fail);
-});
 
-const listening = (port: number) => new Promise<boolean>((done) => {
-  const socket = connect(port, '127.0.0.1', () => {
-    socket.destroy();
-    done(true);
+const listening = (port: number) =>
+  new Promise<boolean>((done) => {
+    const socket = connect(port, '127.0.0.1', () => {
+      socket.destroy();
+      done(true);
+    });
+    socket.on('error', () => done(false));
   });
-  socket.on('error', () => done(false));
-});
 
 /**
  * A tenant's backend as a customer would write it: FastAPI under uvicorn over HTTPS on 127.0.0.1, importing
@@ -77,11 +79,35 @@ export async function startTenantBackend(options: TenantBackendOptions): Promise
   writeFileSync(join(dir, 'cert.pem'), options.tls.cert);
   writeFileSync(join(dir, 'key.pem'), options.tls.key, { mode: 0o600 });
   const port = options.port ?? (await freePort());
-  const child = spawn(options.python, ['-m', 'uvicorn', 'app:app', '--host', '127.0.0.1', '--port', String(port),
-    '--ssl-certfile', 'cert.pem', '--ssl-keyfile', 'key.pem', '--log-level', 'warning'], {
-    cwd: dir, stdio: ['ignore', options.log ?? 'ignore', options.log ?? 'ignore'],
-    env: { ...process.env, TENANT_DIR: resolve(options.tenantDir), SPA_ORIGIN: options.spaOrigin, SSL_CERT_FILE: options.caCertFile, PYTHONDONTWRITEBYTECODE: '1' },
-  });
+  const child = spawn(
+    options.python,
+    [
+      '-m',
+      'uvicorn',
+      'app:app',
+      '--host',
+      '127.0.0.1',
+      '--port',
+      String(port),
+      '--ssl-certfile',
+      'cert.pem',
+      '--ssl-keyfile',
+      'key.pem',
+      '--log-level',
+      'warning',
+    ],
+    {
+      cwd: dir,
+      stdio: ['ignore', options.log ?? 'ignore', options.log ?? 'ignore'],
+      env: {
+        ...process.env,
+        TENANT_DIR: resolve(options.tenantDir),
+        SPA_ORIGIN: options.spaOrigin,
+        SSL_CERT_FILE: options.caCertFile,
+        PYTHONDONTWRITEBYTECODE: '1',
+      },
+    },
+  );
   const exited = new Promise<void>((done) => child.once('exit', () => done()));
   const close = async () => {
     if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');

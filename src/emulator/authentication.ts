@@ -21,20 +21,35 @@ export async function serveAuthentication(req: IncomingMessage, res: ServerRespo
   const route = `${req.method} ${url.pathname}`;
   try {
     switch (route) {
-      case 'GET /.well-known/openid-configuration': allowAnyOrigin(res); return sendJson(res, 200, openidConfiguration(tenant));
-      case 'GET /.well-known/jwks.json': allowAnyOrigin(res); return sendJson(res, 200, keys.jwks);
-      case 'GET /authorize': return await authorize(req, res, url, tenant);
-      case 'POST /u/login': return await submitLogin(req, res, tenant);
-      case 'POST /oauth/token': return sendJson(res, 200, await token(req, res, tenant, keys), { 'cache-control': 'no-store' });
-      case 'POST /oauth/revoke': return await revoke(req, res, tenant);
-      case 'GET /userinfo': return sendJson(res, 200, await userinfo(req, res, tenant, keys));
-      case 'GET /v2/logout': return v2Logout(req, res, url, tenant);
+      case 'GET /.well-known/openid-configuration':
+        allowAnyOrigin(res);
+        return sendJson(res, 200, openidConfiguration(tenant));
+      case 'GET /.well-known/jwks.json':
+        allowAnyOrigin(res);
+        return sendJson(res, 200, keys.jwks);
+      case 'GET /authorize':
+        return await authorize(req, res, url, tenant);
+      case 'POST /u/login':
+        return await submitLogin(req, res, tenant);
+      case 'POST /oauth/token':
+        return sendJson(res, 200, await token(req, res, tenant, keys), { 'cache-control': 'no-store' });
+      case 'POST /oauth/revoke':
+        return await revoke(req, res, tenant);
+      case 'GET /userinfo':
+        return sendJson(res, 200, await userinfo(req, res, tenant, keys));
+      case 'GET /v2/logout':
+        return v2Logout(req, res, url, tenant);
       case 'GET /oidc/logout':
-      case 'POST /oidc/logout': return await oidcLogout(req, res, url, tenant, keys);
-      case 'GET /lo/reset': return passwordResetPage(res, url, tenant);
-      case 'POST /lo/reset': return await submitPasswordReset(req, res, tenant);
-      case 'POST /__emulator/login': return sendJson(res, 200, await helperLogin(req, tenant, keys));
-      default: return sendJson(res, 404, { error: 'not_found', error_description: 'Not found' });
+      case 'POST /oidc/logout':
+        return await oidcLogout(req, res, url, tenant, keys);
+      case 'GET /lo/reset':
+        return passwordResetPage(res, url, tenant);
+      case 'POST /lo/reset':
+        return await submitPasswordReset(req, res, tenant);
+      case 'POST /__emulator/login':
+        return sendJson(res, 200, await helperLogin(req, tenant, keys));
+      default:
+        return sendJson(res, 404, { error: 'not_found', error_description: 'Not found' });
     }
   } catch (error) {
     if (!(error instanceof OAuthError)) throw error;

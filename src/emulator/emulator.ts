@@ -46,7 +46,12 @@ export interface EmulatorOptions {
   random?: () => number;
 }
 
-export interface RequestRecord { method: string; path: string; operationId: string | undefined; status: number }
+export interface RequestRecord {
+  method: string;
+  path: string;
+  operationId: string | undefined;
+  status: number;
+}
 
 export interface RunningEmulator {
   domain: string;
@@ -80,8 +85,13 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
   const keys = await SigningKeys.load(state.data.signingKeys as JWK[]);
   const limiter = new RateLimiter(options.rateLimit ?? DEFAULT_RATE_LIMIT);
   const tenant: Tenant = {
-    state, domain: '', plan: options.plan ?? 'self-service', actionBuildMs: options.actionBuildMs ?? 300,
-    actionDeployMs: options.actionDeployMs ?? 0, searchLagMs: options.searchLagMs ?? 0, apiAccessPolicies: options.apiAccessPolicies ?? true,
+    state,
+    domain: '',
+    plan: options.plan ?? 'self-service',
+    actionBuildMs: options.actionBuildMs ?? 300,
+    actionDeployMs: options.actionDeployMs ?? 0,
+    searchLagMs: options.searchLagMs ?? 0,
+    apiAccessPolicies: options.apiAccessPolicies ?? true,
   };
   const requests: RequestRecord[] = [];
   const sockets = new Set<Socket>();
@@ -103,8 +113,16 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
       if (fault === 'drop-before') return void req.socket.destroy();
       if (fault === 429 || fault === 503 || fault === 500) {
         record.status = fault;
-        return sendJson(res, fault, new ApiError(fault, fault === 429 ? 'too_many_requests' : 'server_error',
-          fault === 429 ? 'Global limit has been reached' : 'Service temporarily unavailable').toBody(), headers);
+        return sendJson(
+          res,
+          fault,
+          new ApiError(
+            fault,
+            fault === 429 ? 'too_many_requests' : 'server_error',
+            fault === 429 ? 'Global limit has been reached' : 'Service temporarily unavailable',
+          ).toBody(),
+          headers,
+        );
       }
       if (fault === 'drop-after') {
         // The write happens, the answer is lost: what makes retried creates dangerous on real Auth0.

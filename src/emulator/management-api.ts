@@ -13,16 +13,26 @@ import type { OpenApiSpec } from './openapi.js';
 import type { SigningKeys } from './signing.js';
 
 const HANDLERS: Handlers = {
-  ...clientHandlers, ...resourceServerHandlers, ...clientGrantHandlers, ...actionHandlers, ...userHandlers, ...jobHandlers, ...ticketHandlers,
+  ...clientHandlers,
+  ...resourceServerHandlers,
+  ...clientGrantHandlers,
+  ...actionHandlers,
+  ...userHandlers,
+  ...jobHandlers,
+  ...ticketHandlers,
 };
-
 
 /**
  * `/api/v2/*`: routed and validated by the published OpenAPI document, authorised by bearer token and
  * scope as Auth0 does (401, then 403 insufficient_scope), then answered by the handler of the operation.
  */
 export async function serveManagementApi(
-  req: IncomingMessage, res: ServerResponse, url: URL, tenant: Tenant, spec: OpenApiSpec, keys: SigningKeys,
+  req: IncomingMessage,
+  res: ServerResponse,
+  url: URL,
+  tenant: Tenant,
+  spec: OpenApiSpec,
+  keys: SigningKeys,
   headers: Record<string, string>,
 ): Promise<string | undefined> {
   const path = url.pathname.slice('/api/v2'.length) || '/';
@@ -64,7 +74,6 @@ async function authorize(req: IncomingMessage, tenant: Tenant, keys: SigningKeys
     return typeof payload['scope'] === 'string' ? payload['scope'].split(' ') : [];
   } catch (error) {
     const expired = (error as { code?: string }).code === 'ERR_JWT_EXPIRED';
-    throw new ApiError(401, expired ? 'token_expired' : 'invalid_token',
-      expired ? 'Expired token received for JSON Web Token validation' : 'Invalid token');
+    throw new ApiError(401, expired ? 'token_expired' : 'invalid_token', expired ? 'Expired token received for JSON Web Token validation' : 'Invalid token');
   }
 }

@@ -5,7 +5,11 @@ import type { SigningKeys } from './signing.js';
 
 /** An OAuth error answer of the Authentication API: `{error, error_description}`. */
 export class OAuthError extends Error {
-  constructor(readonly status: number, readonly error: string, description: string) {
+  constructor(
+    readonly status: number,
+    readonly error: string,
+    description: string,
+  ) {
     super(description);
   }
   toBody(): Entity {
@@ -68,17 +72,29 @@ export async function clientCredentialsGrant(tenant: Tenant, keys: SigningKeys, 
     (g) => g['client_id'] === id && g['audience'] === audience && (g['subject_type'] ?? 'client') === 'client',
   );
   if (!grant) {
-    throw new OAuthError(403, 'access_denied',
-      `Client is not authorized to access "${audience}". You need to create a "client-grant" associated to this API. See: https://auth0.com/docs/api/v2#!/Client_Grants/post_client_grants`);
+    throw new OAuthError(
+      403,
+      'access_denied',
+      `Client is not authorized to access "${audience}". You need to create a "client-grant" associated to this API. See: https://auth0.com/docs/api/v2#!/Client_Grants/post_client_grants`,
+    );
   }
   const granted = (grant['scope'] as string[] | undefined) ?? [];
   const requested = typeof body['scope'] === 'string' ? body['scope'].split(' ').filter(Boolean) : undefined;
   const scope = (requested ? granted.filter((s) => requested.includes(s)) : granted).join(' ');
   const expiresIn = Number(api['token_lifetime'] ?? 86400);
   const now = Math.floor(Date.now() / 1000);
-  const access_token = await keys.sign({
-    iss: issuerOf(tenant), sub: `${id}@clients`, aud: audience, iat: now, exp: now + expiresIn,
-    scope, gty: 'client-credentials', azp: id,
-  }, api['token_dialect'] === 'rfc9068_profile' ? 'at+jwt' : 'JWT');
+  const access_token = await keys.sign(
+    {
+      iss: issuerOf(tenant),
+      sub: `${id}@clients`,
+      aud: audience,
+      iat: now,
+      exp: now + expiresIn,
+      scope,
+      gty: 'client-credentials',
+      azp: id,
+    },
+    api['token_dialect'] === 'rfc9068_profile' ? 'at+jwt' : 'JWT',
+  );
   return { access_token, scope, expires_in: expiresIn, token_type: 'Bearer' };
 }

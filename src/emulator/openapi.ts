@@ -5,7 +5,12 @@ import addFormatsModule from 'ajv-formats';
 import { ApiError } from './api-error.js';
 
 type Json = Record<string, unknown>;
-interface Parameter { in: string; name: string; required?: boolean; schema?: Json }
+interface Parameter {
+  in: string;
+  name: string;
+  required?: boolean;
+  schema?: Json;
+}
 interface Operation {
   operationId: string;
   parameters?: Parameter[];
@@ -198,13 +203,46 @@ function registerAuth0Formats(ajv: Ajv2020): void {
   for (const [name, check] of Object.entries(formats)) ajv.addFormat(name, { type: 'string', validate: check });
   // Identifier formats (client-id, connection-id, ...) are checked by the handlers, which know what exists.
   const seen = new Set(Object.keys(formats));
-  for (const name of ['client-id', 'organization-id', 'connection-id', 'user-id', 'user-id-with-max-length', 'role-id',
-    'client-grant-id', 'forms-custom-identifier', 'flows-vault-connections-id', 'user-attribute-profile-id',
-    'log-stream-id', 'organization-name', 'ipv6_cidr', 'flow-id', 'connection-realm', 'cidr', 'event-stream-id',
-    'connection-profile-id', 'organization-discovery-domain-id', 'forms-url-https', 'form-id', 'authenticator-id',
-    'user-invitation-id', 'token-exchange-profile-id', 'ticket-id', 'html-color', 'acr', 'hostname-rfc2181',
-    'hexadecimal', 'forms-expression', 'flow-execution-id', 'ec-initiate-login-uri-template-url', 'session-id',
-    'html-color-or-null', 'forms-hex-color', 'forms-file-extension', 'event-id', 'credential-id']) {
+  for (const name of [
+    'client-id',
+    'organization-id',
+    'connection-id',
+    'user-id',
+    'user-id-with-max-length',
+    'role-id',
+    'client-grant-id',
+    'forms-custom-identifier',
+    'flows-vault-connections-id',
+    'user-attribute-profile-id',
+    'log-stream-id',
+    'organization-name',
+    'ipv6_cidr',
+    'flow-id',
+    'connection-realm',
+    'cidr',
+    'event-stream-id',
+    'connection-profile-id',
+    'organization-discovery-domain-id',
+    'forms-url-https',
+    'form-id',
+    'authenticator-id',
+    'user-invitation-id',
+    'token-exchange-profile-id',
+    'ticket-id',
+    'html-color',
+    'acr',
+    'hostname-rfc2181',
+    'hexadecimal',
+    'forms-expression',
+    'flow-execution-id',
+    'ec-initiate-login-uri-template-url',
+    'session-id',
+    'html-color-or-null',
+    'forms-hex-color',
+    'forms-file-extension',
+    'event-id',
+    'credential-id',
+  ]) {
     if (!seen.has(name)) ajv.addFormat(name, true);
   }
 }

@@ -6,9 +6,7 @@ type PublicKey = Awaited<ReturnType<typeof generateKeyPair>>['publicKey'];
 
 /** The tenant's RS256 signing keys: the first signs, all are published in the JWKS (rotation adds a kid). */
 export class SigningKeys {
-  private constructor(
-    private readonly keys: { kid: string; jwk: JWK; privateKey: PrivateKey; publicKey: PublicKey; publicJwk: JWK }[],
-  ) {}
+  private constructor(private readonly keys: { kid: string; jwk: JWK; privateKey: PrivateKey; publicKey: PublicKey; publicJwk: JWK }[]) {}
 
   static async generateJwk(): Promise<JWK> {
     const { privateKey } = await generateKeyPair('RS256', { extractable: true });

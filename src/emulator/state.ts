@@ -46,7 +46,21 @@ export const stateDataSchema = z.looseObject({
   clientGrants: collection,
   actions: collection,
   actionVersions: z.record(z.string(), z.array(entity)).default({}),
-  bindings: z.record(z.string(), z.array(z.looseObject({ id: z.string(), trigger_id: z.string(), action_id: z.string(), display_name: z.string(), created_at: z.string(), updated_at: z.string() }))).default({}),
+  bindings: z
+    .record(
+      z.string(),
+      z.array(
+        z.looseObject({
+          id: z.string(),
+          trigger_id: z.string(),
+          action_id: z.string(),
+          display_name: z.string(),
+          created_at: z.string(),
+          updated_at: z.string(),
+        }),
+      ),
+    )
+    .default({}),
   users: collection,
   grants: collection,
 });

@@ -1,6 +1,9 @@
 import { generate } from 'selfsigned';
 
-export interface TlsMaterial { cert: string; key: string }
+export interface TlsMaterial {
+  cert: string;
+  key: string;
+}
 
 /** A self-signed certificate for the emulator's HTTPS listener, valid for localhost and 127.0.0.1. */
 export async function generateTlsMaterial(): Promise<TlsMaterial> {
@@ -15,7 +18,14 @@ export async function generateTlsMaterial(): Promise<TlsMaterial> {
       { name: 'basicConstraints', cA: true },
       { name: 'keyUsage', digitalSignature: true, keyEncipherment: true, keyCertSign: true },
       { name: 'extKeyUsage', serverAuth: true },
-      { name: 'subjectAltName', altNames: [{ type: 2, value: 'localhost' }, { type: 7, ip: '127.0.0.1' }, { type: 7, ip: '::1' }] },
+      {
+        name: 'subjectAltName',
+        altNames: [
+          { type: 2, value: 'localhost' },
+          { type: 7, ip: '127.0.0.1' },
+          { type: 7, ip: '::1' },
+        ],
+      },
     ],
   });
   return { cert: pems.cert, key: pems.private };

@@ -10,7 +10,14 @@ export function inquirerPrompter(): Prompter {
   return {
     async input(question) {
       const { input } = await import('@inquirer/prompts');
-      return input({ message: question.message, ...(question.default ? { default: question.default } : {}), ...(question.validate ? { validate: question.validate } : {}) }, context);
+      return input(
+        {
+          message: question.message,
+          ...(question.default ? { default: question.default } : {}),
+          ...(question.validate ? { validate: question.validate } : {}),
+        },
+        context,
+      );
     },
     async confirm(question) {
       const { confirm } = await import('@inquirer/prompts');

@@ -6,7 +6,11 @@ const SIGNS: Record<Step['action'], string> = { create: '+', update: '~', delete
 /** One line per step: `+ application acme (create)`, `~ api https://api (update: name)`. */
 export function renderSteps(steps: Step[], color: ChalkInstance, dryRun: boolean): string {
   const paint: Record<Step['action'], (s: string) => string> = {
-    create: color.green, update: color.yellow, delete: color.red, unchanged: color.dim, absent: color.dim,
+    create: color.green,
+    update: color.yellow,
+    delete: color.red,
+    unchanged: color.dim,
+    absent: color.dim,
   };
   return steps
     .map((step) => {

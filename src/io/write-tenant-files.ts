@@ -27,13 +27,15 @@ function readRecord(dir: string): Record<string, string> {
 /** The tenant's emitted files whose bytes changed since we wrote them (a missing file is not "edited"). */
 export function editedFiles(outputDir: string, tenant: string): string[] {
   const dir = join(outputDir, tenant);
-  return Object.entries(readRecord(dir)).filter(([name, hash]) => {
-    try {
-      return sha256(readFileSync(join(dir, name), 'utf8')) !== hash;
-    } catch {
-      return false; // gone: it is written again
-    }
-  }).map(([name]) => name);
+  return Object.entries(readRecord(dir))
+    .filter(([name, hash]) => {
+      try {
+        return sha256(readFileSync(join(dir, name), 'utf8')) !== hash;
+      } catch {
+        return false; // gone: it is written again
+      }
+    })
+    .map(([name]) => name);
 }
 
 /** Refuses (exit 2, nothing written or sent) when one of the tenant's emitted files was edited since we wrote it. */
@@ -76,6 +78,8 @@ function modeOf(path: string): number | undefined {
 
 /** "wrote tenant.json, spa.env" or "files unchanged", for a person reading the result. */
 export function describeWrites(outcomes: Record<string, WriteOutcome>): string {
-  const written = Object.entries(outcomes).filter(([, o]) => o !== 'unchanged').map(([name]) => name);
+  const written = Object.entries(outcomes)
+    .filter(([, o]) => o !== 'unchanged')
+    .map(([name]) => name);
   return written.length ? `wrote ${written.join(', ')}` : 'files unchanged';
 }

@@ -59,5 +59,7 @@ function parseSettings(value: unknown): VerifierSettings {
   const parsed = tenantSettingsSchema.safeParse(value);
   if (parsed.success) return parsed.data;
   const { field, problem } = describeZodError(parsed.error);
-  throw new TenantsError('usage', 'settings_invalid', `tenant settings: field "${field}" ${problem}.`, { hint: 'Pass the tenant.json that `tenants emit <tenant>` wrote.' });
+  throw new TenantsError('usage', 'settings_invalid', `tenant settings: field "${field}" ${problem}.`, {
+    hint: 'Pass the tenant.json that `tenants emit <tenant>` wrote.',
+  });
 }

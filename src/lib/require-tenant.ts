@@ -34,7 +34,10 @@ declare global {
 }
 
 /** The parts of Express's request, response and next the middleware uses (no type dependency on express). */
-export interface RequestLike { headers: Record<string, string | string[] | undefined>; auth?: TenantAuth }
+export interface RequestLike {
+  headers: Record<string, string | string[] | undefined>;
+  auth?: TenantAuth;
+}
 export interface ResponseLike {
   status(code: number): ResponseLike;
   set(field: string, value: string): ResponseLike;
@@ -61,7 +64,10 @@ export function requireTenant(
     const raw = req.headers['authorization'];
     const header = Array.isArray(raw) ? (raw[0] ?? '') : (raw ?? '');
     if (!/^bearer$/i.test(header.replace(/^[ \t]+/, '').split(/[ \t]/)[0] ?? '')) {
-      res.status(401).set('WWW-Authenticate', 'Bearer').json({ error: 'invalid_request', code: 'missing_token', message: 'The request has no Authorization: Bearer header.' });
+      res
+        .status(401)
+        .set('WWW-Authenticate', 'Bearer')
+        .json({ error: 'invalid_request', code: 'missing_token', message: 'The request has no Authorization: Bearer header.' });
       return;
     }
     let verdict: Verdict;

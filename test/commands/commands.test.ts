@@ -19,7 +19,9 @@ describe('commands on a fake context', () => {
   it('init prompts on a terminal only for what is missing, and writes the config with its schema', async () => {
     const cwd = workspace();
     const run = await runWithFakeContext(['init', '--domain', 'acme.eu.auth0.com'], {
-      cwd, interactive: true, answers: ['https://api.example.com', 'https://saas.example.com/', 'https://{tenant}.app.example.com/callback', '', ''],
+      cwd,
+      interactive: true,
+      answers: ['https://api.example.com', 'https://saas.example.com/', 'https://{tenant}.app.example.com/callback', '', ''],
     });
     expect(run.error).toBeUndefined();
     expect(run.prompts).toHaveLength(5);
@@ -28,7 +30,9 @@ describe('commands on a fake context', () => {
     expect(config).toMatchObject({ $schema: './tenants.config.schema.json', audience: 'https://api.example.com' });
     // The SPA's URLs: logout URLs default to the callbacks, web origins to their origins.
     expect(config['application']).toMatchObject({
-      callbacks: ['https://{tenant}.app.example.com/callback'], logoutUrls: ['https://{tenant}.app.example.com/callback'], webOrigins: ['https://{tenant}.app.example.com'],
+      callbacks: ['https://{tenant}.app.example.com/callback'],
+      logoutUrls: ['https://{tenant}.app.example.com/callback'],
+      webOrigins: ['https://{tenant}.app.example.com'],
     });
     const again = await runWithFakeContext(['init'], { cwd, interactive: true });
     expect(again.error).toBeUndefined();

@@ -28,10 +28,17 @@ const authorizeRequests: URL[] = [];
 let ticketUrl = '';
 const consoleLines: string[] = [];
 
-interface CallResult { status: number; wwwAuthenticate: string | null; body: { claims?: Record<string, unknown> } | null }
+interface CallResult {
+  status: number;
+  wwwAuthenticate: string | null;
+  body: { claims?: Record<string, unknown> } | null;
+}
 interface SpaApp {
-  ready: boolean; token: string | null; callbackResult: { ok: boolean; error?: string; error_description?: string; user?: { email?: string } } | null;
-  login(): Promise<void>; logout(returnTo?: string): Promise<void>;
+  ready: boolean;
+  token: string | null;
+  callbackResult: { ok: boolean; error?: string; error_description?: string; user?: { email?: string } } | null;
+  login(): Promise<void>;
+  logout(returnTo?: string): Promise<void>;
   tryToken(how: 'tokenWithRefresh' | 'tokenWithSession'): Promise<{ token?: string; error?: string; error_description?: string }>;
   callBackend(name: string, token?: string): Promise<CallResult>;
 }
@@ -54,9 +61,18 @@ beforeAll(async () => {
   expect(invited.code, invited.stderr).toBe(0);
   ticketUrl = (JSON.parse(invited.stdout) as { users: { ticketUrl: string }[] }).users[0]!.ticketUrl;
 
-  for (const started of await Promise.all(['acme', 'globex'].map((t) => startTenantBackend({
-    python: PYTHON, tenantDir: join(work.path, 'tenants', t), spaOrigin: spa.origin, tls, caCertFile: emulator.caCertFile,
-  })))) running.push(started);
+  for (const started of await Promise.all(
+    ['acme', 'globex'].map((t) =>
+      startTenantBackend({
+        python: PYTHON,
+        tenantDir: join(work.path, 'tenants', t),
+        spaOrigin: spa.origin,
+        tls,
+        caCertFile: emulator.caCertFile,
+      }),
+    ),
+  ))
+    running.push(started);
   backends['acme'] = running[0]!.url;
   backends['globex'] = running[1]!.url;
 
@@ -67,8 +83,19 @@ beforeAll(async () => {
   expect((await collect(CERTUTIL, ['-N', '-d', `sql:${nssdb}`, '--empty-password'])).code).toBe(0);
   expect((await collect(CERTUTIL, ['-A', '-d', `sql:${nssdb}`, '-n', 'auth0-tenants emulator', '-t', 'CT,C,C', '-i', emulator.caCertFile])).code).toBe(0);
   browser = await puppeteer.launch({
-    executablePath: CHROMIUM, headless: true, userDataDir: join(work.path, 'profile'), env: { ...process.env, HOME: home },
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    executablePath: CHROMIUM,
+    headless: true,
+    userDataDir: join(work.path, 'profile'),
+    env: { ...process.env, HOME: home },
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
   });
   page = await browser.newPage();
   page.on('console', (message) => consoleLines.push(`${message.type()}: ${message.text()}`));
@@ -98,8 +125,8 @@ afterAll(async () => {
   work.remove();
 });
 
-describe('a real browser: auth0-spa-js, the emulator and the tenants\' FastAPI backends', () => {
-  it('an invited user sets a password from the ticket, logs in through acme\'s SPA, and handleRedirectCallback gives a token', async () => {
+describe("a real browser: auth0-spa-js, the emulator and the tenants' FastAPI backends", () => {
+  it("an invited user sets a password from the ticket, logs in through acme's SPA, and handleRedirectCallback gives a token", async () => {
     await page.goto(ticketUrl);
     await page.type('#password', 'Ann-s3cret-pass');
     await page.type('#confirm', 'Ann-s3cret-pass');
@@ -113,7 +140,10 @@ describe('a real browser: auth0-spa-js, the emulator and the tenants\' FastAPI b
     await page.type('#password', 'Ann-s3cret-pass');
     await Promise.all([page.waitForNavigation(), page.click('button[type=submit]')]);
     await ready();
-    const state = await page.evaluate(() => ({ token: (globalThis as unknown as InPage).app.token, result: (globalThis as unknown as InPage).app.callbackResult }));
+    const state = await page.evaluate(() => ({
+      token: (globalThis as unknown as InPage).app.token,
+      result: (globalThis as unknown as InPage).app.callbackResult,
+    }));
     expect(state.result).toMatchObject({ ok: true, user: { email: 'ann@acme.example' } });
     expect(decodeJwt(state.token!)).toMatchObject({ azp: clientOf('acme'), [`${NAMESPACE}tenant`]: 'acme', aud: expect.arrayContaining([AUDIENCE]) });
     expect(tokenRequests.at(-1)?.get('grant_type')).toBe('authorization_code');

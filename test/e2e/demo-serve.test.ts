@@ -9,7 +9,12 @@ import { BIN } from '../helpers/cli.js';
 import { PYTHON } from '../helpers/test-deps.js';
 import { tempDir } from '../helpers/workspace.js';
 
-interface Serving { emulator: string; caCertFile: string; spa: Record<string, string>; backends: Record<string, string> }
+interface Serving {
+  emulator: string;
+  caCertFile: string;
+  spa: Record<string, string>;
+  backends: Record<string, string>;
+}
 
 /** A GET trusting only the demo's own certificate (it makes a new one per run). */
 const get = (url: string, ca: string, headers: Record<string, string> = {}, method = 'GET') =>
@@ -27,7 +32,8 @@ describe('tenants demo --serve', () => {
   it('leaves the emulator, the sample SPA and both FastAPI backends running until Ctrl-C, then stops them all', async () => {
     const work = tempDir('tenants-demo-serve-');
     const child = spawn(process.execPath, [BIN, 'demo', '--serve', '--json', '--dir', work.path], {
-      env: { ...process.env, CI: 'true', NO_COLOR: '1', TENANTS_PYTHON: PYTHON, AUTH0_DOMAIN: '', AUTH0_CLIENT_ID: '', AUTH0_CLIENT_SECRET: '' }, stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, CI: 'true', NO_COLOR: '1', TENANTS_PYTHON: PYTHON, AUTH0_DOMAIN: '', AUTH0_CLIENT_ID: '', AUTH0_CLIENT_SECRET: '' },
+      stdio: ['ignore', 'pipe', 'pipe'],
     });
     const exited = new Promise<number | null>((resolve) => child.on('close', resolve));
     let stderr = '';

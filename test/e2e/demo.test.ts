@@ -6,7 +6,9 @@ describe('the README demo', () => {
   it('runs init, create twice, and shows acme accepted and globex refused', async () => {
     const work = tempDir('tenants-demo-test-');
     try {
-      const result = await runCli(['demo', '--json', '--dir', work.path], { env: { CI: 'true', AUTH0_DOMAIN: '', AUTH0_CLIENT_ID: '', AUTH0_CLIENT_SECRET: '' } });
+      const result = await runCli(['demo', '--json', '--dir', work.path], {
+        env: { CI: 'true', AUTH0_DOMAIN: '', AUTH0_CLIENT_ID: '', AUTH0_CLIENT_SECRET: '' },
+      });
       expect(result.code).toBe(0);
       const summary = JSON.parse(result.stdout) as { verdicts: Record<string, boolean>; tenants: { acme: { tenant: string } } };
       expect(summary.verdicts).toEqual({ acme: true, globex: false });

@@ -65,20 +65,39 @@ describe('one verdict on every token: the TS core, tenant_auth.py under four PyJ
     expect(total).toBeGreaterThan(3000);
     const expected: Record<string, Code> = {};
     const got: Record<string, Code> = {};
-    scenarios.forEach((scenario, i) => scenario.cases.forEach((c, j) => {
-      const name = `${scenario.name} / ${c.name}`;
-      if (scenario.unavailable) {
-        expected[name] = 'key_set_unavailable';
-        got[name] = ts[i]![j]!;
-      } else if (c.expected !== undefined) {
-        expected[name] = c.expected;
-        got[name] = ts[i]![j]!;
-      }
-    }));
+    scenarios.forEach((scenario, i) =>
+      scenario.cases.forEach((c, j) => {
+        const name = `${scenario.name} / ${c.name}`;
+        if (scenario.unavailable) {
+          expected[name] = 'key_set_unavailable';
+          got[name] = ts[i]![j]!;
+        } else if (c.expected !== undefined) {
+          expected[name] = c.expected;
+          got[name] = ts[i]![j]!;
+        }
+      }),
+    );
     expect(got).toEqual(expected);
     const codes = new Set(ts.flat());
-    for (const code of [null, 'missing_token', 'malformed', 'opaque_token', 'alg_not_allowed', 'unknown_kid', 'bad_signature', 'wrong_issuer', 'wrong_audience',
-      'id_token', 'expired', 'not_yet_valid', 'wrong_application', 'missing_tenant_claim', 'wrong_tenant', 'key_set_unavailable']) expect(codes).toContain(code);
+    for (const code of [
+      null,
+      'missing_token',
+      'malformed',
+      'opaque_token',
+      'alg_not_allowed',
+      'unknown_kid',
+      'bad_signature',
+      'wrong_issuer',
+      'wrong_audience',
+      'id_token',
+      'expired',
+      'not_yet_valid',
+      'wrong_application',
+      'missing_tenant_claim',
+      'wrong_tenant',
+      'key_set_unavailable',
+    ])
+      expect(codes).toContain(code);
     expect(ts.flat().filter((c) => c?.startsWith('EXCEPTION'))).toEqual([]);
   });
 
@@ -107,7 +126,9 @@ describe('one verdict on every token: the TS core, tenant_auth.py under four PyJ
       }
       seen.add(out.pyjwt);
       const got = all(out.codes);
-      const differences = Object.keys(expected).filter((name) => got[name] !== expected[name]).map((name) => `${name}: TS ${expected[name]}, Python ${got[name]}`);
+      const differences = Object.keys(expected)
+        .filter((name) => got[name] !== expected[name])
+        .map((name) => `${name}: TS ${expected[name]}, Python ${got[name]}`);
       expect(differences, `PyJWT ${out.pyjwt}`).toEqual([]);
     }
     expect(seen.size).toBe(4);
@@ -147,28 +168,33 @@ describe('one verdict on every token: the TS core, tenant_auth.py under four PyJ
     let sent = 0;
     try {
       const jobs: (() => Promise<void>)[] = [];
-      scenarios.forEach((scenario, i) => scenario.cases.forEach((c, j) => {
-        if (!/^[\t\x20-\x7e]*$/.test(c.token) || c.token.length > 8000) return; // not sendable in an HTTP header (Node's limit is 16 KiB)
-        jobs.push(async () => {
-          sent += 1;
-          const authorization = /^[ \t]*bearer(?:[ \t]|$)/i.test(c.token) ? c.token : `Bearer ${c.token}`;
-          const res = await fetch(`${url}/s/${i}`, { headers: { authorization } });
-          const text = await res.text();
-          let body: { code?: string };
-          try {
-            body = JSON.parse(text) as { code?: string };
-          } catch {
-            body = { code: `not JSON: ${res.status} ${text.slice(0, 200)}` };
-          }
-          const want = ts[i]![j]!;
-          const challenge = res.headers.get('www-authenticate');
-          const got = res.status === 200 ? null : res.status === 503 ? 'key_set_unavailable' : (body.code ?? `status ${res.status}`);
-          if (got !== want) problems.push(`${scenario.name} / ${c.name}: core ${want}, Express ${got} (${res.status})`);
-          if (res.status === 401 && !(challenge === 'Bearer' || /^Bearer error="invalid_token", error_description="[\x20\x21\x23-\x5b\x5d-\x7e]*"$/.test(challenge ?? ''))) {
-            problems.push(`${scenario.name} / ${c.name}: WWW-Authenticate ${challenge}`);
-          }
-        });
-      }));
+      scenarios.forEach((scenario, i) =>
+        scenario.cases.forEach((c, j) => {
+          if (!/^[\t\x20-\x7e]*$/.test(c.token) || c.token.length > 8000) return; // not sendable in an HTTP header (Node's limit is 16 KiB)
+          jobs.push(async () => {
+            sent += 1;
+            const authorization = /^[ \t]*bearer(?:[ \t]|$)/i.test(c.token) ? c.token : `Bearer ${c.token}`;
+            const res = await fetch(`${url}/s/${i}`, { headers: { authorization } });
+            const text = await res.text();
+            let body: { code?: string };
+            try {
+              body = JSON.parse(text) as { code?: string };
+            } catch {
+              body = { code: `not JSON: ${res.status} ${text.slice(0, 200)}` };
+            }
+            const want = ts[i]![j]!;
+            const challenge = res.headers.get('www-authenticate');
+            const got = res.status === 200 ? null : res.status === 503 ? 'key_set_unavailable' : (body.code ?? `status ${res.status}`);
+            if (got !== want) problems.push(`${scenario.name} / ${c.name}: core ${want}, Express ${got} (${res.status})`);
+            if (
+              res.status === 401 &&
+              !(challenge === 'Bearer' || /^Bearer error="invalid_token", error_description="[\x20\x21\x23-\x5b\x5d-\x7e]*"$/.test(challenge ?? ''))
+            ) {
+              problems.push(`${scenario.name} / ${c.name}: WWW-Authenticate ${challenge}`);
+            }
+          });
+        }),
+      );
       for (let k = 0; k < jobs.length; k += 16) await Promise.all(jobs.slice(k, k + 16).map((job) => job()));
     } finally {
       await new Promise<void>((r) => server.close(() => r()));
@@ -184,8 +210,12 @@ async function reference(c: Case, scenario: Scenario, jwks: ReturnType<typeof cr
   const token = c.token.trim();
   try {
     const { payload } = await jwtVerify(token, jwks, {
-      issuer: s.issuer, audience: s.audience, algorithms: s.algorithms, clockTolerance: s.leewaySeconds,
-      currentDate: new Date(NOW * 1000), requiredClaims: ['exp'],
+      issuer: s.issuer,
+      audience: s.audience,
+      algorithms: s.algorithms,
+      clockTolerance: s.leewaySeconds,
+      currentDate: new Date(NOW * 1000),
+      requiredClaims: ['exp'],
     });
     if (payload[s.clientIdClaim] !== s.clientId) return 'wrong_application';
     const tenant = payload[s.tenantClaim];
@@ -194,7 +224,9 @@ async function reference(c: Case, scenario: Scenario, jwks: ReturnType<typeof cr
   } catch (error) {
     if (error instanceof errors.JWTExpired) return 'expired';
     if (error instanceof errors.JWTClaimValidationFailed) {
-      return ({ iss: 'wrong_issuer', aud: 'wrong_audience', nbf: 'not_yet_valid', exp: 'expired' } as Record<string, string>)[error.claim] ?? `claim ${error.claim}`;
+      return (
+        ({ iss: 'wrong_issuer', aud: 'wrong_audience', nbf: 'not_yet_valid', exp: 'expired' } as Record<string, string>)[error.claim] ?? `claim ${error.claim}`
+      );
     }
     if (error instanceof errors.JWSSignatureVerificationFailed) return 'bad_signature';
     if (error instanceof errors.JWKSNoMatchingKey) return 'unknown_kid';

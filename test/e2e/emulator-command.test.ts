@@ -9,13 +9,18 @@ const dir = mkdtempSync(join(tmpdir(), 'tenants-e2e-emulator-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 /** What a new user does with the ready line: trust the CA through NODE_EXTRA_CA_CERTS and use the official SDK. */
-function sdkScript(ready: { domain: string; caCertFile: string; clientId: string; clientSecret: string }, code: string): { status: number | null; stdout: string; stderr: string } {
+function sdkScript(
+  ready: { domain: string; caCertFile: string; clientId: string; clientSecret: string },
+  code: string,
+): { status: number | null; stdout: string; stderr: string } {
   const script = `
     import { ManagementClient } from 'auth0';
     const m = new ManagementClient({ domain: ${JSON.stringify(ready.domain)}, clientId: ${JSON.stringify(ready.clientId)}, clientSecret: ${JSON.stringify(ready.clientSecret)} });
     ${code}`;
   const result = spawnSync(process.execPath, ['--input-type=module', '-e', script], {
-    env: { ...process.env, NODE_EXTRA_CA_CERTS: ready.caCertFile }, encoding: 'utf8', cwd: process.cwd(),
+    env: { ...process.env, NODE_EXTRA_CA_CERTS: ready.caCertFile },
+    encoding: 'utf8',
+    cwd: process.cwd(),
   });
   return { status: result.status, stdout: result.stdout, stderr: result.stderr };
 }
@@ -28,19 +33,28 @@ describe('tenants emulator', () => {
     expect(Object.keys(ready).sort()).toEqual(['caCertFile', 'clientId', 'clientSecret', 'domain']);
     expect(ready.domain).toMatch(/^127\.0\.0\.1:\d+$/);
 
-    const created = sdkScript(ready, `
+    const created = sdkScript(
+      ready,
+      `
       const c = await m.clients.create({ name: 'from-sdk', app_type: 'spa' });
       const names = [];
       for await (const x of await m.clients.list()) names.push(x.name);
-      console.log(JSON.stringify({ id: c.client_id, names }));`);
+      console.log(JSON.stringify({ id: c.client_id, names }));`,
+    );
     expect(created.stderr).toBe('');
     const { id, names } = JSON.parse(created.stdout) as { id: string; names: string[] };
     expect(names).toContain('from-sdk');
 
-    const rejected = sdkScript(ready, `
+    const rejected = sdkScript(
+      ready,
+      `
       try { await m.clients.create({ name: 'x', not_an_auth0_field: true }); console.log('accepted'); }
-      catch (e) { console.log(JSON.stringify({ status: e.statusCode, body: e.body })); }`);
-    expect(JSON.parse(rejected.stdout)).toMatchObject({ status: 400, body: { errorCode: 'invalid_body', message: expect.stringContaining('not_an_auth0_field') } });
+      catch (e) { console.log(JSON.stringify({ status: e.statusCode, body: e.body })); }`,
+    );
+    expect(JSON.parse(rejected.stdout)).toMatchObject({
+      status: 400,
+      body: { errorCode: 'invalid_body', message: expect.stringContaining('not_an_auth0_field') },
+    });
 
     first.child.kill('SIGTERM');
     expect(await first.exited).not.toBeNull();

@@ -23,12 +23,13 @@ let app: ChildProcess | undefined;
 let base = '';
 let appLog = '';
 
-const freePort = () => new Promise<number>((resolve) => {
-  const s = createNetServer().listen(0, '127.0.0.1', () => {
-    const { port } = s.address() as AddressInfo;
-    s.close(() => resolve(port));
+const freePort = () =>
+  new Promise<number>((resolve) => {
+    const s = createNetServer().listen(0, '127.0.0.1', () => {
+      const { port } = s.address() as AddressInfo;
+      s.close(() => resolve(port));
+    });
   });
-});
 
 beforeAll(async () => {
   jwksServer = createServer((req, res) => {
@@ -45,29 +46,34 @@ beforeAll(async () => {
     copyFileSync(template, join(dir, 'tenant_auth.py'));
     writeFileSync(join(dir, 'tenant.json'), JSON.stringify(scenario.settings));
   });
-  writeFileSync(join(work.path, 'app.py'), [
-    'import importlib.util',
-    'from fastapi import Depends, FastAPI',
-    '',
-    'app = FastAPI()',
-    '',
-    'def load(name, path):',
-    '    spec = importlib.util.spec_from_file_location(name, path)',
-    '    module = importlib.util.module_from_spec(spec)',
-    '    spec.loader.exec_module(module)',
-    '    return module',
-    '',
-    `for i in range(${scenarios.length}):`,
-    "    module = load(f'tenant_auth_{i}', f'tenant-{i}/tenant_auth.py')",
-    '    def whoami(claims: dict = Depends(module.require_tenant)):',
-    "        return {'sub': claims.get('sub')}",
-    "    app.get(f'/s/{i}')(whoami)",
-    '',
-  ].join('\n'));
+  writeFileSync(
+    join(work.path, 'app.py'),
+    [
+      'import importlib.util',
+      'from fastapi import Depends, FastAPI',
+      '',
+      'app = FastAPI()',
+      '',
+      'def load(name, path):',
+      '    spec = importlib.util.spec_from_file_location(name, path)',
+      '    module = importlib.util.module_from_spec(spec)',
+      '    spec.loader.exec_module(module)',
+      '    return module',
+      '',
+      `for i in range(${scenarios.length}):`,
+      "    module = load(f'tenant_auth_{i}', f'tenant-{i}/tenant_auth.py')",
+      '    def whoami(claims: dict = Depends(module.require_tenant)):',
+      "        return {'sub': claims.get('sub')}",
+      "    app.get(f'/s/{i}')(whoami)",
+      '',
+    ].join('\n'),
+  );
   const port = await freePort();
   base = `http://127.0.0.1:${port}`;
   app = spawn(PYTHON, ['-m', 'uvicorn', 'app:app', '--host', '127.0.0.1', '--port', String(port), '--log-level', 'warning'], {
-    cwd: work.path, env: { ...process.env, PYTHONDONTWRITEBYTECODE: '1' }, stdio: ['ignore', 'ignore', 'pipe'],
+    cwd: work.path,
+    env: { ...process.env, PYTHONDONTWRITEBYTECODE: '1' },
+    stdio: ['ignore', 'ignore', 'pipe'],
   });
   app.stderr!.on('data', (d: Buffer) => (appLog += d.toString()));
   for (let i = 0; i < 200; i++) {
@@ -92,7 +98,13 @@ function rawRequest(path: string, authorization: Buffer): Promise<{ status: numb
   return new Promise((resolve, reject) => {
     const { hostname, port } = new URL(base);
     const socket = connect(Number(port), hostname, () => {
-      socket.write(Buffer.concat([Buffer.from(`GET ${path} HTTP/1.1\r\nHost: ${hostname}\r\nConnection: close\r\nAuthorization: `), authorization, Buffer.from('\r\n\r\n')]));
+      socket.write(
+        Buffer.concat([
+          Buffer.from(`GET ${path} HTTP/1.1\r\nHost: ${hostname}\r\nConnection: close\r\nAuthorization: `),
+          authorization,
+          Buffer.from('\r\n\r\n'),
+        ]),
+      );
     });
     let data = '';
     socket.on('data', (d: Buffer) => (data += d.toString('latin1')));
@@ -128,10 +140,18 @@ describe('require_tenant in a real FastAPI app never answers 5xx for a token', (
             return;
           }
           const body = (await res.json().catch(() => ({}))) as { detail?: { code?: string } };
-          const got = res.status === 200 ? null : res.status === 503 ? 'key_set_unavailable' : res.status === 401 ? (body.detail?.code ?? 'no code') : `status ${res.status}`;
+          const got =
+            res.status === 200
+              ? null
+              : res.status === 503
+                ? 'key_set_unavailable'
+                : res.status === 401
+                  ? (body.detail?.code ?? 'no code')
+                  : `status ${res.status}`;
           if (got !== want) problems.push(`${scenario.name} / ${c.name}: core ${want}, FastAPI ${got}`);
           const challenge = res.headers.get('www-authenticate') ?? '';
-          if (res.status === 401 && challenge !== 'Bearer' && !CHALLENGE.test(challenge)) problems.push(`${scenario.name} / ${c.name}: WWW-Authenticate ${challenge}`);
+          if (res.status === 401 && challenge !== 'Bearer' && !CHALLENGE.test(challenge))
+            problems.push(`${scenario.name} / ${c.name}: WWW-Authenticate ${challenge}`);
         });
       }
     }

@@ -17,16 +17,18 @@ let server: ChildProcess | undefined;
 let base = '';
 const tokens: Record<string, string> = {};
 
-const freePort = () => new Promise<number>((resolve) => {
-  const s = createServer().listen(0, '127.0.0.1', () => {
-    const { port } = s.address() as { port: number };
-    s.close(() => resolve(port));
+const freePort = () =>
+  new Promise<number>((resolve) => {
+    const s = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = s.address() as { port: number };
+      s.close(() => resolve(port));
+    });
   });
-});
 
 async function login(clientId: string, username: string): Promise<string> {
   const answer = await fetch(`${emulator.url}/__emulator/login`, {
-    method: 'POST', headers: { 'content-type': 'application/json' },
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
     body: JSON.stringify({ client_id: clientId, username, password: 'Str0ng-pass', audience: AUDIENCE, scope: 'openid profile' }),
   });
   expect(answer.status).toBe(200);
@@ -37,7 +39,9 @@ beforeAll(async () => {
   emulator = await testEmulator();
   const env = credentialsEnv(emulator);
   const cwd = work.path;
-  expect((await runCli(['init', '--no-input', '--domain', emulator.domain, '--audience', AUDIENCE, '--claim-namespace', NAMESPACE], { cwd, env })).code).toBe(0);
+  expect((await runCli(['init', '--no-input', '--domain', emulator.domain, '--audience', AUDIENCE, '--claim-namespace', NAMESPACE], { cwd, env })).code).toBe(
+    0,
+  );
   expect((await runCli(['create', 'acme', 'globex'], { cwd, env })).code).toBe(0);
   await emulator.createUser({ email: 'ann@acme.example', password: 'Str0ng-pass', app_metadata: { tenant: 'acme' } });
   await emulator.createUser({ email: 'gus@globex.example', password: 'Str0ng-pass', app_metadata: { tenant: 'globex' } });
@@ -46,23 +50,28 @@ beforeAll(async () => {
   tokens['acme'] = await login(clientOf('acme'), 'ann@acme.example');
   tokens['globex'] = await login(clientOf('globex'), 'gus@globex.example');
 
-  writeFileSync(join(cwd, 'app.py'), [
-    'import sys',
-    "sys.path.insert(0, 'tenants/acme')",
-    'from fastapi import Depends, FastAPI',
-    'from tenant_auth import require_tenant',
-    '',
-    'app = FastAPI()',
-    '',
-    "@app.get('/whoami')",
-    'def whoami(claims: dict = Depends(require_tenant)):',
-    `    return {'sub': claims['sub'], 'tenant': claims['${NAMESPACE}tenant']}`,
-    '',
-  ].join('\n'));
+  writeFileSync(
+    join(cwd, 'app.py'),
+    [
+      'import sys',
+      "sys.path.insert(0, 'tenants/acme')",
+      'from fastapi import Depends, FastAPI',
+      'from tenant_auth import require_tenant',
+      '',
+      'app = FastAPI()',
+      '',
+      "@app.get('/whoami')",
+      'def whoami(claims: dict = Depends(require_tenant)):',
+      `    return {'sub': claims['sub'], 'tenant': claims['${NAMESPACE}tenant']}`,
+      '',
+    ].join('\n'),
+  );
   const port = await freePort();
   base = `http://127.0.0.1:${port}`;
   server = spawn(PYTHON, ['-m', 'uvicorn', 'app:app', '--host', '127.0.0.1', '--port', String(port)], {
-    cwd, env: { ...process.env, SSL_CERT_FILE: emulator.caCertFile, PYTHONDONTWRITEBYTECODE: '1' }, stdio: 'ignore',
+    cwd,
+    env: { ...process.env, SSL_CERT_FILE: emulator.caCertFile, PYTHONDONTWRITEBYTECODE: '1' },
+    stdio: 'ignore',
   });
   for (let i = 0; i < 200; i++) {
     try {

@@ -26,13 +26,30 @@ beforeAll(async () => {
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   const issuer = 'https://tenant.example.com/';
   settingsFile = join(work.path, 'tenant.json');
-  writeFileSync(settingsFile, JSON.stringify({
-    schemaVersion: 1, tenant: 'acme', issuer, jwksUri: `http://127.0.0.1:${(server.address() as AddressInfo).port}/jwks`, audience: 'https://api.example.com',
-    clientId: 'acme-client', clientIdClaim: 'azp', tenantClaim: 'https://saas.example.com/tenant', algorithms: ['RS256'], leewaySeconds: 30,
-  }));
+  writeFileSync(
+    settingsFile,
+    JSON.stringify({
+      schemaVersion: 1,
+      tenant: 'acme',
+      issuer,
+      jwksUri: `http://127.0.0.1:${(server.address() as AddressInfo).port}/jwks`,
+      audience: 'https://api.example.com',
+      clientId: 'acme-client',
+      clientIdClaim: 'azp',
+      tenantClaim: 'https://saas.example.com/tenant',
+      algorithms: ['RS256'],
+      leewaySeconds: 30,
+    }),
+  );
   for (let i = 0; i < 20; i++) {
-    tokens.push(await new SignJWT({ azp: 'acme-client', 'https://saas.example.com/tenant': 'acme' }).setProtectedHeader({ alg: 'RS256', kid: `forged-${i}` })
-      .setIssuer(issuer).setAudience('https://api.example.com').setExpirationTime('1h').sign(pair.privateKey));
+    tokens.push(
+      await new SignJWT({ azp: 'acme-client', 'https://saas.example.com/tenant': 'acme' })
+        .setProtectedHeader({ alg: 'RS256', kid: `forged-${i}` })
+        .setIssuer(issuer)
+        .setAudience('https://api.example.com')
+        .setExpirationTime('1h')
+        .sign(pair.privateKey),
+    );
   }
 });
 afterAll(async () => {

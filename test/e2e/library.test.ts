@@ -53,7 +53,6 @@ describe('auth0-tenants/verify and auth0-tenants/express', () => {
     const app = express();
     app.get('/orders', requireTenant(groups[0]!.settingsFile), (req, res) => {
       res.json({ sub: req.auth!.payload['sub'], tenant: req.auth!.tenant }); // req.auth is typed by the package
-
     });
     app.get('/down', requireTenant(unreachable), (_req, res) => res.json({}));
     const { url, stop } = await serve(app);

@@ -27,7 +27,9 @@ beforeAll(async () => {
   const foreign = await sdk.actions.create({ name: 'audit-logins', supported_triggers: postLogin, code: 'exports.onExecutePostLogin = async () => {};' });
   for (let i = 0; i < 50 && (await sdk.actions.get(foreign.id!)).status !== 'built'; i++) await new Promise((r) => setTimeout(r, 50));
   await sdk.actions.deploy(foreign.id!);
-  await sdk.actions.triggers.bindings.updateMany('post-login', { bindings: [{ ref: { type: 'action_id', value: foreign.id! }, display_name: 'audit-logins' }] });
+  await sdk.actions.triggers.bindings.updateMany('post-login', {
+    bindings: [{ ref: { type: 'action_id', value: foreign.id! }, display_name: 'audit-logins' }],
+  });
   // And an application that is not ours.
   await sdk.clients.create({ name: 'untagged legacy app', app_type: 'spa', client_metadata: { owner: 'someone-else' } });
 });
@@ -42,7 +44,11 @@ describe('init, then create twice', () => {
     expect(first.stderr).not.toContain('Error');
     expect(first.code).toBe(0);
     expect(JSON.parse(readFileSync(join(work.path, 'tenants.config.json'), 'utf8'))).toMatchObject({
-      $schema: './tenants.config.schema.json', domain: emulator.domain, audience: AUDIENCE, claimNamespace: NAMESPACE, outputDir: 'tenants/',
+      $schema: './tenants.config.schema.json',
+      domain: emulator.domain,
+      audience: AUDIENCE,
+      claimNamespace: NAMESPACE,
+      outputDir: 'tenants/',
     });
     expect(existsSync(join(work.path, 'tenants.config.schema.json'))).toBe(true);
 
@@ -67,8 +73,12 @@ describe('init, then create twice', () => {
       const tagged = clients.filter((c) => c.client_metadata?.['tenant'] === tenant);
       expect(tagged).toHaveLength(1);
       expect(tagged[0]).toMatchObject({
-        app_type: 'spa', token_endpoint_auth_method: 'none', grant_types: ['authorization_code', 'refresh_token'],
-        oidc_conformant: true, jwt_configuration: { alg: 'RS256' }, refresh_token: { rotation_type: 'rotating' },
+        app_type: 'spa',
+        token_endpoint_auth_method: 'none',
+        grant_types: ['authorization_code', 'refresh_token'],
+        oidc_conformant: true,
+        jwt_configuration: { alg: 'RS256' },
+        refresh_token: { rotation_type: 'rotating' },
       });
       const grants = (await sdk.clientGrants.list({ client_id: tagged[0]!.client_id! })).data;
       expect(grants).toEqual([expect.objectContaining({ audience: AUDIENCE, subject_type: 'user' })]);
@@ -87,10 +97,29 @@ describe('init, then create twice', () => {
     const settings = JSON.parse(readFileSync(join(work.path, 'tenants', 'acme', 'tenant.json'), 'utf8')) as Record<string, unknown>;
     const acmeId = clients.find((c) => c.client_metadata?.['tenant'] === 'acme')!.client_id;
     expect(settings).toEqual({
-      schemaVersion: 1, tenant: 'acme', issuer: `https://${emulator.domain}/`, jwksUri: `https://${emulator.domain}/.well-known/jwks.json`,
-      audience: AUDIENCE, clientId: acmeId, clientIdClaim: 'azp', tenantClaim: `${NAMESPACE}tenant`, algorithms: ['RS256'], leewaySeconds: 30,
+      schemaVersion: 1,
+      tenant: 'acme',
+      issuer: `https://${emulator.domain}/`,
+      jwksUri: `https://${emulator.domain}/.well-known/jwks.json`,
+      audience: AUDIENCE,
+      clientId: acmeId,
+      clientIdClaim: 'azp',
+      tenantClaim: `${NAMESPACE}tenant`,
+      algorithms: ['RS256'],
+      leewaySeconds: 30,
     });
-    expect(Object.keys(settings)).toEqual(['schemaVersion', 'tenant', 'issuer', 'jwksUri', 'audience', 'clientId', 'clientIdClaim', 'tenantClaim', 'algorithms', 'leewaySeconds']);
+    expect(Object.keys(settings)).toEqual([
+      'schemaVersion',
+      'tenant',
+      'issuer',
+      'jwksUri',
+      'audience',
+      'clientId',
+      'clientIdClaim',
+      'tenantClaim',
+      'algorithms',
+      'leewaySeconds',
+    ]);
     const spaEnv = readFileSync(join(work.path, 'tenants', 'acme', 'spa.env'), 'utf8');
     expect(spaEnv).toContain(`VITE_AUTH0_AUDIENCE=${AUDIENCE}`);
     expect(spaEnv).toContain(`VITE_AUTH0_CLIENT_ID=${acmeId}`);
@@ -116,7 +145,12 @@ describe('init, then create twice', () => {
     expect(fixed.stdout).toContain('token_endpoint_auth_method');
     const after = await sdk.clients.get(acme.client_id!);
     expect(after.token_endpoint_auth_method).toBe('none');
-    expect(after.client_metadata).toEqual({ tenant: 'acme', crm: 'A-17', tenants_managed_by: 'auth0-tenants', tenants_created_at: expect.stringMatching(/^\d{4}-\d\d-\d\dT/) });
+    expect(after.client_metadata).toEqual({
+      tenant: 'acme',
+      crm: 'A-17',
+      tenants_managed_by: 'auth0-tenants',
+      tenants_created_at: expect.stringMatching(/^\d{4}-\d\d-\d\dT/),
+    });
     // The repair, inside the run's lease (created, then deleted at the end).
     expect(writes(emulator, mark).map((w) => w.operationId)).toEqual(['post_resource-servers', 'patch_clients_by_id', 'delete_resource-servers_by_id']);
   });
@@ -181,18 +215,27 @@ describe('conventions', () => {
       expect(missing.stderr).toContain('--audience');
       expect(snapshot(fresh.path)).toEqual({});
 
-      const badNamespace = await runCli(['init', '--no-input', '--domain', emulator.domain, '--audience', AUDIENCE, '--claim-namespace', 'saas'], { cwd: fresh.path, env });
+      const badNamespace = await runCli(['init', '--no-input', '--domain', emulator.domain, '--audience', AUDIENCE, '--claim-namespace', 'saas'], {
+        cwd: fresh.path,
+        env,
+      });
       expect(badNamespace.code).toBe(2);
       expect(badNamespace.stderr).toContain('--claim-namespace');
 
       const { writeFileSync } = await import('node:fs');
-      writeFileSync(join(fresh.path, 'tenants.config.json'), JSON.stringify({ domain: emulator.domain, audience: AUDIENCE, claimNamespace: NAMESPACE, application: { callbacks: ['not a url'] } }));
+      writeFileSync(
+        join(fresh.path, 'tenants.config.json'),
+        JSON.stringify({ domain: emulator.domain, audience: AUDIENCE, claimNamespace: NAMESPACE, application: { callbacks: ['not a url'] } }),
+      );
       const badConfig = await runCli(['create', 'acme'], { cwd: fresh.path, env });
       expect(badConfig.code).toBe(2);
       expect(badConfig.stderr).toContain('application.callbacks.0');
 
       writeFileSync(join(fresh.path, 'tenants.config.json'), JSON.stringify({ domain: emulator.domain, audience: AUDIENCE, claimNamespace: NAMESPACE }));
-      const noCreds = await runCli(['create', 'acme', '--json'], { cwd: fresh.path, env: { CI: 'true', AUTH0_DOMAIN: '', AUTH0_CLIENT_ID: '', AUTH0_CLIENT_SECRET: '', AUTH0_ACCESS_TOKEN: '' } });
+      const noCreds = await runCli(['create', 'acme', '--json'], {
+        cwd: fresh.path,
+        env: { CI: 'true', AUTH0_DOMAIN: '', AUTH0_CLIENT_ID: '', AUTH0_CLIENT_SECRET: '', AUTH0_ACCESS_TOKEN: '' },
+      });
       expect(noCreds.code).toBe(4);
       expect(JSON.parse(noCreds.stdout)).toMatchObject({ error: { code: 'missing_credentials' } });
       const wrongSecret = await runCli(['create', 'acme'], { cwd: fresh.path, env: { ...env, AUTH0_CLIENT_SECRET: 'wrong' } });

@@ -26,7 +26,14 @@ beforeAll(async () => {
   env = credentialsEnv(emulator);
   expect((await cli(['init', '--no-input', '--domain', emulator.domain, '--audience', AUDIENCE, '--claim-namespace', NAMESPACE])).code).toBe(0);
   // Another team's applications on the same Auth0 tenant, with a `tenant` key of their own.
-  legacyId = (await sdk.clients.create({ name: 'Other Team', app_type: 'regular_web', callbacks: ['https://other.example.com/cb'], client_metadata: { tenant: 'legacy', team: 'billing' } })).client_id!;
+  legacyId = (
+    await sdk.clients.create({
+      name: 'Other Team',
+      app_type: 'regular_web',
+      callbacks: ['https://other.example.com/cb'],
+      client_metadata: { tenant: 'legacy', team: 'billing' },
+    })
+  ).client_id!;
   otherAcmeId = (await sdk.clients.create({ name: 'Their Acme', app_type: 'regular_web', client_metadata: { tenant: 'acme' } })).client_id!;
   await sdk.clients.create({ name: 'Odd', app_type: 'regular_web', client_metadata: { tenant: 'Other Team' } });
 });
@@ -48,7 +55,11 @@ describe('ownership', () => {
     const created = await cli(['create', 'globex']);
     expect(created.code).toBe(0);
     expect(created.stderr).toContain(`Auth0 tenant: ${emulator.domain}`);
-    expect((await clientNamed('globex')).client_metadata).toEqual({ tenant: 'globex', tenants_managed_by: 'auth0-tenants', tenants_created_at: expect.stringMatching(/^\d{4}-\d\d-\d\dT/) });
+    expect((await clientNamed('globex')).client_metadata).toEqual({
+      tenant: 'globex',
+      tenants_managed_by: 'auth0-tenants',
+      tenants_created_at: expect.stringMatching(/^\d{4}-\d\d-\d\dT/),
+    });
 
     const list = JSON.parse((await cli(['--json', 'list'])).stdout) as { tenants: { tenant: string }[] };
     expect(list.tenants.map((t) => t.tenant)).toEqual(['globex']);
@@ -76,19 +87,26 @@ describe('ownership', () => {
   it('--adopt takes an unmarked application over, keeping its other metadata', async () => {
     const adopted = await cli(['create', 'legacy', '--adopt']);
     expect(adopted.code).toBe(0);
-    const app = (await sdk.clients.get(legacyId));
+    const app = await sdk.clients.get(legacyId);
     expect(app.client_metadata).toEqual({ tenant: 'legacy', team: 'billing', tenants_managed_by: 'auth0-tenants' });
     expect(app.app_type).toBe('spa');
   });
 
   it("the Action guards only our applications, whatever another team's metadata says", async () => {
-    await sdk.users.create({ connection: 'Username-Password-Authentication', email: 'gail@globex.example', password: 'Str0ng-pass', app_metadata: { tenant: 'globex' } });
+    await sdk.users.create({
+      connection: 'Username-Password-Authentication',
+      email: 'gail@globex.example',
+      password: 'Str0ng-pass',
+      app_metadata: { tenant: 'globex' },
+    });
     await sdk.clientGrants.create({ client_id: otherAcmeId, audience: AUDIENCE, scope: [], subject_type: 'user' } as never);
     await sdk.clients.update(otherAcmeId, { grant_types: ['authorization_code', 'password'] } as never);
-    const login = async (clientId: string) => fetch(`${emulator.url}/__emulator/login`, {
-      method: 'POST', headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ client_id: clientId, username: 'gail@globex.example', password: 'Str0ng-pass', audience: AUDIENCE, scope: 'openid' }),
-    });
+    const login = async (clientId: string) =>
+      fetch(`${emulator.url}/__emulator/login`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ client_id: clientId, username: 'gail@globex.example', password: 'Str0ng-pass', audience: AUDIENCE, scope: 'openid' }),
+      });
     const theirs = await login(otherAcmeId);
     expect(theirs.status).toBe(200);
     expect(decodeJwt(((await theirs.json()) as { access_token: string }).access_token)[`${NAMESPACE}tenant`]).toBe('globex');
@@ -109,7 +127,10 @@ describe('refusing before any write', () => {
     try {
       writeFileSync(join(dir.path, 'tenants.config.json'), JSON.stringify({ ...config(), application: { callbacks: [url] } }));
       const from = emulator.requests.length;
-      for (const args of [['create', 'initech'], ['create', 'initech', '--dry-run']]) {
+      for (const args of [
+        ['create', 'initech'],
+        ['create', 'initech', '--dry-run'],
+      ]) {
         const run = await cli(['--json', ...args], {}, dir.path);
         expect(run.code).toBe(2);
         expect(errorOf(run.stdout)).toMatchObject({ code });
@@ -177,7 +198,11 @@ describe('knowing the target', () => {
   it('reads the granted scopes from the token and refuses before the first write, naming each', async () => {
     expect((await cli(['create', 'hooli'])).code).toBe(0);
     const limited = await sdk.clients.create({ name: 'read-only M2M', app_type: 'non_interactive', grant_types: ['client_credentials'] });
-    await sdk.clientGrants.create({ client_id: limited.client_id!, audience: `https://${emulator.domain}/api/v2/`, scope: ['read:clients', 'read:resource_servers', 'read:client_grants', 'read:actions', 'read:users'] });
+    await sdk.clientGrants.create({
+      client_id: limited.client_id!,
+      audience: `https://${emulator.domain}/api/v2/`,
+      scope: ['read:clients', 'read:resource_servers', 'read:client_grants', 'read:actions', 'read:users'],
+    });
     const limitedEnv = { AUTH0_CLIENT_ID: limited.client_id!, AUTH0_CLIENT_SECRET: limited.client_secret! };
     const from = emulator.requests.length;
     const run = await cli(['--json', 'create', 'initrode'], limitedEnv);
@@ -203,7 +228,10 @@ describe('emitted files edited by hand', () => {
     writeFileSync(join(dir, 'tenant.json'), original.replace('"leewaySeconds": 30', '"leewaySeconds": 300'));
     writeFileSync(join(dir, 'spa.env'), 'EDITED=1\n');
     chmodSync(join(dir, 'spa.env'), 0o600);
-    for (const args of [['emit', 'globex'], ['create', 'globex']]) {
+    for (const args of [
+      ['emit', 'globex'],
+      ['create', 'globex'],
+    ]) {
       const run = await cli(['--json', ...args]);
       expect(run.code).toBe(2);
       expect(errorOf(run.stdout)).toMatchObject({ code: 'file_edited' });
@@ -223,7 +251,10 @@ describe("init against Auth0's behaviour", () => {
     const slow = await testEmulator({ actionDeployMs: 1500 });
     const dir = tempDir('tenants-deploy-');
     try {
-      const run = await runCli(['init', '--no-input', '--domain', slow.domain, '--audience', AUDIENCE, '--claim-namespace', NAMESPACE], { cwd: dir.path, env: credentialsEnv(slow) });
+      const run = await runCli(['init', '--no-input', '--domain', slow.domain, '--audience', AUDIENCE, '--claim-namespace', NAMESPACE], {
+        cwd: dir.path,
+        env: credentialsEnv(slow),
+      });
       expect(run.code, run.stderr).toBe(0);
       expect(run.stderr).toContain('Waiting for Auth0 to finish deploying the Action');
       expect(run.stderr).toContain(`Auth0 tenant: ${slow.domain}`);

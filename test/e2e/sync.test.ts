@@ -21,7 +21,16 @@ async function project(options: Parameters<typeof testEmulator>[0] = {}) {
   expect(init.code).toBe(0);
   const config = JSON.parse(readFileSync(join(work.path, 'tenants.config.json'), 'utf8')) as Record<string, unknown>;
   writeFileSync(join(work.path, 'tenants.config.json'), JSON.stringify({ ...config, applicationLimit: 100_000 }));
-  return { emulator, work, env, cli, close: async () => { await emulator.close(); work.remove(); } };
+  return {
+    emulator,
+    work,
+    env,
+    cli,
+    close: async () => {
+      await emulator.close();
+      work.remove();
+    },
+  };
 }
 
 /** Exactly one tagged application per tenant, each with its grant, and a tenant.json that names it. */
@@ -32,7 +41,10 @@ function expectConverged(emulator: RunningEmulator, dir: string, tenants: string
     const apps = tagged.filter((c) => (c['client_metadata'] as Record<string, unknown>)['tenant'] === tenant);
     expect(apps, tenant).toHaveLength(1);
     const clientId = apps[0]!['client_id'];
-    expect(Object.values(data.clientGrants).filter((g) => g['client_id'] === clientId && g['subject_type'] === 'user'), tenant).toHaveLength(1);
+    expect(
+      Object.values(data.clientGrants).filter((g) => g['client_id'] === clientId && g['subject_type'] === 'user'),
+      tenant,
+    ).toHaveLength(1);
     const settings = JSON.parse(readFileSync(join(dir, 'tenants', tenant, 'tenant.json'), 'utf8')) as { clientId: string };
     expect(settings.clientId, tenant).toBe(clientId);
   }
@@ -134,12 +146,18 @@ describe('sync under faults and crashes', () => {
     try {
       const tenants = names('k', 80);
       writeFileSync(join(p.work.path, 'tenants.yaml'), yaml(tenants));
-      const child = spawn(process.execPath, [BIN, 'sync', 'tenants.yaml', '--max-rps', '60'], { cwd: p.work.path, env: { ...process.env, ...p.env }, stdio: 'ignore' });
+      const child = spawn(process.execPath, [BIN, 'sync', 'tenants.yaml', '--max-rps', '60'], {
+        cwd: p.work.path,
+        env: { ...process.env, ...p.env },
+        stdio: 'ignore',
+      });
       const exited = new Promise((r) => child.on('close', r));
       while (Object.values(p.emulator.tenant.state.data.clients).length < 30) await new Promise((r) => setTimeout(r, 20));
       child.kill('SIGKILL');
       await exited;
-      const partial = Object.values(p.emulator.tenant.state.data.clients).filter((c) => (c['client_metadata'] as Record<string, unknown> | undefined)?.['tenant']).length;
+      const partial = Object.values(p.emulator.tenant.state.data.clients).filter(
+        (c) => (c['client_metadata'] as Record<string, unknown> | undefined)?.['tenant'],
+      ).length;
       expect(partial).toBeLessThan(80);
       const rerun = await p.cli(['sync', 'tenants.yaml', '--max-rps', '300']);
       expect(rerun.code).toBe(0);
@@ -157,10 +175,16 @@ describe('sync under faults and crashes', () => {
     try {
       const env = { ...credentialsEnv(emulator), TENANTS_LEASE_SECONDS: '3' };
       const cli = (args: string[]) => runCli(args, { cwd: work.path, env });
-      expect((await cli(['init', '--no-input', '--domain', emulator.domain, '--audience', AUDIENCE, '--claim-namespace', 'https://sync.example.com/'])).code).toBe(0);
+      expect(
+        (await cli(['init', '--no-input', '--domain', emulator.domain, '--audience', AUDIENCE, '--claim-namespace', 'https://sync.example.com/'])).code,
+      ).toBe(0);
       const tenants = names('d', 60);
       writeFileSync(join(work.path, 'tenants.yaml'), yaml(tenants));
-      const child = spawn(process.execPath, [BIN, 'sync', 'tenants.yaml', '--max-rps', '40', '--json'], { cwd: work.path, env: { ...process.env, ...env, NO_COLOR: '1' }, stdio: ['ignore', 'pipe', 'pipe'] });
+      const child = spawn(process.execPath, [BIN, 'sync', 'tenants.yaml', '--max-rps', '40', '--json'], {
+        cwd: work.path,
+        env: { ...process.env, ...env, NO_COLOR: '1' },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
       let stdout = '';
       let stderr = '';
       child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
@@ -194,7 +218,11 @@ describe('sync under faults and crashes', () => {
     try {
       const tenants = names('c', 60);
       writeFileSync(join(p.work.path, 'tenants.yaml'), yaml(tenants));
-      const child = spawn(process.execPath, [BIN, 'sync', 'tenants.yaml', '--max-rps', '40', '--json'], { cwd: p.work.path, env: { ...process.env, ...p.env }, stdio: ['ignore', 'pipe', 'pipe'] });
+      const child = spawn(process.execPath, [BIN, 'sync', 'tenants.yaml', '--max-rps', '40', '--json'], {
+        cwd: p.work.path,
+        env: { ...process.env, ...p.env },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
       let stdout = '';
       let stderr = '';
       child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));

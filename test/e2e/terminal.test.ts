@@ -28,7 +28,8 @@ describe('in a real terminal', () => {
       expect(await session.exited).toBe(0);
       expect(session.screen()).toContain('Initialised');
       expect(JSON.parse(readFileSync(join(work.path, 'tenants.config.json'), 'utf8'))).toMatchObject({
-        audience: 'https://api.pty.example.com', claimNamespace: 'https://pty.example.com/',
+        audience: 'https://api.pty.example.com',
+        claimNamespace: 'https://pty.example.com/',
       });
     } finally {
       work.remove();
@@ -57,7 +58,14 @@ describe('in a real terminal', () => {
     try {
       const env = credentialsEnv(emulator);
       const { runCli } = await import('../helpers/cli.js');
-      expect((await runCli(['init', '--no-input', '--domain', emulator.domain, '--audience', 'https://api.del.example.com', '--claim-namespace', 'https://del.example.com/'], { cwd: work.path, env })).code).toBe(0);
+      expect(
+        (
+          await runCli(
+            ['init', '--no-input', '--domain', emulator.domain, '--audience', 'https://api.del.example.com', '--claim-namespace', 'https://del.example.com/'],
+            { cwd: work.path, env },
+          )
+        ).code,
+      ).toBe(0);
       expect((await runCli(['create', 'acme'], { cwd: work.path, env })).code).toBe(0);
       const mark = emulator.requests.length;
       const no = runInPty(['delete', 'acme'], { cwd: work.path, env: { ...env, CI: '' } });

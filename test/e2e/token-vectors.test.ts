@@ -46,7 +46,18 @@ describe('one set of token vectors, two verifiers', () => {
         const verdict = JSON.parse(result.stdout) as { valid: boolean; code: string | null; checks: { name: string }[] };
         seen[vector.name] = verdict.code;
         expect(result.code, vector.name).toBe(vector.expected === null ? 0 : 3);
-        expect(verdict.checks.map((c) => c.name)).toEqual(['format', 'algorithm', 'key', 'signature', 'issuer', 'audience', 'expiry', 'not-before', 'application', 'tenant']);
+        expect(verdict.checks.map((c) => c.name)).toEqual([
+          'format',
+          'algorithm',
+          'key',
+          'signature',
+          'issuer',
+          'audience',
+          'expiry',
+          'not-before',
+          'application',
+          'tenant',
+        ]);
       }
     }
     expect(seen).toEqual(Object.fromEntries(groups.flatMap((g) => g.vectors.map((v) => [v.name, v.expected]))));
@@ -68,5 +79,4 @@ describe('one set of token vectors, two verifiers', () => {
     const result = await runPython([fileURLToPath(new URL('../python/run_vectors.py', import.meta.url)), moduleDir, vectorsFile]);
     expect(JSON.parse(result.stdout)).toEqual({ any: 'key_set_unavailable' });
   });
-
 });

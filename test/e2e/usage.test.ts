@@ -25,14 +25,31 @@ describe('usage, as a script and a newcomer meet it', () => {
     expect(result.stderr).toContain("missing required argument 'tenant'");
   });
 
-  it('shows a subcommand\'s help with `tenants help users add`', async () => {
+  it("shows a subcommand's help with `tenants help users add`", async () => {
     const result = await runCli(['help', 'users', 'add']);
     expect(result.code).toBe(0);
     expect(result.stdout).toContain('Usage: tenants users add');
   });
 
-  it('shows examples in every command\'s help, and `--help` loads no command code', async () => {
-    const commands = ['init', 'create', 'sync', 'list', 'show', 'emit', 'delete', 'users', 'users add', 'users remove', 'users list', 'users invite', 'verify-token', 'doctor', 'demo', 'emulator'];
+  it("shows examples in every command's help, and `--help` loads no command code", async () => {
+    const commands = [
+      'init',
+      'create',
+      'sync',
+      'list',
+      'show',
+      'emit',
+      'delete',
+      'users',
+      'users add',
+      'users remove',
+      'users list',
+      'users invite',
+      'verify-token',
+      'doctor',
+      'demo',
+      'emulator',
+    ];
     const helps = await Promise.all(commands.map((c) => runCli(['help', ...c.split(' ')])));
     helps.forEach((help, i) => {
       expect(help.code, commands[i]).toBe(0);
@@ -43,17 +60,27 @@ describe('usage, as a script and a newcomer meet it', () => {
     // SDK, yaml, csv-parse), and none of the bundled zod or jose.
     const dir = tempDir('tenants-help-trace-');
     try {
-      writeFileSync(join(dir.path, 'hooks.mjs'), "import { writeSync } from 'node:fs';\nexport async function load(url, context, next) { writeSync(2, `LOAD ${url}\\n`); return next(url, context); }\n");
-      writeFileSync(join(dir.path, 'trace.mjs'), `import { register } from 'node:module';\nregister(${JSON.stringify(pathToFileURL(join(dir.path, 'hooks.mjs')).href)});\n`);
+      writeFileSync(
+        join(dir.path, 'hooks.mjs'),
+        "import { writeSync } from 'node:fs';\nexport async function load(url, context, next) { writeSync(2, `LOAD ${url}\\n`); return next(url, context); }\n",
+      );
+      writeFileSync(
+        join(dir.path, 'trace.mjs'),
+        `import { register } from 'node:module';\nregister(${JSON.stringify(pathToFileURL(join(dir.path, 'hooks.mjs')).href)});\n`,
+      );
       const traced = await collect(process.execPath, ['--import', join(dir.path, 'trace.mjs'), BIN, '--help']);
       expect(traced.code).toBe(0);
-      const loaded = traced.stderr.split('\n').filter((l) => l.startsWith('LOAD file:')).map((l) => fileURLToPath(l.slice(5)));
+      const loaded = traced.stderr
+        .split('\n')
+        .filter((l) => l.startsWith('LOAD file:'))
+        .map((l) => fileURLToPath(l.slice(5)));
       expect(loaded.some((f) => f.endsWith('cli.js'))).toBe(true);
       expect(loaded.filter((f) => f.includes('node_modules'))).toEqual([]);
       expect(loaded.filter((f) => /run-|sdk-management|emulator/.test(f))).toEqual([]);
       for (const file of loaded.filter((f) => f.endsWith('.js') && !f.endsWith('bin/tenants.js'))) {
         const code = readFileSync(file, 'utf8');
-        for (const marker of ['$ZodType', 'JWSSignatureVerificationFailed', 'parseDocument', 'CsvError']) expect(code, `${file} holds ${marker}`).not.toContain(marker);
+        for (const marker of ['$ZodType', 'JWSSignatureVerificationFailed', 'parseDocument', 'CsvError'])
+          expect(code, `${file} holds ${marker}`).not.toContain(marker);
       }
     } finally {
       dir.remove();

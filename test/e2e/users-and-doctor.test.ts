@@ -21,7 +21,8 @@ const tenantOf = async (email: string) => (await sdk.users.listUsersByEmail({ em
 
 async function login(tenantApp: string, username: string) {
   const res = await fetch(`${emulator.url}/__emulator/login`, {
-    method: 'POST', headers: { 'content-type': 'application/json' },
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
     body: JSON.stringify({ client_id: appOf(tenantApp), username, password: 'Str0ng-pass', audience: AUDIENCE, scope: 'openid' }),
   });
   return { status: res.status, body: (await res.json()) as { access_token?: string; error?: string; error_description?: string } };
@@ -31,7 +32,9 @@ beforeAll(async () => {
   emulator = await testEmulator();
   sdk = sdkFor(emulator);
   env = credentialsEnv(emulator);
-  expect((await cli(['init', '--no-input', '--domain', emulator.domain, '--audience', AUDIENCE, '--claim-namespace', 'https://users.example.com/'])).code).toBe(0);
+  expect((await cli(['init', '--no-input', '--domain', emulator.domain, '--audience', AUDIENCE, '--claim-namespace', 'https://users.example.com/'])).code).toBe(
+    0,
+  );
   expect((await cli(['create', 'acme', 'globex'])).code).toBe(0);
   for (const email of ['ann@acme.example', 'al@acme.example', 'amy@acme.example', 'gus@globex.example']) {
     await sdk.users.create({ connection: 'Username-Password-Authentication', email, password: 'Str0ng-pass' });
@@ -97,7 +100,9 @@ describe('tenants users', () => {
     try {
       const init = await cli(['init', '--no-input', '--json']);
       expect(init.code).toBe(0);
-      expect(JSON.parse(init.stdout)).toMatchObject({ steps: [{ action: 'unchanged' }, { resource: 'action', action: 'update' }, { resource: 'binding', action: 'unchanged' }] });
+      expect(JSON.parse(init.stdout)).toMatchObject({
+        steps: [{ action: 'unchanged' }, { resource: 'action', action: 'update' }, { resource: 'binding', action: 'unchanged' }],
+      });
       expect((await sdk.actions.triggers.bindings.list('post-login')).data.map((b) => b.id)).toEqual(bindingBefore);
       expect((await login('globex', 'ann@acme.example')).status).toBe(200);
     } finally {
@@ -122,10 +127,12 @@ describe('tenants doctor', () => {
     const tampered = join(work.path, 'tenants', 'globex', 'backend.env');
     writeFileSync(tampered, 'TENANT_AUTH_TENANT=acme\n');
     const json = JSON.parse((await cli(['doctor', '--json'])).stdout) as { findings: { code: string; fix: string; tenant?: string }[] };
-    expect(json.findings).toEqual(expect.arrayContaining([
-      expect.objectContaining({ code: 'binding_missing', fix: 'tenants init' }),
-      expect.objectContaining({ code: 'files_stale', tenant: 'globex', fix: 'tenants emit globex --force (backend.env was edited by hand)' }),
-    ]));
+    expect(json.findings).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ code: 'binding_missing', fix: 'tenants init' }),
+        expect.objectContaining({ code: 'files_stale', tenant: 'globex', fix: 'tenants emit globex --force (backend.env was edited by hand)' }),
+      ]),
+    );
 
     expect((await cli(['init', '--no-input'])).code).toBe(0);
     expect((await cli(['emit', 'globex'])).code).toBe(2);
@@ -135,10 +142,16 @@ describe('tenants doctor', () => {
 
   it('names missing scopes of a limited M2M application', async () => {
     const reader = await sdk.clients.create({ name: 'reader', app_type: 'non_interactive', grant_types: ['client_credentials'] });
-    await sdk.clientGrants.create({ client_id: reader.client_id!, audience: `https://${emulator.domain}/api/v2/`, scope: ['read:clients', 'read:resource_servers'] });
+    await sdk.clientGrants.create({
+      client_id: reader.client_id!,
+      audience: `https://${emulator.domain}/api/v2/`,
+      scope: ['read:clients', 'read:resource_servers'],
+    });
     const limited = await cli(['doctor', '--json'], { env: { AUTH0_CLIENT_ID: reader.client_id!, AUTH0_CLIENT_SECRET: reader.client_secret! } });
     expect(limited.code).toBe(1);
-    const codes = (JSON.parse(limited.stdout) as { findings: { code: string; message: string }[] }).findings.filter((f) => f.code === 'scope_missing').map((f) => f.message);
+    const codes = (JSON.parse(limited.stdout) as { findings: { code: string; message: string }[] }).findings
+      .filter((f) => f.code === 'scope_missing')
+      .map((f) => f.message);
     expect(codes.join(' ')).toContain('read:actions');
     expect(codes.join(' ')).toContain('read:users');
     await sdk.clients.delete(reader.client_id!);
@@ -149,11 +162,17 @@ describe('tenants doctor', () => {
 });
 
 describe('tenants delete with users', () => {
-  it('detaches the tenant\'s users, or deletes them with --delete-users', async () => {
+  it("detaches the tenant's users, or deletes them with --delete-users", async () => {
     const acmeUsers = ['ann@acme.example', 'al@acme.example'];
     const deleted = await cli(['delete', 'acme', '--yes', '--json']);
     expect(deleted.code).toBe(0);
-    expect(JSON.parse(deleted.stdout)).toMatchObject({ steps: [{ resource: 'users', detail: '2 user(s) detached; search confirms none left' }, { resource: 'application', action: 'delete' }, { resource: 'files' }] });
+    expect(JSON.parse(deleted.stdout)).toMatchObject({
+      steps: [
+        { resource: 'users', detail: '2 user(s) detached; search confirms none left' },
+        { resource: 'application', action: 'delete' },
+        { resource: 'files' },
+      ],
+    });
     for (const email of acmeUsers) expect(await tenantOf(email)).toBeUndefined();
 
     const gone = await cli(['delete', 'globex', '--yes', '--delete-users']);

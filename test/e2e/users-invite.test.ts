@@ -16,19 +16,33 @@ const cli = (args: string[]) => runCli(args, { cwd: work.path, env });
 const clientOf = (t: string) => (JSON.parse(readFileSync(join(work.path, 'tenants', t, 'tenant.json'), 'utf8')) as { clientId: string }).clientId;
 const usersByEmail = (email: string) => sdk.users.listUsersByEmail({ email });
 
-interface Invited { email: string; userId: string; created: boolean; action: string; from: string | null; ticketUrl: string }
+interface Invited {
+  email: string;
+  userId: string;
+  created: boolean;
+  action: string;
+  from: string | null;
+  ticketUrl: string;
+}
 
 beforeAll(async () => {
   emulator = await testEmulator();
   sdk = sdkFor(emulator);
   env = credentialsEnv(emulator);
-  expect((await cli(['init', '--no-input', '--domain', emulator.domain, '--audience', AUDIENCE, '--claim-namespace', 'https://invite.example.com/'])).code).toBe(0);
+  expect(
+    (await cli(['init', '--no-input', '--domain', emulator.domain, '--audience', AUDIENCE, '--claim-namespace', 'https://invite.example.com/'])).code,
+  ).toBe(0);
   const configFile = join(work.path, 'tenants.config.json');
   const config = JSON.parse(readFileSync(configFile, 'utf8')) as { application: Record<string, unknown> };
   config.application = { ...config.application, callbacks: ['https://{tenant}.app.example.com/callback'] };
   writeFileSync(configFile, JSON.stringify(config, null, 2));
   expect((await cli(['create', 'acme', 'globex'])).code).toBe(0);
-  await sdk.users.create({ connection: 'Username-Password-Authentication', email: 'gus@globex.example', password: 'Str0ng-pass', app_metadata: { tenant: 'globex' } });
+  await sdk.users.create({
+    connection: 'Username-Password-Authentication',
+    email: 'gus@globex.example',
+    password: 'Str0ng-pass',
+    app_metadata: { tenant: 'globex' },
+  });
 });
 afterAll(async () => {
   await emulator.close();
@@ -41,7 +55,16 @@ describe('tenants users invite', () => {
     expect(first.code, first.stderr).toBe(0);
     const { tenant, users } = JSON.parse(first.stdout) as { tenant: string; users: Invited[] };
     expect(tenant).toBe('acme');
-    expect(users).toEqual([{ email: 'nina@acme.example', userId: expect.stringMatching(/^auth0\|/), created: true, action: 'add', from: null, ticketUrl: expect.stringMatching(new RegExp(`^https://${emulator.domain}/lo/reset\\?ticket=`)) }]);
+    expect(users).toEqual([
+      {
+        email: 'nina@acme.example',
+        userId: expect.stringMatching(/^auth0\|/),
+        created: true,
+        action: 'add',
+        from: null,
+        ticketUrl: expect.stringMatching(new RegExp(`^https://${emulator.domain}/lo/reset\\?ticket=`)),
+      },
+    ]);
     expect(first.stdout + first.stderr).not.toMatch(/password"\s*:/);
     const [nina] = await usersByEmail('nina@acme.example');
     expect(nina).toMatchObject({ email_verified: false, app_metadata: { tenant: 'acme' } });
@@ -50,13 +73,16 @@ describe('tenants users invite', () => {
     const ticket = new URL(users[0]!.ticketUrl).searchParams.get('ticket')!;
     expect(await (await fetch(users[0]!.ticketUrl)).text()).toContain('nina@acme.example');
     const set = await fetch(`${emulator.url}/lo/reset`, {
-      method: 'POST', redirect: 'manual', headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      method: 'POST',
+      redirect: 'manual',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
       body: new URLSearchParams({ ticket, password: 'Nina-s3cret', confirm: 'Nina-s3cret' }),
     });
     expect(set.status).toBe(302);
     expect(set.headers.get('location')).toMatch(/^https:\/\/acme\.app\.example\.com\/callback\?success=true/);
     const login = await fetch(`${emulator.url}/__emulator/login`, {
-      method: 'POST', headers: { 'content-type': 'application/json' },
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ client_id: clientOf('acme'), username: 'nina@acme.example', password: 'Nina-s3cret', audience: AUDIENCE, scope: 'openid' }),
     });
     expect(login.status).toBe(200);

@@ -17,15 +17,34 @@ function seedUsers(tenant: string, count: number): void {
   const users = emulator.tenant.state.data.users;
   for (let i = 0; i < count; i++) {
     const id = `auth0|${tenant}${i}`;
-    users[id] = { user_id: id, email: `u${i}@${tenant}.example`, app_metadata: { tenant }, identities: [{ connection: 'Username-Password-Authentication', user_id: `${tenant}${i}`, provider: 'auth0' }] };
+    users[id] = {
+      user_id: id,
+      email: `u${i}@${tenant}.example`,
+      app_metadata: { tenant },
+      identities: [{ connection: 'Username-Password-Authentication', user_id: `${tenant}${i}`, provider: 'auth0' }],
+    };
   }
 }
-const tagged = (tenant: string) => Object.values(emulator.tenant.state.data.users).filter((u) => (u['app_metadata'] as { tenant?: string } | undefined)?.tenant === tenant).length;
+const tagged = (tenant: string) =>
+  Object.values(emulator.tenant.state.data.users).filter((u) => (u['app_metadata'] as { tenant?: string } | undefined)?.tenant === tenant).length;
 
 beforeAll(async () => {
   emulator = await testEmulator({ searchLagMs: LAG_MS });
   env = credentialsEnv(emulator);
-  expect((await cli(['init', '--no-input', '--domain', emulator.domain, '--audience', 'https://api.lag.example.com', '--claim-namespace', 'https://lag.example.com/'])).code).toBe(0);
+  expect(
+    (
+      await cli([
+        'init',
+        '--no-input',
+        '--domain',
+        emulator.domain,
+        '--audience',
+        'https://api.lag.example.com',
+        '--claim-namespace',
+        'https://lag.example.com/',
+      ])
+    ).code,
+  ).toBe(0);
   expect((await cli(['create', 'big', 'small', 'kept'])).code).toBe(0);
   seedUsers('big', 1200);
   seedUsers('small', 30);
@@ -55,7 +74,7 @@ describe('no user left behind', () => {
     expect(tagged('kept')).toBe(5);
   });
 
-  it('sync --prune detaches a pruned tenant\'s users exactly like delete', async () => {
+  it("sync --prune detaches a pruned tenant's users exactly like delete", async () => {
     writeFileSync(join(work.path, 'tenants.yaml'), 'tenants:\n  - kept\n');
     const run = await cli(['--json', 'sync', 'tenants.yaml', '--prune', '--yes']);
     expect(run.code, run.stderr).toBe(0);

@@ -76,8 +76,17 @@ describe('tenants verify-token, as a developer uses it', () => {
     ]);
     const json = await runCli(['verify-token', '--config', settingsFile, '--batch', '--json'], { input: `${lines}\n` });
     expect(json.code).toBe(3);
-    const verdicts = json.stdout.trim().split('\n').map((l) => JSON.parse(l) as { line: number; valid: boolean; code: string | null });
-    expect(verdicts.map((v) => [v.line, v.code])).toEqual([[1, null], [3, null], [4, 'wrong_tenant'], [5, 'missing_token'], [6, 'expired']]);
+    const verdicts = json.stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { line: number; valid: boolean; code: string | null });
+    expect(verdicts.map((v) => [v.line, v.code])).toEqual([
+      [1, null],
+      [3, null],
+      [4, 'wrong_tenant'],
+      [5, 'missing_token'],
+      [6, 'expired'],
+    ]);
     const allGood = await runCli(['verify-token', '--config', settingsFile, '--batch', '--json'], { input: `${vector('valid')}\n${vector('valid')}\n` });
     expect(allGood.code).toBe(0);
     expect(allGood.stdout.trim().split('\n')).toHaveLength(2);
@@ -92,8 +101,8 @@ describe('tenants verify-token, as a developer uses it', () => {
       'exp with 5,000 digits': `${h}.${b64(`{"exp":${'9'.repeat(5000)}}`)}.${s}`,
       'a BOM': `${h}.${b64(Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from('{"exp":1}')]))}.${s}`,
       'Bearer undefined': 'Bearer undefined',
-      'empty': '',
-      'crit': `${b64(JSON.stringify({ alg: 'RS256', crit: ['exp'] }))}.${b64('{}')}.${s}`,
+      empty: '',
+      crit: `${b64(JSON.stringify({ alg: 'RS256', crit: ['exp'] }))}.${b64('{}')}.${s}`,
     };
     const codes: Record<string, string | null> = {};
     for (const [name, token] of Object.entries(hostile)) {
@@ -102,7 +111,12 @@ describe('tenants verify-token, as a developer uses it', () => {
       codes[name] = (JSON.parse(result.stdout) as { code: string | null }).code;
     }
     expect(codes).toEqual({
-      'nested 1,000 levels': 'malformed', 'exp with 5,000 digits': 'malformed', 'a BOM': 'malformed', 'Bearer undefined': 'missing_token', empty: 'missing_token', crit: 'malformed',
+      'nested 1,000 levels': 'malformed',
+      'exp with 5,000 digits': 'malformed',
+      'a BOM': 'malformed',
+      'Bearer undefined': 'missing_token',
+      empty: 'missing_token',
+      crit: 'malformed',
     });
   });
 

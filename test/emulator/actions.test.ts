@@ -23,7 +23,9 @@ const waitBuilt = async (id: string) => {
 
 describe('actions and post-login bindings', () => {
   it('starts pending, refuses deploy until built, then deploys', async () => {
-    const created = await sdk.actions.create({ name: 'tenant-claim', supported_triggers: postLogin, code: 'exports.onExecutePostLogin = async () => {};', runtime: 'node22' }).withRawResponse();
+    const created = await sdk.actions
+      .create({ name: 'tenant-claim', supported_triggers: postLogin, code: 'exports.onExecutePostLogin = async () => {};', runtime: 'node22' })
+      .withRawResponse();
     expect(created.rawResponse.status).toBe(201);
     expect(created.data.status).toBe('pending');
     expect(specComplaint(emulator, 'post_action', 201, created.data)).toBeNull();
@@ -52,7 +54,9 @@ describe('actions and post-login bindings', () => {
     const foreign = await make('foreign');
     const ours = await make('ours');
     await sdk.actions.triggers.bindings.updateMany('post-login', { bindings: [{ ref: { type: 'action_id', value: foreign }, display_name: 'foreign' }] });
-    const replaced = await sdk.actions.triggers.bindings.updateMany('post-login', { bindings: [{ ref: { type: 'action_id', value: ours }, display_name: 'ours' }] });
+    const replaced = await sdk.actions.triggers.bindings.updateMany('post-login', {
+      bindings: [{ ref: { type: 'action_id', value: ours }, display_name: 'ours' }],
+    });
     expect(specComplaint(emulator, 'patch_bindings', 200, replaced)).toBeNull();
     const list = await sdk.actions.triggers.bindings.list('post-login');
     expect(specComplaint(emulator, 'get_bindings', 200, list.response)).toBeNull();
@@ -67,7 +71,12 @@ describe('actions and post-login bindings', () => {
   });
 
   it('deploys an action created with deploy: true once it is built', async () => {
-    const created = await sdk.actions.create({ name: 'auto', supported_triggers: postLogin, code: 'exports.onExecutePostLogin = async () => {};', deploy: true });
+    const created = await sdk.actions.create({
+      name: 'auto',
+      supported_triggers: postLogin,
+      code: 'exports.onExecutePostLogin = async () => {};',
+      deploy: true,
+    });
     expect(created.deployed_version).toBeUndefined();
     await waitBuilt(created.id!);
     const action = await sdk.actions.get(created.id!);
@@ -77,7 +86,9 @@ describe('actions and post-login bindings', () => {
 
   it('refuses to bind an action that was never deployed', async () => {
     const draft = await sdk.actions.create({ name: 'draft', supported_triggers: postLogin });
-    const error = await sdk.actions.triggers.bindings.updateMany('post-login', { bindings: [{ ref: { type: 'action_id', value: draft.id! } }] }).catch((e: unknown) => e);
+    const error = await sdk.actions.triggers.bindings
+      .updateMany('post-login', { bindings: [{ ref: { type: 'action_id', value: draft.id! } }] })
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(Management.BadRequestError);
   });
 });

@@ -13,10 +13,14 @@ afterAll(() => emulator.close());
 
 describe('resource servers', () => {
   it('creates an API tied to applications, finds it by identifier, and refuses a duplicate with 409', async () => {
-    const created = await sdk.resourceServers.create({
-      name: 'SaaS API', identifier: 'https://api.saas.example.com', signing_alg: 'RS256',
-      subject_type_authorization: { user: { policy: 'require_client_grant' } },
-    }).withRawResponse();
+    const created = await sdk.resourceServers
+      .create({
+        name: 'SaaS API',
+        identifier: 'https://api.saas.example.com',
+        signing_alg: 'RS256',
+        subject_type_authorization: { user: { policy: 'require_client_grant' } },
+      })
+      .withRawResponse();
     expect(created.rawResponse.status).toBe(201);
     expect(specComplaint(emulator, 'post_resource-servers', 201, created.data)).toBeNull();
     const byIdentifier = await sdk.resourceServers.get('https://api.saas.example.com');
@@ -42,10 +46,14 @@ describe('client grants', () => {
     await sdk.resourceServers.create({ identifier: 'https://grants.example.com', name: 'grants' });
     const ids: string[] = [];
     for (let i = 0; i < 7; i++) ids.push((await sdk.clients.create({ name: `app-${i}`, app_type: 'spa' })).client_id!);
-    const grant = await sdk.clientGrants.create({ client_id: ids[0]!, audience: 'https://grants.example.com', scope: [], subject_type: 'user' }).withRawResponse();
+    const grant = await sdk.clientGrants
+      .create({ client_id: ids[0]!, audience: 'https://grants.example.com', scope: [], subject_type: 'user' })
+      .withRawResponse();
     expect(grant.rawResponse.status).toBe(201);
     expect(specComplaint(emulator, 'post_client-grants', 201, grant.data)).toBeNull();
-    const again = await sdk.clientGrants.create({ client_id: ids[0]!, audience: 'https://grants.example.com', scope: [], subject_type: 'user' }).catch((e: unknown) => e);
+    const again = await sdk.clientGrants
+      .create({ client_id: ids[0]!, audience: 'https://grants.example.com', scope: [], subject_type: 'user' })
+      .catch((e: unknown) => e);
     expect(again).toBeInstanceOf(Management.ConflictError);
     const unknownApi = await sdk.clientGrants.create({ client_id: ids[0]!, audience: 'https://nope.example.com', scope: [] }).catch((e: unknown) => e);
     expect(unknownApi).toBeInstanceOf(Management.NotFoundError);

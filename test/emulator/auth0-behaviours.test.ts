@@ -23,7 +23,8 @@ async function builtAction(name: string, code: string) {
   for (let i = 0; i < 100 && (await sdk.actions.get(action.id!)).status !== 'built'; i++) await sleep(10);
   return action.id!;
 }
-const bind = (id: string) => sdk.actions.triggers.bindings.updateMany('post-login', { bindings: [{ ref: { type: 'action_id', value: id }, display_name: 'x' }] });
+const bind = (id: string) =>
+  sdk.actions.triggers.bindings.updateMany('post-login', { bindings: [{ ref: { type: 'action_id', value: id }, display_name: 'x' }] });
 
 describe('Actions deploy in the background (--action-deploy-ms)', () => {
   it("answers 400 with Auth0's message when binding before the deployment completed", async () => {
@@ -79,8 +80,14 @@ describe('client_metadata and GET /clients?q', () => {
 
 async function token(): Promise<string> {
   const res = await fetch(`${emulator.url}/oauth/token`, {
-    method: 'POST', headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ grant_type: 'client_credentials', client_id: emulator.clientId, client_secret: emulator.clientSecret, audience: `${emulator.url}/api/v2/` }),
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({
+      grant_type: 'client_credentials',
+      client_id: emulator.clientId,
+      client_secret: emulator.clientSecret,
+      audience: `${emulator.url}/api/v2/`,
+    }),
   });
   return ((await res.json()) as { access_token: string }).access_token;
 }
@@ -95,7 +102,9 @@ describe('APIs', () => {
     const bare = await testEmulator({ apiAccessPolicies: false });
     try {
       const other = sdkFor(bare);
-      const refused = await other.resourceServers.create({ identifier: 'https://p.example.com', subject_type_authorization: { user: { policy: 'require_client_grant' } } }).catch((e: unknown) => e);
+      const refused = await other.resourceServers
+        .create({ identifier: 'https://p.example.com', subject_type_authorization: { user: { policy: 'require_client_grant' } } })
+        .catch((e: unknown) => e);
       expect(bodyOf(refused).message).toContain('subject_type_authorization');
       expect((await other.resourceServers.create({ identifier: 'https://p.example.com' })).subject_type_authorization).toBeUndefined();
     } finally {
@@ -106,7 +115,12 @@ describe('APIs', () => {
 
 describe('users: search lag and export jobs', () => {
   it('user search trails writes by --search-lag; users-by-email does not', async () => {
-    const user = await sdk.users.create({ connection: 'Username-Password-Authentication', email: 'lag@example.com', password: 'Str0ng-pass', app_metadata: { tenant: 'lagging' } });
+    const user = await sdk.users.create({
+      connection: 'Username-Password-Authentication',
+      email: 'lag@example.com',
+      password: 'Str0ng-pass',
+      app_metadata: { tenant: 'lagging' },
+    });
     const search = async () => (await sdk.users.list({ q: 'app_metadata.tenant:"lagging"', search_engine: 'v3' })).data.length;
     expect(await search()).toBe(0);
     expect(await sdk.users.listUsersByEmail({ email: 'lag@example.com' })).toHaveLength(1);
@@ -119,8 +133,16 @@ describe('users: search lag and export jobs', () => {
   });
 
   it('exports every user through a job: gzip, one JSON object per line, the requested fields', async () => {
-    await sdk.users.create({ connection: 'Username-Password-Authentication', email: 'exp@example.com', password: 'Str0ng-pass', app_metadata: { tenant: 'exported' } });
-    const job = await sdk.jobs.usersExports.create({ format: 'json', fields: [{ name: 'user_id' }, { name: 'app_metadata' }, { name: 'email', export_as: 'mail' }] });
+    await sdk.users.create({
+      connection: 'Username-Password-Authentication',
+      email: 'exp@example.com',
+      password: 'Str0ng-pass',
+      app_metadata: { tenant: 'exported' },
+    });
+    const job = await sdk.jobs.usersExports.create({
+      format: 'json',
+      fields: [{ name: 'user_id' }, { name: 'app_metadata' }, { name: 'email', export_as: 'mail' }],
+    });
     expect(job).toMatchObject({ type: 'users_export', status: 'pending' });
     expect(specComplaint(emulator, 'post_users-exports', 200, job)).toBeNull();
     let done = await sdk.jobs.get(job.id);
@@ -130,7 +152,11 @@ describe('users: search lag and export jobs', () => {
     }
     expect(done.status).toBe('completed');
     const file = Buffer.from(await (await fetch(String(done.location))).arrayBuffer());
-    const records = gunzipSync(file).toString('utf8').trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+    const records = gunzipSync(file)
+      .toString('utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
     expect(records).toContainEqual(expect.objectContaining({ mail: 'exp@example.com', app_metadata: { tenant: 'exported' } }));
   });
 });
@@ -145,11 +171,23 @@ describe('the Action rendered with any claim name', () => {
     await sleep(350);
     await bind(id);
     const app = await sdk.clients.create({ name: 'rendered-app', app_type: 'spa', client_metadata: { tenant: 'acme', tenants_managed_by: 'auth0-tenants' } });
-    await sdk.users.create({ connection: 'Username-Password-Authentication', email: 'claim@acme.example', password: 'Str0ng-pass', app_metadata: { tenant: 'acme' } });
+    await sdk.users.create({
+      connection: 'Username-Password-Authentication',
+      email: 'claim@acme.example',
+      password: 'Str0ng-pass',
+      app_metadata: { tenant: 'acme' },
+    });
     await sdk.resourceServers.create({ identifier: 'https://api.rendered.example.com' });
     const res = await fetch(`${emulator.url}/__emulator/login`, {
-      method: 'POST', headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ client_id: app.client_id, username: 'claim@acme.example', password: 'Str0ng-pass', audience: 'https://api.rendered.example.com', scope: 'openid' }),
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({
+        client_id: app.client_id,
+        username: 'claim@acme.example',
+        password: 'Str0ng-pass',
+        audience: 'https://api.rendered.example.com',
+        scope: 'openid',
+      }),
     });
     expect(res.status).toBe(200);
     const claims = decodeJwt(((await res.json()) as { access_token: string }).access_token);

@@ -18,11 +18,20 @@ beforeAll(async () => {
   emulator = await testEmulator();
   sdk = sdkFor(emulator);
   await sdk.resourceServers.create({ identifier: AUDIENCE, name: 'browser', signing_alg: 'RS256', allow_offline_access: true });
-  acme = (await sdk.clients.create({
-    name: 'acme', app_type: 'spa', token_endpoint_auth_method: 'none', grant_types: ['authorization_code', 'refresh_token'],
-    oidc_conformant: true, jwt_configuration: { alg: 'RS256' }, callbacks: [CALLBACK], web_origins: [APP],
-    allowed_logout_urls: [`${APP}/bye`], refresh_token: { rotation_type: 'rotating', expiration_type: 'expiring', token_lifetime: 3600, idle_token_lifetime: 1800 },
-  })).client_id!;
+  acme = (
+    await sdk.clients.create({
+      name: 'acme',
+      app_type: 'spa',
+      token_endpoint_auth_method: 'none',
+      grant_types: ['authorization_code', 'refresh_token'],
+      oidc_conformant: true,
+      jwt_configuration: { alg: 'RS256' },
+      callbacks: [CALLBACK],
+      web_origins: [APP],
+      allowed_logout_urls: [`${APP}/bye`],
+      refresh_token: { rotation_type: 'rotating', expiration_type: 'expiring', token_lifetime: 3600, idle_token_lifetime: 1800 },
+    })
+  ).client_id!;
   await sdk.users.create({ connection: 'Username-Password-Authentication', email: 'ann@acme.example', password: 'Str0ng-pass' });
 });
 afterAll(() => emulator.close());
@@ -32,7 +41,9 @@ class Browser {
   cookie = '';
   async get(path: string, init: RequestInit = {}): Promise<Response> {
     const res = await fetch(path.startsWith('http') ? path : `${emulator.url}${path}`, {
-      redirect: 'manual', ...init, headers: { ...(init.headers as Record<string, string>), ...(this.cookie ? { cookie: this.cookie } : {}) },
+      redirect: 'manual',
+      ...init,
+      headers: { ...(init.headers as Record<string, string>), ...(this.cookie ? { cookie: this.cookie } : {}) },
     });
     const set = res.headers.get('set-cookie');
     if (set) this.cookie = /Max-Age=0/.test(set) ? '' : set.split(';')[0]!;
@@ -47,10 +58,19 @@ const pkce = () => {
   const verifier = randomBytes(32).toString('base64url');
   return { verifier, challenge: createHash('sha256').update(verifier).digest('base64url') };
 };
-const authorizeUrl = (extra: Record<string, string> = {}, challenge = pkce().challenge) => `/authorize?${new URLSearchParams({
-  response_type: 'code', client_id: acme, redirect_uri: CALLBACK, scope: 'openid profile offline_access', audience: AUDIENCE,
-  state: 'st-1', nonce: 'n-1', code_challenge: challenge, code_challenge_method: 'S256', ...extra,
-})}`;
+const authorizeUrl = (extra: Record<string, string> = {}, challenge = pkce().challenge) =>
+  `/authorize?${new URLSearchParams({
+    response_type: 'code',
+    client_id: acme,
+    redirect_uri: CALLBACK,
+    scope: 'openid profile offline_access',
+    audience: AUDIENCE,
+    state: 'st-1',
+    nonce: 'n-1',
+    code_challenge: challenge,
+    code_challenge_method: 'S256',
+    ...extra,
+  })}`;
 
 async function logIn(browser: Browser, extra: Record<string, string> = {}, password = 'Str0ng-pass') {
   const page = await browser.get(authorizeUrl(extra));
@@ -59,16 +79,20 @@ async function logIn(browser: Browser, extra: Record<string, string> = {}, passw
   return browser.post('/u/login', { state: transaction, username: 'ann@acme.example', password });
 }
 
-const exchange = (code: string, verifier: string, origin = APP) => fetch(`${emulator.url}/oauth/token`, {
-  method: 'POST', headers: { 'content-type': 'application/json', origin, 'auth0-client': 'eyJuYW1lIjoiYXV0aDAtc3BhLWpzIn0=' },
-  body: JSON.stringify({ grant_type: 'authorization_code', client_id: acme, code, redirect_uri: CALLBACK, code_verifier: verifier }),
-});
+const exchange = (code: string, verifier: string, origin = APP) =>
+  fetch(`${emulator.url}/oauth/token`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', origin, 'auth0-client': 'eyJuYW1lIjoiYXV0aDAtc3BhLWpzIn0=' },
+    body: JSON.stringify({ grant_type: 'authorization_code', client_id: acme, code, redirect_uri: CALLBACK, code_verifier: verifier }),
+  });
 
 describe('CORS on the endpoints a SPA calls', () => {
   it('answers preflights with the Auth0-Client header for an allowed web origin and not for another', async () => {
-    const preflight = (origin: string, path = '/oauth/token') => fetch(`${emulator.url}${path}`, {
-      method: 'OPTIONS', headers: { origin, 'access-control-request-method': 'POST', 'access-control-request-headers': 'auth0-client,content-type' },
-    });
+    const preflight = (origin: string, path = '/oauth/token') =>
+      fetch(`${emulator.url}${path}`, {
+        method: 'OPTIONS',
+        headers: { origin, 'access-control-request-method': 'POST', 'access-control-request-headers': 'auth0-client,content-type' },
+      });
     const allowed = await preflight(APP);
     expect(allowed.status).toBe(204);
     expect(allowed.headers.get('access-control-allow-origin')).toBe(APP);
@@ -86,7 +110,9 @@ describe('CORS on the endpoints a SPA calls', () => {
     const { verifier, challenge } = pkce();
     const page = await browser.get(authorizeUrl({}, challenge));
     const transaction = /name="state" value="([^"]+)"/.exec(await page.text())![1]!;
-    const back = new URL((await browser.post('/u/login', { state: transaction, username: 'ann@acme.example', password: 'Str0ng-pass' })).headers.get('location')!);
+    const back = new URL(
+      (await browser.post('/u/login', { state: transaction, username: 'ann@acme.example', password: 'Str0ng-pass' })).headers.get('location')!,
+    );
     const foreign = await exchange(back.searchParams.get('code')!, verifier, FOREIGN);
     expect(foreign.status).toBe(401);
     expect(foreign.headers.get('access-control-allow-origin')).toBeNull();
@@ -174,14 +200,17 @@ describe('response modes and errors', () => {
     const anonymous = await (await new Browser().get(authorizeUrl({ response_mode: 'web_message', prompt: 'none' }))).text();
     expect(anonymous).toContain('response: {"error":"login_required","error_description":"Login required","state":"st-1"}');
 
-    const noWebOrigin = (await sdk.clients.create({ name: 'no web origin', app_type: 'spa', token_endpoint_auth_method: 'none', callbacks: [CALLBACK] })).client_id!;
+    const noWebOrigin = (await sdk.clients.create({ name: 'no web origin', app_type: 'spa', token_endpoint_auth_method: 'none', callbacks: [CALLBACK] }))
+      .client_id!;
     const refused = await browser.get(authorizeUrl({ response_mode: 'web_message', prompt: 'none', client_id: noWebOrigin }));
     expect(refused.status).toBe(400);
     expect(await refused.text()).not.toContain('postMessage');
 
     const bogus = await browser.get(authorizeUrl({ response_mode: 'bogus' }));
     expect(Object.fromEntries(new URL(bogus.headers.get('location')!).searchParams)).toEqual({
-      error: 'invalid_request', error_description: 'Unsupported response_mode: bogus', state: 'st-1',
+      error: 'invalid_request',
+      error_description: 'Unsupported response_mode: bogus',
+      state: 'st-1',
     });
   });
 
@@ -191,7 +220,9 @@ describe('response modes and errors', () => {
     expect(Object.fromEntries(new URL(wrongType.headers.get('location')!).searchParams)).toMatchObject({ error: 'unsupported_response_type', state: 'st-1' });
     const unknownApi = await logIn(browser, { audience: 'https://nope.example.com' });
     expect(Object.fromEntries(new URL(unknownApi.headers.get('location')!).searchParams)).toEqual({
-      error: 'access_denied', error_description: 'Service not found: https://nope.example.com', state: 'st-1',
+      error: 'access_denied',
+      error_description: 'Service not found: https://nope.example.com',
+      state: 'st-1',
     });
     const mismatch = await browser.get(authorizeUrl({ redirect_uri: `${FOREIGN}/callback` }));
     expect(mismatch.status).toBe(400);
@@ -241,21 +272,41 @@ describe('logout and revocation', () => {
     const page = await browser.get(authorizeUrl({}, challenge));
     const transaction = /name="state" value="([^"]+)"/.exec(await page.text())![1]!;
     const back = await browser.post('/u/login', { state: transaction, username: 'ann@acme.example', password: 'Str0ng-pass' });
-    const { refresh_token } = (await (await exchange(new URL(back.headers.get('location')!).searchParams.get('code')!, verifier)).json()) as { refresh_token: string };
-    const refresh = (token: string) => fetch(`${emulator.url}/oauth/token`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ grant_type: 'refresh_token', client_id: acme, refresh_token: token }) });
+    const { refresh_token } = (await (await exchange(new URL(back.headers.get('location')!).searchParams.get('code')!, verifier)).json()) as {
+      refresh_token: string;
+    };
+    const refresh = (token: string) =>
+      fetch(`${emulator.url}/oauth/token`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams({ grant_type: 'refresh_token', client_id: acme, refresh_token: token }),
+      });
     const rotated = (await (await refresh(refresh_token)).json()) as { refresh_token: string };
-    const revoke = await fetch(`${emulator.url}/oauth/revoke`, { method: 'POST', headers: { 'content-type': 'application/json', origin: APP }, body: JSON.stringify({ client_id: acme, token: refresh_token }) });
+    const revoke = await fetch(`${emulator.url}/oauth/revoke`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', origin: APP },
+      body: JSON.stringify({ client_id: acme, token: refresh_token }),
+    });
     expect(revoke.status).toBe(200);
     expect(revoke.headers.get('access-control-allow-origin')).toBe(APP);
     expect(await (await refresh(rotated.refresh_token)).json()).toMatchObject({ error: 'invalid_grant' });
-    const unknown = await fetch(`${emulator.url}/oauth/revoke`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ client_id: acme, token: 'v1.nope' }) });
+    const unknown = await fetch(`${emulator.url}/oauth/revoke`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ client_id: acme, token: 'v1.nope' }),
+    });
     expect(unknown.status).toBe(200);
-    const noClient = await fetch(`${emulator.url}/oauth/revoke`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ client_id: 'nope', token: refresh_token }) });
+    const noClient = await fetch(`${emulator.url}/oauth/revoke`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ client_id: 'nope', token: refresh_token }),
+    });
     expect(noClient.status).toBe(401);
 
     const discovery = (await (await fetch(`${emulator.url}/.well-known/openid-configuration`)).json()) as Record<string, unknown>;
     expect(discovery).toMatchObject({
-      end_session_endpoint: `https://${emulator.domain}/oidc/logout`, revocation_endpoint: `https://${emulator.domain}/oauth/revoke`,
+      end_session_endpoint: `https://${emulator.domain}/oidc/logout`,
+      revocation_endpoint: `https://${emulator.domain}/oauth/revoke`,
       response_modes_supported: ['query', 'fragment', 'form_post', 'web_message'],
     });
   });
@@ -263,8 +314,14 @@ describe('logout and revocation', () => {
 
 describe('password-change tickets', () => {
   it('needs create:user_tickets, validates the body, and opens a single-use page that sets the password', async () => {
-    const user = await sdk.users.create({ connection: 'Username-Password-Authentication', email: 'new@acme.example', password: randomBytes(24).toString('base64url') });
-    await expect(sdk.tickets.changePassword({ user_id: user.user_id!, result_url: `${APP}/login`, client_id: acme })).rejects.toMatchObject({ statusCode: 400 });
+    const user = await sdk.users.create({
+      connection: 'Username-Password-Authentication',
+      email: 'new@acme.example',
+      password: randomBytes(24).toString('base64url'),
+    });
+    await expect(sdk.tickets.changePassword({ user_id: user.user_id!, result_url: `${APP}/login`, client_id: acme })).rejects.toMatchObject({
+      statusCode: 400,
+    });
     await expect(sdk.tickets.changePassword({ user_id: user.user_id!, bogus: true } as never)).rejects.toMatchObject({ statusCode: 400 });
     const { ticket } = await sdk.tickets.changePassword({ user_id: user.user_id!, result_url: `${APP}/login`, mark_email_as_verified: true });
     expect(ticket).toMatch(new RegExp(`^https://${emulator.domain}/lo/reset\\?ticket=[\\w-]+#$`));
@@ -278,11 +335,31 @@ describe('password-change tickets', () => {
     expect(new URL(done.headers.get('location')!).searchParams.get('success')).toBe('true');
     expect((await browser.get(ticket!)).status).toBe(400);
     expect((await sdk.users.get(user.user_id!)).email_verified).toBe(true);
-    const login = await fetch(`${emulator.url}/__emulator/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ client_id: acme, username: 'new@acme.example', password: 'N3w-password' }) });
+    const login = await fetch(`${emulator.url}/__emulator/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ client_id: acme, username: 'new@acme.example', password: 'N3w-password' }),
+    });
     expect(login.status).toBe(200);
 
-    const token = await (await fetch(`${emulator.url}/oauth/token`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ grant_type: 'client_credentials', client_id: emulator.clientId, client_secret: emulator.clientSecret, audience: `https://${emulator.domain}/api/v2/`, scope: 'read:users' }) })).json() as { access_token: string };
-    const unscoped = await fetch(`${emulator.url}/api/v2/tickets/password-change`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${token.access_token}` }, body: JSON.stringify({ user_id: user.user_id }) });
+    const token = (await (
+      await fetch(`${emulator.url}/oauth/token`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({
+          grant_type: 'client_credentials',
+          client_id: emulator.clientId,
+          client_secret: emulator.clientSecret,
+          audience: `https://${emulator.domain}/api/v2/`,
+          scope: 'read:users',
+        }),
+      })
+    ).json()) as { access_token: string };
+    const unscoped = await fetch(`${emulator.url}/api/v2/tickets/password-change`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${token.access_token}` },
+      body: JSON.stringify({ user_id: user.user_id }),
+    });
     expect(unscoped.status).toBe(403);
     expect(await unscoped.json()).toMatchObject({ errorCode: 'insufficient_scope' });
   });

@@ -39,7 +39,9 @@ describe('clients through the official SDK', () => {
     const unknown = await sdk.clients.create({ name: 'x', tenant_slug: 'acme' } as never).catch((e: unknown) => e);
     expect(unknown).toBeInstanceOf(Management.BadRequestError);
     expect((unknown as Management.BadRequestError).body).toEqual({
-      statusCode: 400, error: 'Bad Request', errorCode: 'invalid_body',
+      statusCode: 400,
+      error: 'Bad Request',
+      errorCode: 'invalid_body',
       message: "Payload validation error: 'Additional properties not allowed: tenant_slug'.",
     });
     const wrongType = await sdk.clients.create({ name: 42 } as never).catch((e: unknown) => e);
@@ -74,7 +76,12 @@ async function token(): Promise<string> {
   const res = await fetch(`${emulator.url}/oauth/token`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ grant_type: 'client_credentials', client_id: emulator.clientId, client_secret: emulator.clientSecret, audience: `${emulator.url}/api/v2/` }),
+    body: JSON.stringify({
+      grant_type: 'client_credentials',
+      client_id: emulator.clientId,
+      client_secret: emulator.clientSecret,
+      audience: `${emulator.url}/api/v2/`,
+    }),
   });
   return ((await res.json()) as { access_token: string }).access_token;
 }

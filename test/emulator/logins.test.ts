@@ -25,20 +25,29 @@ async function deployAndBind(names: [string, string][]) {
     await sdk.actions.deploy(a.id!);
     ids.push(a.id!);
   }
-  await sdk.actions.triggers.bindings.updateMany('post-login', { bindings: ids.map((id, i) => ({ ref: { type: 'action_id', value: id }, display_name: names[i]![0] })) });
+  await sdk.actions.triggers.bindings.updateMany('post-login', {
+    bindings: ids.map((id, i) => ({ ref: { type: 'action_id', value: id }, display_name: names[i]![0] })),
+  });
 }
 
 beforeAll(async () => {
   emulator = await testEmulator();
   sdk = sdkFor(emulator);
   await sdk.resourceServers.create({
-    identifier: AUDIENCE, name: 'logins', signing_alg: 'RS256', allow_offline_access: true,
+    identifier: AUDIENCE,
+    name: 'logins',
+    signing_alg: 'RS256',
+    allow_offline_access: true,
     scopes: [{ value: 'read:orders', description: 'orders' }],
     subject_type_authorization: { user: { policy: 'require_client_grant' } },
   });
   const spa = {
-    app_type: 'spa' as const, token_endpoint_auth_method: 'none' as const, grant_types: ['authorization_code', 'refresh_token'], oidc_conformant: true,
-    callbacks: [CALLBACK], jwt_configuration: { alg: 'RS256' as const },
+    app_type: 'spa' as const,
+    token_endpoint_auth_method: 'none' as const,
+    grant_types: ['authorization_code', 'refresh_token'],
+    oidc_conformant: true,
+    callbacks: [CALLBACK],
+    jwt_configuration: { alg: 'RS256' as const },
     refresh_token: { rotation_type: 'rotating' as const, expiration_type: 'expiring' as const, token_lifetime: 3600, idle_token_lifetime: 1800 },
   };
   acme = (await sdk.clients.create({ ...spa, name: 'acme', client_metadata: { tenant: 'acme' } })).client_id!;
@@ -47,20 +56,34 @@ beforeAll(async () => {
   const template = readFileSync(fileURLToPath(new URL('../../templates/post-login-action.js', import.meta.url)), 'utf8');
   await deployAndBind([
     ['tenant-claim', renderActionCode(template, CLAIM)],
-    ['guard', `exports.onExecutePostLogin = async (event, api) => {
+    [
+      'guard',
+      `exports.onExecutePostLogin = async (event, api) => {
       if (event.user.app_metadata.blocked) api.access.deny('blocked by policy for ' + event.client.metadata.tenant);
       api.accessToken.setCustomClaim('azp', 'forged');
       api.accessToken.setCustomClaim('https://logins.example.com/resource', event.resource_server ? event.resource_server.identifier : null);
-    };`],
+    };`,
+    ],
   ]);
-  await sdk.users.create({ connection: 'Username-Password-Authentication', email: 'ann@acme.example', password: 'Str0ng-pass', app_metadata: { tenant: 'acme' } });
-  await sdk.users.create({ connection: 'Username-Password-Authentication', email: 'bob@acme.example', password: 'Str0ng-pass', app_metadata: { tenant: 'acme', blocked: true } });
+  await sdk.users.create({
+    connection: 'Username-Password-Authentication',
+    email: 'ann@acme.example',
+    password: 'Str0ng-pass',
+    app_metadata: { tenant: 'acme' },
+  });
+  await sdk.users.create({
+    connection: 'Username-Password-Authentication',
+    email: 'bob@acme.example',
+    password: 'Str0ng-pass',
+    app_metadata: { tenant: 'acme', blocked: true },
+  });
 });
 afterAll(() => emulator.close());
 
 const post = (path: string, body: Record<string, string>, json = false) =>
   fetch(`${emulator.url}${path}`, {
-    method: 'POST', redirect: 'manual',
+    method: 'POST',
+    redirect: 'manual',
     headers: { 'content-type': json ? 'application/json' : 'application/x-www-form-urlencoded' },
     body: json ? JSON.stringify(body) : new URLSearchParams(body),
   });
@@ -68,7 +91,17 @@ const post = (path: string, body: Record<string, string>, json = false) =>
 async function browserLogin(scope: string, audience?: string, email = 'ann@acme.example') {
   const verifier = randomBytes(32).toString('base64url');
   const challenge = createHash('sha256').update(verifier).digest('base64url');
-  const params = new URLSearchParams({ response_type: 'code', client_id: acme, redirect_uri: CALLBACK, scope, state: 'xyz', nonce: 'n-123', code_challenge: challenge, code_challenge_method: 'S256', ...(audience ? { audience } : {}) });
+  const params = new URLSearchParams({
+    response_type: 'code',
+    client_id: acme,
+    redirect_uri: CALLBACK,
+    scope,
+    state: 'xyz',
+    nonce: 'n-123',
+    code_challenge: challenge,
+    code_challenge_method: 'S256',
+    ...(audience ? { audience } : {}),
+  });
   const page = await fetch(`${emulator.url}/authorize?${params}`);
   expect(page.status).toBe(200);
   const html = await page.text();
@@ -94,8 +127,12 @@ describe('logins as Auth0 runs them', () => {
     const jwks = createRemoteJWKSet(new URL(`${emulator.url}/.well-known/jwks.json`));
     const { payload: access } = await jwtVerify(tokens.access_token, jwks, { issuer: `https://${emulator.domain}/`, audience: AUDIENCE });
     expect(access).toMatchObject({
-      sub: expect.stringMatching(/^auth0\|/), aud: [AUDIENCE, `https://${emulator.domain}/userinfo`], azp: acme,
-      scope: 'openid profile email offline_access read:orders', [CLAIM]: 'acme', 'https://logins.example.com/resource': AUDIENCE,
+      sub: expect.stringMatching(/^auth0\|/),
+      aud: [AUDIENCE, `https://${emulator.domain}/userinfo`],
+      azp: acme,
+      scope: 'openid profile email offline_access read:orders',
+      [CLAIM]: 'acme',
+      'https://logins.example.com/resource': AUDIENCE,
     });
     expect(access.exp! - access.iat!).toBe(86400);
     const { payload: id } = await jwtVerify(tokens.id_token, jwks, { issuer: `https://${emulator.domain}/`, audience: acme });
@@ -120,13 +157,21 @@ describe('logins as Auth0 runs them', () => {
 
   it('refuses a wrong PKCE verifier', async () => {
     const { location } = await browserLogin('openid', AUDIENCE);
-    const exchange = await post('/oauth/token', { grant_type: 'authorization_code', client_id: acme, code: location.searchParams.get('code')!, redirect_uri: CALLBACK, code_verifier: 'wrong' });
+    const exchange = await post('/oauth/token', {
+      grant_type: 'authorization_code',
+      client_id: acme,
+      code: location.searchParams.get('code')!,
+      redirect_uri: CALLBACK,
+      code_verifier: 'wrong',
+    });
     expect(exchange.status).toBe(403);
     expect(await exchange.json()).toMatchObject({ error: 'invalid_grant' });
   });
 
   it('returns an opaque (JWE) access token without an audience, usable at /userinfo only', async () => {
-    const result = (await (await post('/__emulator/login', { client_id: acme, username: 'ann@acme.example', password: 'Str0ng-pass', scope: 'openid email' }, true)).json()) as { access_token: string; id_token: string };
+    const result = (await (
+      await post('/__emulator/login', { client_id: acme, username: 'ann@acme.example', password: 'Str0ng-pass', scope: 'openid email' }, true)
+    ).json()) as { access_token: string; id_token: string };
     expect(result.access_token.split('.')).toHaveLength(5);
     expect(decodeProtectedHeader(result.access_token)).toMatchObject({ alg: 'dir', enc: 'A256GCM' });
     const info = await fetch(`${emulator.url}/userinfo`, { headers: { authorization: `Bearer ${result.access_token}` } });
@@ -135,11 +180,19 @@ describe('logins as Auth0 runs them', () => {
   });
 
   it('enforces require_client_grant, Action denials and passwords; drops restricted claims silently', async () => {
-    const noGrant = await post('/__emulator/login', { client_id: ungranted, username: 'ann@acme.example', password: 'Str0ng-pass', audience: AUDIENCE, scope: 'openid' }, true);
+    const noGrant = await post(
+      '/__emulator/login',
+      { client_id: ungranted, username: 'ann@acme.example', password: 'Str0ng-pass', audience: AUDIENCE, scope: 'openid' },
+      true,
+    );
     expect(noGrant.status).toBe(403);
     expect(await noGrant.json()).toMatchObject({ error: 'access_denied' });
 
-    const denied = await post('/__emulator/login', { client_id: acme, username: 'bob@acme.example', password: 'Str0ng-pass', audience: AUDIENCE, scope: 'openid' }, true);
+    const denied = await post(
+      '/__emulator/login',
+      { client_id: acme, username: 'bob@acme.example', password: 'Str0ng-pass', audience: AUDIENCE, scope: 'openid' },
+      true,
+    );
     expect(denied.status).toBe(403);
     expect(await denied.json()).toEqual({ error: 'access_denied', error_description: 'blocked by policy for acme' });
     const { location } = await browserLogin('openid', AUDIENCE, 'bob@acme.example');
@@ -149,7 +202,9 @@ describe('logins as Auth0 runs them', () => {
     const wrong = await post('/__emulator/login', { client_id: acme, username: 'ann@acme.example', password: 'nope', audience: AUDIENCE }, true);
     expect(wrong.status).toBe(403);
 
-    const ok = (await (await post('/__emulator/login', { client_id: acme, username: 'ann@acme.example', password: 'Str0ng-pass', audience: AUDIENCE, scope: 'openid' }, true)).json()) as { access_token: string };
+    const ok = (await (
+      await post('/__emulator/login', { client_id: acme, username: 'ann@acme.example', password: 'Str0ng-pass', audience: AUDIENCE, scope: 'openid' }, true)
+    ).json()) as { access_token: string };
     expect(decodeJwt(ok.access_token).azp).toBe(acme); // the Action's 'azp' was dropped
   });
 
@@ -157,7 +212,9 @@ describe('logins as Auth0 runs them', () => {
     const api = (await sdk.resourceServers.list()).data.find((rs) => rs.identifier === AUDIENCE)!;
     await sdk.resourceServers.update(api.id!, { token_dialect: 'rfc9068_profile' });
     try {
-      const result = (await (await post('/__emulator/login', { client_id: acme, username: 'ann@acme.example', password: 'Str0ng-pass', audience: AUDIENCE, scope: 'openid' }, true)).json()) as { access_token: string };
+      const result = (await (
+        await post('/__emulator/login', { client_id: acme, username: 'ann@acme.example', password: 'Str0ng-pass', audience: AUDIENCE, scope: 'openid' }, true)
+      ).json()) as { access_token: string };
       expect(decodeProtectedHeader(result.access_token).typ).toBe('at+jwt');
       const claims = decodeJwt(result.access_token);
       expect(claims['client_id']).toBe(acme);

@@ -22,11 +22,19 @@ const tokenRequest = (e: RunningEmulator, body: Record<string, string>) =>
 describe('client credentials and bearer checks', () => {
   it('issues an RS256 token for the Management API and refuses a wrong secret, id or audience as Auth0 does', async () => {
     const e = await start();
-    const good = await tokenRequest(e, { grant_type: 'client_credentials', client_id: e.clientId, client_secret: e.clientSecret, audience: `https://${e.domain}/api/v2/` });
+    const good = await tokenRequest(e, {
+      grant_type: 'client_credentials',
+      client_id: e.clientId,
+      client_secret: e.clientSecret,
+      audience: `https://${e.domain}/api/v2/`,
+    });
     expect(good.status).toBe(200);
     const body = (await good.json()) as { access_token: string; token_type: string; scope: string };
     expect(body.token_type).toBe('Bearer');
-    const [header, payload] = body.access_token.split('.').slice(0, 2).map((p) => JSON.parse(Buffer.from(p, 'base64url').toString()));
+    const [header, payload] = body.access_token
+      .split('.')
+      .slice(0, 2)
+      .map((p) => JSON.parse(Buffer.from(p, 'base64url').toString()));
     expect(header).toMatchObject({ alg: 'RS256', kid: expect.any(String) });
     expect(payload).toMatchObject({ iss: `https://${e.domain}/`, aud: `https://${e.domain}/api/v2/`, sub: `${e.clientId}@clients` });
     expect(payload.scope.split(' ')).toContain('create:clients');
@@ -37,12 +45,27 @@ describe('client credentials and bearer checks', () => {
     expect(discovery['issuer']).toBe(`https://${e.domain}/`);
     expect(discovery['jwks_uri']).toBe(`https://${e.domain}/.well-known/jwks.json`);
 
-    const wrongSecret = await tokenRequest(e, { grant_type: 'client_credentials', client_id: e.clientId, client_secret: 'nope', audience: `https://${e.domain}/api/v2/` });
+    const wrongSecret = await tokenRequest(e, {
+      grant_type: 'client_credentials',
+      client_id: e.clientId,
+      client_secret: 'nope',
+      audience: `https://${e.domain}/api/v2/`,
+    });
     expect(wrongSecret.status).toBe(401);
     expect(await wrongSecret.json()).toEqual({ error: 'access_denied', error_description: 'Unauthorized' });
-    const wrongId = await tokenRequest(e, { grant_type: 'client_credentials', client_id: 'nope', client_secret: e.clientSecret, audience: `https://${e.domain}/api/v2/` });
+    const wrongId = await tokenRequest(e, {
+      grant_type: 'client_credentials',
+      client_id: 'nope',
+      client_secret: e.clientSecret,
+      audience: `https://${e.domain}/api/v2/`,
+    });
     expect(wrongId.status).toBe(401);
-    const wrongAudience = await tokenRequest(e, { grant_type: 'client_credentials', client_id: e.clientId, client_secret: e.clientSecret, audience: 'https://elsewhere/api/v2/' });
+    const wrongAudience = await tokenRequest(e, {
+      grant_type: 'client_credentials',
+      client_id: e.clientId,
+      client_secret: e.clientSecret,
+      audience: 'https://elsewhere/api/v2/',
+    });
     expect(wrongAudience.status).toBe(403);
     expect(await wrongAudience.json()).toEqual({ error: 'access_denied', error_description: 'Service not found: https://elsewhere/api/v2/' });
   });
@@ -64,7 +87,10 @@ describe('client credentials and bearer checks', () => {
     const denied = await limited.clients.create({ name: 'nope' }).catch((err: unknown) => err);
     expect(denied).toBeInstanceOf(Management.ForbiddenError);
     expect((denied as ManagementError).body).toEqual({
-      statusCode: 403, error: 'Forbidden', errorCode: 'insufficient_scope', message: 'Insufficient scope, expected any of: create:clients',
+      statusCode: 403,
+      error: 'Forbidden',
+      errorCode: 'insufficient_scope',
+      message: 'Insufficient scope, expected any of: create:clients',
     });
   });
 });
@@ -73,8 +99,12 @@ describe('rate limits, latency and faults', () => {
   it('sends x-ratelimit headers on every answer and 429 once the budget is spent', async () => {
     const e = await start({ rateLimit: 5 });
     const sdk = sdkFor(e, { maxRetries: 0 });
-    const token = (await (await tokenRequest(e, { grant_type: 'client_credentials', client_id: e.clientId, client_secret: e.clientSecret, audience: `https://${e.domain}/api/v2/` })).json()) as { access_token: string };
-    const answers = await Promise.all(Array.from({ length: 12 }, () => fetch(`${e.url}/api/v2/clients`, { headers: { authorization: `Bearer ${token.access_token}` } })));
+    const token = (await (
+      await tokenRequest(e, { grant_type: 'client_credentials', client_id: e.clientId, client_secret: e.clientSecret, audience: `https://${e.domain}/api/v2/` })
+    ).json()) as { access_token: string };
+    const answers = await Promise.all(
+      Array.from({ length: 12 }, () => fetch(`${e.url}/api/v2/clients`, { headers: { authorization: `Bearer ${token.access_token}` } })),
+    );
     for (const a of answers) {
       expect(a.headers.get('x-ratelimit-limit')).toBe('5');
       expect(Number(a.headers.get('x-ratelimit-remaining'))).toBeGreaterThanOrEqual(0);
@@ -104,7 +134,12 @@ describe('rate limits, latency and faults', () => {
     const outcomes: string[] = [];
     const t0 = Date.now();
     for (let i = 0; i < 8; i++) {
-      outcomes.push(await sdk.clients.list().then(() => 'ok', (err: unknown) => (err instanceof ManagementError ? String(err.statusCode ?? 'dropped') : 'dropped')));
+      outcomes.push(
+        await sdk.clients.list().then(
+          () => 'ok',
+          (err: unknown) => (err instanceof ManagementError ? String(err.statusCode ?? 'dropped') : 'dropped'),
+        ),
+      );
     }
     expect(Date.now() - t0).toBeGreaterThanOrEqual(8 * 30);
     expect(outcomes).toContain('ok');

@@ -15,7 +15,9 @@ const connection = 'Username-Password-Authentication';
 
 describe('users', () => {
   it('creates in the database connection, merges app_metadata as Auth0 does, and deletes', async () => {
-    const created = await sdk.users.create({ connection, email: 'Ann@Acme.example', password: 'Str0ng-pass', app_metadata: { tenant: 'acme', plan: { tier: 'gold', seats: 5 } } }).withRawResponse();
+    const created = await sdk.users
+      .create({ connection, email: 'Ann@Acme.example', password: 'Str0ng-pass', app_metadata: { tenant: 'acme', plan: { tier: 'gold', seats: 5 } } })
+      .withRawResponse();
     expect(created.rawResponse.status).toBe(201);
     expect(specComplaint(emulator, 'post_users', 201, created.data)).toBeNull();
     expect(created.data.user_id).toMatch(/^auth0\|/);
@@ -41,7 +43,11 @@ describe('users', () => {
   });
 
   it('lists and searches by q, and finds by exact email', async () => {
-    for (const [email, tenant] of [['a1@acme.example', 'acme'], ['a2@acme.example', 'acme'], ['g1@globex.example', 'globex']] as const) {
+    for (const [email, tenant] of [
+      ['a1@acme.example', 'acme'],
+      ['a2@acme.example', 'acme'],
+      ['g1@globex.example', 'globex'],
+    ] as const) {
       await sdk.users.create({ connection, email, password: 'Str0ng-pass', app_metadata: { tenant } });
     }
     const acme: string[] = [];

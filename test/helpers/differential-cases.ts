@@ -12,8 +12,20 @@ import type { VerifierSettings } from '../../src/core/tenant-settings-schema.js'
  * rule is our own policy (Bearer prefix, canonical base64url, crit/b64/typ, size and number limits, key filtering).
  */
 export type Reference = 'code' | 'accept' | false;
-export interface Case { name: string; token: string; expected?: RejectionCode | null; reference: Reference }
-export interface Scenario { name: string; settings: VerifierSettings; jwksText: string; jwksStatus?: number; cases: Case[]; unavailable?: boolean }
+export interface Case {
+  name: string;
+  token: string;
+  expected?: RejectionCode | null;
+  reference: Reference;
+}
+export interface Scenario {
+  name: string;
+  settings: VerifierSettings;
+  jwksText: string;
+  jwksStatus?: number;
+  cases: Case[];
+  unavailable?: boolean;
+}
 
 export const NOW = 1_800_000_000;
 const LEEWAY = 30;
@@ -24,7 +36,10 @@ const CLAIM = 'https://saas.example.com/tenant';
 
 const b64 = (data: string | Buffer) => Buffer.from(data).toString('base64url');
 
-interface KeyPair { privateKey: KeyObject; publicKey: KeyObject }
+interface KeyPair {
+  privateKey: KeyObject;
+  publicKey: KeyObject;
+}
 const rsa = (bits: number): KeyPair => generateKeyPairSync('rsa', { modulusLength: bits });
 const ec = (namedCurve: string): KeyPair => generateKeyPairSync('ec', { namedCurve });
 const jwkOf = (pair: KeyPair, extra: Record<string, unknown> = {}) => ({ ...(pair.publicKey.export({ format: 'jwk' }) as Record<string, unknown>), ...extra });
@@ -45,8 +60,16 @@ function jws(header: unknown, payload: unknown, key: KeyObject, signAlg = 'RS256
 }
 
 const settingsFor = (algorithms: VerifierSettings['algorithms'], clientIdClaim: 'azp' | 'client_id' = 'azp'): VerifierSettings => ({
-  schemaVersion: 1, tenant: 'acme', issuer: ISSUER, jwksUri: 'http://127.0.0.1/placeholder', audience: AUD, clientId: CLIENT,
-  clientIdClaim, tenantClaim: CLAIM, algorithms, leewaySeconds: LEEWAY,
+  schemaVersion: 1,
+  tenant: 'acme',
+  issuer: ISSUER,
+  jwksUri: 'http://127.0.0.1/placeholder',
+  audience: AUD,
+  clientId: CLIENT,
+  clientIdClaim,
+  tenantClaim: CLAIM,
+  algorithms,
+  leewaySeconds: LEEWAY,
 });
 
 /** `levels` arrays inside each other around a number: inside the top-level object, levels + 1 deep. */
@@ -64,14 +87,25 @@ export function makeScenarios(options: { seed: number; randomRuns: number }): Sc
   const x25519 = generateKeyPairSync('x25519');
   const ed25519 = generateKeyPairSync('ed25519');
 
-  const good = { iss: ISSUER, sub: 'auth0|user1', aud: [AUD, `${ISSUER}userinfo`], azp: CLIENT, scope: 'openid profile', iat: NOW - 10, exp: NOW + 3600, [CLAIM]: 'acme' };
+  const good = {
+    iss: ISSUER,
+    sub: 'auth0|user1',
+    aud: [AUD, `${ISSUER}userinfo`],
+    azp: CLIENT,
+    scope: 'openid profile',
+    iat: NOW - 10,
+    exp: NOW + 3600,
+    [CLAIM]: 'acme',
+  };
   const head = { alg: 'RS256', typ: 'JWT', kid: 'rsa-a' };
   const valid = jws(head, good, rsaA.privateKey);
   const [h, p, s] = valid.split('.') as [string, string, string];
   const cases: Case[] = [];
   const add = (name: string, token: string, expected: RejectionCode | null, reference: Reference = 'code') => cases.push({ name, token, expected, reference });
-  const claims = (name: string, payload: unknown, expected: RejectionCode | null, reference: Reference = 'code') => add(`claims: ${name}`, jws(head, payload, rsaA.privateKey), expected, reference);
-  const headers = (name: string, header: unknown, expected: RejectionCode | null, reference: Reference = false) => add(`header: ${name}`, jws(header, good, rsaA.privateKey), expected, reference);
+  const claims = (name: string, payload: unknown, expected: RejectionCode | null, reference: Reference = 'code') =>
+    add(`claims: ${name}`, jws(head, payload, rsaA.privateKey), expected, reference);
+  const headers = (name: string, header: unknown, expected: RejectionCode | null, reference: Reference = false) =>
+    add(`header: ${name}`, jws(header, good, rsaA.privateKey), expected, reference);
   const without = (key: string) => Object.fromEntries(Object.entries(good).filter(([k]) => k !== key));
   const text = (json: string) => json.replace('"EXP"', String(NOW + 3600));
   const goodText = JSON.stringify({ ...good, exp: 'EXP' }).replace('"EXP"', String(NOW + 3600));
@@ -102,7 +136,13 @@ export function makeScenarios(options: { seed: number; randomRuns: number }): Sc
   claims('nbf now', { ...good, nbf: NOW }, null);
 
   // unusual numbers and types
-  for (const [name, value] of [['null', null], ['a string', String(NOW + 60)], ['true', true], ['an array', [NOW + 60]], ['an object', {}]] as const) {
+  for (const [name, value] of [
+    ['null', null],
+    ['a string', String(NOW + 60)],
+    ['true', true],
+    ['an array', [NOW + 60]],
+    ['an object', {}],
+  ] as const) {
     claims(`exp ${name}`, { ...good, exp: value }, 'malformed', 'accept');
     claims(`nbf ${name}`, { ...good, nbf: value }, 'malformed', 'accept');
     claims(`iat ${name}`, { ...good, iat: value }, 'malformed', 'accept');
@@ -165,14 +205,24 @@ export function makeScenarios(options: { seed: number; randomRuns: number }): Sc
   {
     const header = b64(JSON.stringify({ ...head, crit: ['b64'], b64: false }));
     const raw = 'payload';
-    add('header: b64 false, signed over the unencoded payload', `${header}.${raw}.${signature('RS256', rsaA.privateKey, `${header}.${raw}`)}`, 'malformed', 'accept');
+    add(
+      'header: b64 false, signed over the unencoded payload',
+      `${header}.${raw}.${signature('RS256', rsaA.privateKey, `${header}.${raw}`)}`,
+      'malformed',
+      'accept',
+    );
   }
   headers('alg none', { ...head, alg: 'none' }, 'alg_not_allowed', 'code');
   add('header: alg none, empty signature', `${b64(JSON.stringify({ alg: 'none', typ: 'JWT' }))}.${p}.`, 'alg_not_allowed', 'code');
   {
     const hsHeader = b64(JSON.stringify({ ...head, alg: 'HS256' }));
     const secret = rsaA.publicKey.export({ format: 'pem', type: 'spki' });
-    add('header: HS256 keyed with the public key (confusion)', `${hsHeader}.${p}.${b64(createHmac('sha256', secret).update(`${hsHeader}.${p}`).digest())}`, 'alg_not_allowed', 'code');
+    add(
+      'header: HS256 keyed with the public key (confusion)',
+      `${hsHeader}.${p}.${b64(createHmac('sha256', secret).update(`${hsHeader}.${p}`).digest())}`,
+      'alg_not_allowed',
+      'code',
+    );
   }
   headers('alg RS384 (not allowed)', { ...head, alg: 'RS384' }, 'alg_not_allowed', 'code');
   headers('alg rs256 (case)', { ...head, alg: 'rs256' }, 'alg_not_allowed', 'code');
@@ -191,25 +241,56 @@ export function makeScenarios(options: { seed: number; randomRuns: number }): Sc
   headers('a BOM', Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(JSON.stringify(head))]), 'malformed');
   add('header: kid rsa-b, signed by rsa-a', jws({ ...head, kid: 'rsa-b' }, good, rsaA.privateKey), 'bad_signature', 'code');
   add('signed by a foreign key under a known kid', jws(head, good, foreign.privateKey), 'bad_signature', 'code');
-  add('signed by a foreign key under its own kid, jku pointing to it', jws({ ...head, kid: 'foreign', jku: 'https://evil.example.com/jwks' }, good, foreign.privateKey), 'unknown_kid', 'code');
+  add(
+    'signed by a foreign key under its own kid, jku pointing to it',
+    jws({ ...head, kid: 'foreign', jku: 'https://evil.example.com/jwks' }, good, foreign.privateKey),
+    'unknown_kid',
+    'code',
+  );
   add('payload altered', `${h}.${b64(JSON.stringify({ ...good, [CLAIM]: 'globex' }))}.${s}`, 'bad_signature', 'code');
 
   // encoding
-  for (const [name, token] of [['surrounding whitespace', ` \n${valid}\t\r\n`], ['Bearer prefix', `Bearer ${valid}`], ['bearer prefix', `bearer ${valid}`],
-    ['BEARER prefix and spaces', `  BEARER    ${valid} `], ['Bearer and a tab', `Bearer\t${valid}`]] as const) add(`encoding: ${name}`, token, null, false);
-  for (const [name, token] of [['empty', ''], ['whitespace', ' \t\r\n '], ['Bearer', 'Bearer'], ['Bearer and a space', 'Bearer '], ['Bearer undefined', 'Bearer undefined'],
-    ['undefined', 'undefined'], ['null', 'null'], ['Bearer null', 'Bearer null'], ['bearer  undefined  ', 'bearer  undefined  ']] as const) add(`missing: ${name}`, token, 'missing_token', false);
+  for (const [name, token] of [
+    ['surrounding whitespace', ` \n${valid}\t\r\n`],
+    ['Bearer prefix', `Bearer ${valid}`],
+    ['bearer prefix', `bearer ${valid}`],
+    ['BEARER prefix and spaces', `  BEARER    ${valid} `],
+    ['Bearer and a tab', `Bearer\t${valid}`],
+  ] as const)
+    add(`encoding: ${name}`, token, null, false);
+  for (const [name, token] of [
+    ['empty', ''],
+    ['whitespace', ' \t\r\n '],
+    ['Bearer', 'Bearer'],
+    ['Bearer and a space', 'Bearer '],
+    ['Bearer undefined', 'Bearer undefined'],
+    ['undefined', 'undefined'],
+    ['null', 'null'],
+    ['Bearer null', 'Bearer null'],
+    ['bearer  undefined  ', 'bearer  undefined  '],
+  ] as const)
+    add(`missing: ${name}`, token, 'missing_token', false);
   add('encoding: Undefined (not what a SPA sends)', 'Undefined', 'opaque_token', false);
   add('encoding: Bearer twice', `Bearer Bearer ${valid}`, 'malformed', false);
   add('encoding: another scheme', `Token ${valid}`, 'malformed', false);
   add('encoding: signature padded', `${valid}==`, 'malformed', false);
   add('encoding: header padded', `${h}=.${p}.${s}`, 'malformed', false);
   add('encoding: signature with stray bits', `${h}.${p}.${strayBits(s)}`, 'malformed', false);
-  add('encoding: standard base64 characters', `${h}.${p}.${s.replace(/-/g, '+').replace(/_/g, '/')}`, s.includes('-') || s.includes('_') ? 'malformed' : null, false);
+  add(
+    'encoding: standard base64 characters',
+    `${h}.${p}.${s.replace(/-/g, '+').replace(/_/g, '/')}`,
+    s.includes('-') || s.includes('_') ? 'malformed' : null,
+    false,
+  );
   add('encoding: two parts', `${h}.${p}`, 'malformed', 'accept');
   add('encoding: four parts', `${valid}.x`, 'malformed', 'accept');
   add('encoding: five parts, not a JWE', `${valid}.x.y`, 'malformed', false);
-  add('encoding: a JWE', `${b64(JSON.stringify({ alg: 'dir', enc: 'A256GCM' }))}..${'a'.repeat(16)}.${'b'.repeat(40)}.${'c'.repeat(22)}`, 'opaque_token', false);
+  add(
+    'encoding: a JWE',
+    `${b64(JSON.stringify({ alg: 'dir', enc: 'A256GCM' }))}..${'a'.repeat(16)}.${'b'.repeat(40)}.${'c'.repeat(22)}`,
+    'opaque_token',
+    false,
+  );
   add('encoding: an opaque token', 'Xa9uQp3v2kLm8ZtR1yW0cN5bH7eJ4sDf', 'opaque_token', false);
   add('encoding: spaces inside', `${h}. ${p}.${s}`, 'malformed', 'accept');
   add('encoding: a newline inside', `${h}.${p}\n.${s}`, 'malformed', 'accept');
@@ -240,7 +321,10 @@ export function makeScenarios(options: { seed: number; randomRuns: number }): Sc
     add(`random claims #${i}`, jws(head, payload, rsaA.privateKey), undefined as never, 'accept');
   });
   const headerKeys = fc.constantFrom('alg', 'kid', 'typ', 'crit', 'b64', 'jku', 'x5u', 'cty', 'enc', 'zip', 'x');
-  const headerValues = fc.oneof(fc.jsonValue({ maxDepth: 2 }), fc.constantFrom<unknown>('RS256', 'ES256', 'none', 'rsa-a', 'rsa-b', 'JWT', 'at+jwt', ['b64'], false, true, null));
+  const headerValues = fc.oneof(
+    fc.jsonValue({ maxDepth: 2 }),
+    fc.constantFrom<unknown>('RS256', 'ES256', 'none', 'rsa-a', 'rsa-b', 'JWT', 'at+jwt', ['b64'], false, true, null),
+  );
   pick(fc.dictionary(headerKeys, headerValues, { maxKeys: 3 }), 2).forEach((changes, i) => {
     add(`random header #${i}`, jws({ ...head, ...changes }, good, rsaA.privateKey), undefined as never, false);
   });
@@ -249,15 +333,23 @@ export function makeScenarios(options: { seed: number; randomRuns: number }): Sc
     const at = position % valid.length;
     add(`random character #${i}`, valid.slice(0, at) + char + valid.slice(at + 1), undefined as never, false);
   });
-  pick(fc.oneof(fc.string({ maxLength: 200 }), fc.stringMatching(/^[A-Za-z0-9_-]{0,40}(\.[A-Za-z0-9_-]{0,40}){0,5}$/),
-    fc.nat().map((n) => valid.slice(0, n % valid.length)), fc.constantFrom('Bearer', 'Bearer undefined', 'null', '')), 4).forEach((token, i) => {
+  pick(
+    fc.oneof(
+      fc.string({ maxLength: 200 }),
+      fc.stringMatching(/^[A-Za-z0-9_-]{0,40}(\.[A-Za-z0-9_-]{0,40}){0,5}$/),
+      fc.nat().map((n) => valid.slice(0, n % valid.length)),
+      fc.constantFrom('Bearer', 'Bearer undefined', 'null', ''),
+    ),
+    4,
+  ).forEach((token, i) => {
     add(`random string #${i}`, token, undefined as never, false);
   });
   void rng;
 
   // several algorithms and curves
   const multi: Case[] = [];
-  const addMulti = (name: string, token: string, expected: RejectionCode | null, reference: Reference = 'code') => multi.push({ name, token, expected, reference });
+  const addMulti = (name: string, token: string, expected: RejectionCode | null, reference: Reference = 'code') =>
+    multi.push({ name, token, expected, reference });
   addMulti('RS256', jws({ alg: 'RS256', kid: 'rsa-a' }, good, rsaA.privateKey), null);
   addMulti('PS256 with the same RSA key', jws({ alg: 'PS256', kid: 'rsa-a' }, good, rsaA.privateKey, 'PS256'), null);
   addMulti('ES256', jws({ alg: 'ES256', kid: 'ec-256' }, good, ec256.privateKey, 'ES256'), null);
@@ -279,7 +371,9 @@ export function makeScenarios(options: { seed: number; randomRuns: number }): Sc
   const scenarioB: Scenario = {
     name: 'several algorithms and curves',
     settings: settingsFor(['RS256', 'PS256', 'ES256', 'ES384', 'ES512']),
-    jwksText: JSON.stringify({ keys: [jwkOf(rsaA, { kid: 'rsa-a' }), jwkOf(ec256, { kid: 'ec-256' }), jwkOf(ec384, { kid: 'ec-384' }), jwkOf(ec521, { kid: 'ec-521', use: 'sig' })] }),
+    jwksText: JSON.stringify({
+      keys: [jwkOf(rsaA, { kid: 'rsa-a' }), jwkOf(ec256, { kid: 'ec-256' }), jwkOf(ec384, { kid: 'ec-384' }), jwkOf(ec521, { kid: 'ec-521', use: 'sig' })],
+    }),
     cases: multi,
   };
 
@@ -304,7 +398,13 @@ export function makeScenarios(options: { seed: number; randomRuns: number }): Sc
     { ...jwkOf(ec256), kid: 'ec-short-x', x: b64(Buffer.alloc(31, 1)) },
     { ...jwkOf(ec256), kid: 'ec-off-curve', x: b64(Buffer.alloc(32, 1)), y: b64(Buffer.alloc(32, 2)) },
     { kty: 'oct', kid: 'oct', k: b64('a-shared-secret-of-32-bytes-long!') },
-    42, null, 'text', [], { kty: 'RSA' }, { ...rsaAJwk, kid: '' }, { ...rsaAJwk, kid: 7 },
+    42,
+    null,
+    'text',
+    [],
+    { kty: 'RSA' },
+    { ...rsaAJwk, kid: '' },
+    { ...rsaAJwk, kid: 7 },
     { kty: 'RSA', kid: 'dup', n: 'AQAB', e: 'AQAB' },
     { ...rsaAJwk, kid: 'dup' },
     { ...rsaAJwk, kid: 'ops-verify', key_ops: ['verify'], use: 'sig', alg: 'RS256' },
@@ -317,7 +417,22 @@ export function makeScenarios(options: { seed: number; randomRuns: number }): Sc
   addHostile('a duplicated kid, the first broken', jws({ alg: 'RS256', kid: 'dup' }, good, rsaA.privateKey), null);
   addHostile('key_ops with verify', jws({ alg: 'RS256', kid: 'ops-verify' }, good, rsaA.privateKey), null);
   addHostile('the EC key', jws({ alg: 'ES256', kid: 'ec-good' }, good, ec256.privateKey, 'ES256'), null);
-  for (const kid of ['x25519', 'ed25519', 'broken', 'broken-n', 'even-e', 'private', 'ops-encrypt', 'ops-null', 'use-null', 'use-enc', 'alg-null', 'alg-rs512', 'oct', 'nope']) {
+  for (const kid of [
+    'x25519',
+    'ed25519',
+    'broken',
+    'broken-n',
+    'even-e',
+    'private',
+    'ops-encrypt',
+    'ops-null',
+    'use-null',
+    'use-enc',
+    'alg-null',
+    'alg-rs512',
+    'oct',
+    'nope',
+  ]) {
     addHostile(`kid ${kid}`, jws({ alg: 'RS256', kid }, good, rsaA.privateKey), 'unknown_kid');
   }
   addHostile('kid rsa-1024, signed by it', jws({ alg: 'RS256', kid: 'rsa-1024' }, good, small.privateKey), 'unknown_kid');
@@ -325,7 +440,12 @@ export function makeScenarios(options: { seed: number; randomRuns: number }): Sc
   addHostile('ES256 under a short-coordinate kid', jws({ alg: 'ES256', kid: 'ec-short-x' }, good, ec256.privateKey, 'ES256'), 'unknown_kid');
   addHostile('ES256 under an off-curve kid', jws({ alg: 'ES256', kid: 'ec-off-curve' }, good, ec256.privateKey, 'ES256'), 'unknown_kid');
   addHostile('no kid, several usable keys', jws({ alg: 'RS256' }, good, rsaB.privateKey), 'unknown_kid');
-  const scenarioC: Scenario = { name: 'hostile key set', settings: settingsFor(['RS256', 'ES256']), jwksText: JSON.stringify({ keys: hostileKeys }), cases: hostile };
+  const scenarioC: Scenario = {
+    name: 'hostile key set',
+    settings: settingsFor(['RS256', 'ES256']),
+    jwksText: JSON.stringify({ keys: hostileKeys }),
+    cases: hostile,
+  };
 
   // one usable key among unusable ones: a token without kid uses it
   const single: Case[] = [
@@ -336,7 +456,9 @@ export function makeScenarios(options: { seed: number; randomRuns: number }): Sc
   const scenarioD: Scenario = {
     name: 'one usable key',
     settings: settingsFor(['RS256']),
-    jwksText: JSON.stringify({ keys: [{ ...jwkOf(rsaB), kid: 'enc', use: 'enc' }, privateJwk, { ...jwkOf(rsaA), kid: 'only' }, { ...jwkOf(ec256), kid: 'ec' }] }),
+    jwksText: JSON.stringify({
+      keys: [{ ...jwkOf(rsaB), kid: 'enc', use: 'enc' }, privateJwk, { ...jwkOf(rsaA), kid: 'only' }, { ...jwkOf(ec256), kid: 'ec' }],
+    }),
     cases: single,
   };
 
@@ -350,17 +472,30 @@ export function makeScenarios(options: { seed: number; randomRuns: number }): Sc
     cases: [
       { name: 'client_id', token: jws(rfcHead, { ...rfc, client_id: CLIENT }, rsaA.privateKey), expected: null, reference: 'code' },
       { name: 'only azp', token: valid, expected: 'wrong_application', reference: 'code' },
-      { name: "another application's client_id", token: jws(rfcHead, { ...rfc, client_id: 'globex' }, rsaA.privateKey), expected: 'wrong_application', reference: 'code' },
+      {
+        name: "another application's client_id",
+        token: jws(rfcHead, { ...rfc, client_id: 'globex' }, rsaA.privateKey),
+        expected: 'wrong_application',
+        reference: 'code',
+      },
     ],
   };
 
   // key sets that are not key sets: not a verdict on the token
   const unavailable = (name: string, jwksText: string, jwksStatus = 200): Scenario => ({
-    name: `unusable key set: ${name}`, settings: settingsFor(['RS256']), jwksText, jwksStatus, unavailable: true,
+    name: `unusable key set: ${name}`,
+    settings: settingsFor(['RS256']),
+    jwksText,
+    jwksStatus,
+    unavailable: true,
     cases: [{ name: 'valid token', token: valid, reference: false }],
   });
   return [
-    scenarioA, scenarioB, scenarioC, scenarioD, scenarioE,
+    scenarioA,
+    scenarioB,
+    scenarioC,
+    scenarioD,
+    scenarioE,
     unavailable('not JSON', 'nope'),
     unavailable('keys not a list', '{"keys":{}}'),
     unavailable('a list', '[]'),

@@ -5,7 +5,12 @@ import { Output } from '../../src/io/output.js';
 import type { Prompter } from '../../src/io/prompter.js';
 import { FakePort } from './fake-port.js';
 
-export interface FakeRun { stdout: string; stderr: string; error: unknown; prompts: string[] }
+export interface FakeRun {
+  stdout: string;
+  stderr: string;
+  error: unknown;
+  prompts: string[];
+}
 
 /**
  * Runs a command in-process with a fake context: captured stdout/stderr, scripted prompt answers and

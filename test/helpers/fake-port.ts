@@ -22,14 +22,19 @@ export class FakePort implements ManagementPort {
   private polls = 0;
   scopes: string[] | undefined = undefined;
   jobs: Record<string, Record<string, unknown>[]> = {};
-  grantedScopes() { return this.scopes; }
+  grantedScopes() {
+    return this.scopes;
+  }
 
   private hit(method: string) {
     this.calls.push(method);
     this.before(method);
   }
 
-  async listClients() { this.hit('listClients'); return structuredClone(this.clients); }
+  async listClients() {
+    this.hit('listClients');
+    return structuredClone(this.clients);
+  }
   async createClient(body: Body) {
     this.hit('createClient');
     const client = { ...body, client_id: id('client') } as Client;
@@ -43,25 +48,55 @@ export class FakePort implements ManagementPort {
     Object.assign(client, body);
     return structuredClone(client);
   }
-  async deleteClient(cid: string) { this.hit('deleteClient'); this.clients = this.clients.filter((c) => c.client_id !== cid); }
-  async findResourceServer(identifier: string) { this.hit('findResourceServer'); return this.apis.find((a) => a.identifier === identifier); }
+  async deleteClient(cid: string) {
+    this.hit('deleteClient');
+    this.clients = this.clients.filter((c) => c.client_id !== cid);
+  }
+  async findResourceServer(identifier: string) {
+    this.hit('findResourceServer');
+    return this.apis.find((a) => a.identifier === identifier);
+  }
   async createResourceServer(body: Body) {
     this.hit('createResourceServer');
     if (this.apis.some((a) => a.identifier === body['identifier'])) {
       throw new TenantsError('auth0', 'auth0_error', 'Auth0 answered 409 while creating the API.', { details: { statusCode: 409, retryable: false } });
     }
-    const rs = { ...body, id: id('rs') } as ResourceServer; this.apis.push(rs); return rs; }
-  async updateResourceServer(rid: string, body: Body) { this.hit('updateResourceServer'); const rs = this.apis.find((a) => a.id === rid)!; Object.assign(rs, body); return rs; }
-  async deleteResourceServer(rid: string) { this.hit('deleteResourceServer'); this.apis = this.apis.filter((a) => a.id !== rid); }
-  async findActionByName(name: string) { this.hit('findActionByName'); return this.actions.find((a) => a.name === name); }
+    const rs = { ...body, id: id('rs') } as ResourceServer;
+    this.apis.push(rs);
+    return rs;
+  }
+  async updateResourceServer(rid: string, body: Body) {
+    this.hit('updateResourceServer');
+    const rs = this.apis.find((a) => a.id === rid)!;
+    Object.assign(rs, body);
+    return rs;
+  }
+  async deleteResourceServer(rid: string) {
+    this.hit('deleteResourceServer');
+    this.apis = this.apis.filter((a) => a.id !== rid);
+  }
+  async findActionByName(name: string) {
+    this.hit('findActionByName');
+    return this.actions.find((a) => a.name === name);
+  }
   async getAction(aid: string) {
     this.hit('getAction');
     const action = this.actions.find((a) => a.id === aid)!;
     action.status = this.buildStatus(action, ++this.polls);
     return structuredClone(action);
   }
-  async createAction(body: Body) { this.hit('createAction'); const a = { ...body, id: id('action'), status: 'pending' } as Action; this.actions.push(a); return a; }
-  async updateAction(aid: string, body: Body) { this.hit('updateAction'); const a = this.actions.find((x) => x.id === aid)!; Object.assign(a, body, { status: 'pending', all_changes_deployed: false }); return a; }
+  async createAction(body: Body) {
+    this.hit('createAction');
+    const a = { ...body, id: id('action'), status: 'pending' } as Action;
+    this.actions.push(a);
+    return a;
+  }
+  async updateAction(aid: string, body: Body) {
+    this.hit('updateAction');
+    const a = this.actions.find((x) => x.id === aid)!;
+    Object.assign(a, body, { status: 'pending', all_changes_deployed: false });
+    return a;
+  }
   async deployAction(aid: string) {
     this.hit('deployAction');
     const a = this.actions.find((x) => x.id === aid)!;
@@ -70,21 +105,45 @@ export class FakePort implements ManagementPort {
     a.deployed_version = { code: a.code, deployed: true };
   }
   triggers = [{ id: 'post-login', version: 'v3', status: 'CURRENT', runtimes: ['node18', 'node22'] }];
-  async listTriggers() { this.hit('listTriggers'); return structuredClone(this.triggers); }
-  async listBindings() { this.hit('listBindings'); return structuredClone(this.bindings); }
+  async listTriggers() {
+    this.hit('listTriggers');
+    return structuredClone(this.triggers);
+  }
+  async listBindings() {
+    this.hit('listBindings');
+    return structuredClone(this.bindings);
+  }
   async replaceBindings(_trigger: string, list: { actionId: string; displayName: string }[]) {
     this.hit('replaceBindings');
-    this.bindings = list.map((b) => ({ id: id('binding'), display_name: b.displayName, action: { id: b.actionId, name: this.actions.find((a) => a.id === b.actionId)?.name ?? b.actionId } }));
+    this.bindings = list.map((b) => ({
+      id: id('binding'),
+      display_name: b.displayName,
+      action: { id: b.actionId, name: this.actions.find((a) => a.id === b.actionId)?.name ?? b.actionId },
+    }));
     return structuredClone(this.bindings);
   }
   async listClientGrants(filter: { audience?: string; clientId?: string }) {
     this.hit('listClientGrants');
     return this.grants.filter((g) => (!filter.audience || g.audience === filter.audience) && (!filter.clientId || g.client_id === filter.clientId));
   }
-  async createClientGrant(body: Body) { this.hit('createClientGrant'); const g = { ...body, id: id('cgr') } as ClientGrant; this.grants.push(g); return g; }
-  async deleteClientGrant(gid: string) { this.hit('deleteClientGrant'); this.grants = this.grants.filter((g) => g.id !== gid); }
-  async findUsersByEmail(email: string) { this.hit('findUsersByEmail'); return this.users.filter((u) => u.email === email); }
-  async getUser(uid: string) { this.hit('getUser'); return this.users.find((u) => u.user_id === uid); }
+  async createClientGrant(body: Body) {
+    this.hit('createClientGrant');
+    const g = { ...body, id: id('cgr') } as ClientGrant;
+    this.grants.push(g);
+    return g;
+  }
+  async deleteClientGrant(gid: string) {
+    this.hit('deleteClientGrant');
+    this.grants = this.grants.filter((g) => g.id !== gid);
+  }
+  async findUsersByEmail(email: string) {
+    this.hit('findUsersByEmail');
+    return this.users.filter((u) => u.email === email);
+  }
+  async getUser(uid: string) {
+    this.hit('getUser');
+    return this.users.find((u) => u.user_id === uid);
+  }
   async searchUsers(q: string, page: number, perPage: number) {
     this.hit('searchUsers');
     const tenant = /app_metadata\.tenant:"([^"]+)"/.exec(q)?.[1];
@@ -97,17 +156,28 @@ export class FakePort implements ManagementPort {
     this.jobs[jobId] = this.users.map((u) => ({ user_id: u.user_id, ...(u.app_metadata ? { app_metadata: structuredClone(u.app_metadata) } : {}) }));
     return jobId;
   }
-  async getJob(jobId: string) { this.hit('getJob'); return { status: 'completed', location: jobId }; }
-  async downloadExport(location: string) { this.hit('downloadExport'); return this.jobs[location] ?? []; }
+  async getJob(jobId: string) {
+    this.hit('getJob');
+    return { status: 'completed', location: jobId };
+  }
+  async downloadExport(location: string) {
+    this.hit('downloadExport');
+    return this.jobs[location] ?? [];
+  }
   async updateAppMetadata(uid: string, patch: Record<string, unknown>) {
     this.hit('updateAppMetadata');
     const user = this.users.find((u) => u.user_id === uid)!;
     const merged: Record<string, unknown> = { ...user.app_metadata };
-    for (const [k, v] of Object.entries(patch)) if (v === null) delete merged[k]; else merged[k] = v;
+    for (const [k, v] of Object.entries(patch))
+      if (v === null) delete merged[k];
+      else merged[k] = v;
     user.app_metadata = merged;
     return structuredClone(user);
   }
-  async deleteUser(uid: string) { this.hit('deleteUser'); this.users = this.users.filter((u) => u.user_id !== uid); }
+  async deleteUser(uid: string) {
+    this.hit('deleteUser');
+    this.users = this.users.filter((u) => u.user_id !== uid);
+  }
   tickets: Record<string, unknown>[] = [];
   async createUser(body: Body) {
     this.hit('createUser');
@@ -118,5 +188,9 @@ export class FakePort implements ManagementPort {
     this.after('createUser');
     return structuredClone(user);
   }
-  async createPasswordChangeTicket(body: Body) { this.hit('createPasswordChangeTicket'); this.tickets.push(body); return `https://fake.example.com/lo/reset?ticket=t${this.tickets.length}#`; }
+  async createPasswordChangeTicket(body: Body) {
+    this.hit('createPasswordChangeTicket');
+    this.tickets.push(body);
+    return `https://fake.example.com/lo/reset?ticket=t${this.tickets.length}#`;
+  }
 }

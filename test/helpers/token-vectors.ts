@@ -6,8 +6,15 @@ import { generateKeyPair, SignJWT } from 'jose';
 import { OAuth2Server } from 'oauth2-mock-server';
 import type { RejectionCode } from '../../src/core/verify-token.js';
 
-export interface Vector { name: string; token: string; expected: RejectionCode | null }
-export interface VectorGroup { settingsFile: string; vectors: Vector[] }
+export interface Vector {
+  name: string;
+  token: string;
+  expected: RejectionCode | null;
+}
+export interface VectorGroup {
+  settingsFile: string;
+  vectors: Vector[];
+}
 
 /**
  * Token vectors minted by an independent OAuth server (oauth2-mock-server, not our emulator) plus a few
@@ -34,8 +41,16 @@ export async function makeVectors(dir: string): Promise<{ groups: VectorGroup[];
 
   const base = { tenant: 'acme', audience: 'https://api.saas.example.com', clientId: 'acme-client-id', claim: 'https://saas.example.com/tenant' };
   const settings = (clientIdClaim: 'azp' | 'client_id') => ({
-    schemaVersion: 1, tenant: base.tenant, issuer, jwksUri, audience: base.audience, clientId: base.clientId,
-    clientIdClaim, tenantClaim: base.claim, algorithms: ['RS256'], leewaySeconds: 30,
+    schemaVersion: 1,
+    tenant: base.tenant,
+    issuer,
+    jwksUri,
+    audience: base.audience,
+    clientId: base.clientId,
+    clientIdClaim,
+    tenantClaim: base.claim,
+    algorithms: ['RS256'],
+    leewaySeconds: 30,
   });
   const azpFile = join(dir, 'acme-azp.json');
   const rfcFile = join(dir, 'acme-rfc9068.json');
@@ -43,7 +58,14 @@ export async function makeVectors(dir: string): Promise<{ groups: VectorGroup[];
   writeFileSync(rfcFile, JSON.stringify(settings('client_id')));
 
   const now = Math.floor(Date.now() / 1000);
-  const good = { iss: issuer, sub: 'auth0|user1', aud: [base.audience, `${issuer}/userinfo`], azp: base.clientId, scope: 'openid profile', [base.claim]: base.tenant };
+  const good = {
+    iss: issuer,
+    sub: 'auth0|user1',
+    aud: [base.audience, `${issuer}/userinfo`],
+    azp: base.clientId,
+    scope: 'openid profile',
+    [base.claim]: base.tenant,
+  };
   const mint = (claims: Record<string, unknown>, options: { kid?: string; drop?: string[] } = {}) =>
     issuerServer.issuer.buildToken({
       kid: options.kid ?? first.kid,
@@ -78,7 +100,11 @@ export async function makeVectors(dir: string): Promise<{ groups: VectorGroup[];
     { name: 'exp as a string', token: `${h}.${b64({ ...good, exp: String(now + 60) })}.${s}`, expected: 'malformed' },
     { name: 'empty', token: '', expected: 'missing_token' },
     { name: 'opaque string', token: 'Xa9uQp3v2kLm8ZtR1yW0cN5bH7eJ4sDf', expected: 'opaque_token' },
-    { name: 'JWE (no audience asked)', token: `${b64({ alg: 'dir', enc: 'A256GCM', iss: issuer })}..${'a'.repeat(16)}.${'b'.repeat(40)}.${'c'.repeat(22)}`, expected: 'opaque_token' },
+    {
+      name: 'JWE (no audience asked)',
+      token: `${b64({ alg: 'dir', enc: 'A256GCM', iss: issuer })}..${'a'.repeat(16)}.${'b'.repeat(40)}.${'c'.repeat(22)}`,
+      expected: 'opaque_token',
+    },
     { name: 'alg none', token: `${b64({ alg: 'none', typ: 'JWT' })}.${b64(good)}.`, expected: 'alg_not_allowed' },
     { name: 'HS256 with the kid of a real key', token: hs, expected: 'alg_not_allowed' },
     { name: 'RS384 not allowed', token: `${b64({ alg: 'RS384', kid: first.kid })}.${p}.${s}`, expected: 'alg_not_allowed' },
@@ -103,8 +129,13 @@ export async function makeVectors(dir: string): Promise<{ groups: VectorGroup[];
     { name: 'rfc9068: only azp', token: valid, expected: 'wrong_application' },
   ];
   return {
-    groups: [{ settingsFile: azpFile, vectors }, { settingsFile: rfcFile, vectors: rfcVectors }],
-    resetRotation: () => { fetches = 0; },
+    groups: [
+      { settingsFile: azpFile, vectors },
+      { settingsFile: rfcFile, vectors: rfcVectors },
+    ],
+    resetRotation: () => {
+      fetches = 0;
+    },
     close: async () => {
       await issuerServer.stop();
       await new Promise<void>((r) => jwksServer.close(() => r()));

@@ -10,7 +10,10 @@ export function tempDir(prefix: string): { path: string; remove: () => void } {
 
 /** The environment a user exports for a tenant: credentials only in env vars. */
 export const credentialsEnv = (e: RunningEmulator): NodeJS.ProcessEnv => ({
-  AUTH0_DOMAIN: e.domain, AUTH0_CLIENT_ID: e.clientId, AUTH0_CLIENT_SECRET: e.clientSecret, CI: 'true',
+  AUTH0_DOMAIN: e.domain,
+  AUTH0_CLIENT_ID: e.clientId,
+  AUTH0_CLIENT_SECRET: e.clientSecret,
+  CI: 'true',
 });
 
 /** Every file under a folder with its bytes, for "nothing changed" and "no secret" checks. */
@@ -27,5 +30,4 @@ export function snapshot(dir: string): Record<string, string> {
   return files;
 }
 
-export const writes = (e: RunningEmulator, from = 0) =>
-  e.requests.slice(from).filter((r) => r.method !== 'GET');
+export const writes = (e: RunningEmulator, from = 0) => e.requests.slice(from).filter((r) => r.method !== 'GET');

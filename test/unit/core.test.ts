@@ -21,9 +21,20 @@ const codeOf = (fn: () => unknown): string => {
 
 describe('tenant ids', () => {
   it.each([
-    ['acme', 'ok'], ['globex-eu', 'ok'], ['a', 'ok'], ['a'.repeat(63), 'ok'], ['0day', 'ok'],
-    ['Acme', 'invalid_tenant_id'], ['../x', 'invalid_tenant_id'], ['a b', 'invalid_tenant_id'], ['', 'invalid_tenant_id'],
-    ['a'.repeat(64), 'invalid_tenant_id'], ['-a', 'invalid_tenant_id'], ['a-', 'invalid_tenant_id'], ['a_b', 'invalid_tenant_id'], ['acme\n', 'invalid_tenant_id'],
+    ['acme', 'ok'],
+    ['globex-eu', 'ok'],
+    ['a', 'ok'],
+    ['a'.repeat(63), 'ok'],
+    ['0day', 'ok'],
+    ['Acme', 'invalid_tenant_id'],
+    ['../x', 'invalid_tenant_id'],
+    ['a b', 'invalid_tenant_id'],
+    ['', 'invalid_tenant_id'],
+    ['a'.repeat(64), 'invalid_tenant_id'],
+    ['-a', 'invalid_tenant_id'],
+    ['a-', 'invalid_tenant_id'],
+    ['a_b', 'invalid_tenant_id'],
+    ['acme\n', 'invalid_tenant_id'],
   ])('%j -> %s', (id, expected) => expect(codeOf(() => parseTenantIds([id]))).toBe(expected));
 
   it('needs at least one and removes repeats', () => {
@@ -42,20 +53,32 @@ describe('drift', () => {
 
 describe('init settings', () => {
   it('names the missing flag when it cannot ask', async () => {
-    const error = await resolveInitConfig(undefined, { domain: 'x.auth0.com', claimNamespace: 'https://n.example.com/' }, undefined, undefined).catch((e: unknown) => e);
+    const error = await resolveInitConfig(undefined, { domain: 'x.auth0.com', claimNamespace: 'https://n.example.com/' }, undefined, undefined).catch(
+      (e: unknown) => e,
+    );
     expect(error).toMatchObject({ code: 'missing_option', kind: 'usage' });
     expect((error as Error).message).toContain('--audience');
   });
 
   it('asks only for what is missing, keeps the file, and takes the domain from AUTH0_DOMAIN', async () => {
     const asked: string[] = [];
-    const result = await resolveInitConfig({ apiName: 'Kept', outputDir: 'out/' }, { claimNamespace: 'https://n.example.com/' }, 'https://t.eu.auth0.com/',
+    const result = await resolveInitConfig(
+      { apiName: 'Kept', outputDir: 'out/' },
+      { claimNamespace: 'https://n.example.com/' },
+      'https://t.eu.auth0.com/',
       async (field) => {
         asked.push(field);
         return field === 'audience' ? 'https://api.example.com' : ''; // no SPA URLs yet: the other URL questions are skipped
-      });
+      },
+    );
     expect(asked).toEqual(['audience', 'callbacks']);
-    expect(result).toMatchObject({ domain: 't.eu.auth0.com', apiName: 'Kept', outputDir: 'out/', audience: 'https://api.example.com', requireClientGrant: true });
+    expect(result).toMatchObject({
+      domain: 't.eu.auth0.com',
+      apiName: 'Kept',
+      outputDir: 'out/',
+      audience: 'https://api.example.com',
+      requireClientGrant: true,
+    });
     expect(result.application.callbacks).toEqual([]);
     const kept: string[] = [];
     await resolveInitConfig({ ...result, application: { ...result.application, callbacks: ['https://a.example.com/cb'] } }, {}, undefined, async (field) => {
@@ -71,9 +94,16 @@ describe('tenant files', () => {
     const settings = tenantSettings(config, 'acme', 'CLIENT123', { token_dialect: 'access_token' });
     const files = renderTenantFiles(settings, config, { tenantAuthPy: '# module' });
     expect(JSON.parse(files['tenant.json']!)).toEqual({
-      schemaVersion: 1, tenant: 'acme', issuer: 'https://acme.eu.auth0.com/', jwksUri: 'https://acme.eu.auth0.com/.well-known/jwks.json',
-      audience: 'https://api.example.com', clientId: 'CLIENT123', clientIdClaim: 'azp', tenantClaim: 'https://saas.example.com/tenant',
-      algorithms: ['RS256'], leewaySeconds: 30,
+      schemaVersion: 1,
+      tenant: 'acme',
+      issuer: 'https://acme.eu.auth0.com/',
+      jwksUri: 'https://acme.eu.auth0.com/.well-known/jwks.json',
+      audience: 'https://api.example.com',
+      clientId: 'CLIENT123',
+      clientIdClaim: 'azp',
+      tenantClaim: 'https://saas.example.com/tenant',
+      algorithms: ['RS256'],
+      leewaySeconds: 30,
     });
     expect(files['backend.env']).toContain('TENANT_AUTH_TENANT_CLAIM=https://saas.example.com/tenant');
     expect(files['spa.env']).toContain('VITE_AUTH0_AUDIENCE=https://api.example.com');
@@ -90,8 +120,9 @@ describe('tenant files', () => {
     expect(files['spa.env']).not.toContain('SCOPE'); // auth0-spa-js asks for "openid profile email" by default
     expect(projectConfigSchema.safeParse({ ...config, audience: 'https://api.example.com/$(id)' }).success).toBe(false);
     expect(projectConfigSchema.safeParse({ ...config, audience: 'urn:my api' }).success).toBe(false);
-    expect(() => renderTenantFiles(tenantSettings({ ...config, audience: 'https://x.example.com/"q"' }, 'acme', 'C', undefined), config, { tenantAuthPy: '' }))
-      .toThrow(expect.objectContaining({ code: 'env_value_unsafe' }));
+    expect(() =>
+      renderTenantFiles(tenantSettings({ ...config, audience: 'https://x.example.com/"q"' }, 'acme', 'C', undefined), config, { tenantAuthPy: '' }),
+    ).toThrow(expect.objectContaining({ code: 'env_value_unsafe' }));
   });
 });
 
@@ -111,13 +142,14 @@ describe('the post-login Action', () => {
   it('adds the namespaced tenant claim to both tokens from app_metadata, and nothing without it', async () => {
     const code = renderActionCode(template, tenantClaim(config));
     expect(await run(code, { tenant: 'acme' })).toEqual({
-      access: { 'https://saas.example.com/tenant': 'acme' }, id: { 'https://saas.example.com/tenant': 'acme' },
+      access: { 'https://saas.example.com/tenant': 'acme' },
+      id: { 'https://saas.example.com/tenant': 'acme' },
     });
     expect(await run(code, undefined)).toEqual({ access: {}, id: {} });
     expect(await run(code, { tenant: 42 })).toEqual({ access: {}, id: {} });
   });
 
-  it("keeps a namespace with quotes a string literal", async () => {
+  it('keeps a namespace with quotes a string literal', async () => {
     const code = renderActionCode(template, "https://o'brien.example.com/tenant");
     expect(await run(code, { tenant: 'acme' })).toMatchObject({ access: { "https://o'brien.example.com/tenant": 'acme' } });
   });

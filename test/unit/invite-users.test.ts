@@ -10,7 +10,9 @@ describe('inviting users', () => {
 
   it("sends the person back to the application's login route, else its first callback without a wildcard", () => {
     expect(ticketResultUrl({ client_id: 'c', callbacks: ['https://*.x.example/cb', 'https://app.x.example/cb'] })).toBe('https://app.x.example/cb');
-    expect(ticketResultUrl({ client_id: 'c', callbacks: ['https://app.x.example/cb'], initiate_login_uri: 'https://app.x.example/login' } as never)).toBe('https://app.x.example/login');
+    expect(ticketResultUrl({ client_id: 'c', callbacks: ['https://app.x.example/cb'], initiate_login_uri: 'https://app.x.example/login' } as never)).toBe(
+      'https://app.x.example/login',
+    );
     expect(ticketResultUrl({ client_id: 'c' })).toBeUndefined();
   });
 
@@ -31,11 +33,12 @@ describe('inviting users', () => {
     expect(JSON.stringify(again)).not.toMatch(/password/i);
   });
 
-  it("refuses the whole batch when one user belongs to another tenant, unless move", async () => {
+  it('refuses the whole batch when one user belongs to another tenant, unless move', async () => {
     const port = new FakePort();
     port.users = [{ user_id: 'auth0|g', email: 'gus@globex.example', app_metadata: { tenant: 'globex' } }];
-    await expect(inviteUsers(port, 'acme', ['new@acme.example', 'gus@globex.example'], { move: false, resultUrl: undefined }))
-      .rejects.toMatchObject({ code: 'user_in_other_tenant' });
+    await expect(inviteUsers(port, 'acme', ['new@acme.example', 'gus@globex.example'], { move: false, resultUrl: undefined })).rejects.toMatchObject({
+      code: 'user_in_other_tenant',
+    });
     expect(port.calls.filter((c) => c !== 'findUsersByEmail')).toEqual([]);
     const moved = await inviteUsers(port, 'acme', ['gus@globex.example'], { move: true, resultUrl: undefined });
     expect(moved).toMatchObject([{ action: 'move', from: 'globex' }]);

@@ -15,7 +15,10 @@ describe('ensureSharedResources', () => {
   it('appends our binding after the others, keeping their order, and is a no-op the second time', async () => {
     const port = new FakePort();
     port.actions.push({ id: 'a1', name: 'first' }, { id: 'a2', name: 'second' });
-    port.bindings = [{ id: 'b1', display_name: 'first', action: { id: 'a1' } }, { id: 'b2', display_name: 'second', action: { id: 'a2' } }];
+    port.bindings = [
+      { id: 'b1', display_name: 'first', action: { id: 'a1' } },
+      { id: 'b2', display_name: 'second', action: { id: 'a2' } },
+    ];
     await ensureSharedResources(deps(port), options);
     expect(port.bindings.map((b) => b.action?.id)).toEqual(['a1', 'a2', port.actions[2]!.id]);
     port.calls = [];
@@ -66,7 +69,12 @@ describe('ensureSharedResources', () => {
 describe('ownership of the Action', () => {
   it("refuses, before any write, an Action of our name whose code is someone else's", async () => {
     const port = new FakePort();
-    port.actions.push({ id: 'theirs', name: config.actionName, code: 'exports.onExecutePostLogin = async () => {};', deployed_version: { code: 'x', deployed: true } });
+    port.actions.push({
+      id: 'theirs',
+      name: config.actionName,
+      code: 'exports.onExecutePostLogin = async () => {};',
+      deployed_version: { code: 'x', deployed: true },
+    });
     await expect(ensureSharedResources(deps(port), options)).rejects.toMatchObject({ code: 'action_not_ours', kind: 'usage' });
     expect(port.calls.filter((c) => !/^(find|list|get)/.test(c))).toEqual([]);
     expect(port.actions[0]!.code).toBe('exports.onExecutePostLogin = async () => {};');
@@ -101,7 +109,13 @@ describe('ownership of the Action', () => {
 });
 
 describe('the tenants engine (create and sync)', () => {
-  const applyDeps = (port: FakePort) => ({ port, sleep: async () => undefined, stopSignal: new AbortController().signal, onProgress: () => undefined, releaseUsers: async () => undefined });
+  const applyDeps = (port: FakePort) => ({
+    port,
+    sleep: async () => undefined,
+    stopSignal: new AbortController().signal,
+    onProgress: () => undefined,
+    releaseUsers: async () => undefined,
+  });
 
   it('never duplicates an application whose create answer was lost', async () => {
     const port = new FakePort();
@@ -124,7 +138,9 @@ describe('the tenants engine (create and sync)', () => {
   it('plans as data, without any call', async () => {
     const port = new FakePort();
     const state = { clients: [], api: { id: 'rs', identifier: config.audience }, grants: [] };
-    expect(planSync(config, [{ tenant: 'acme' }], state).map(({ desired: _d, ...i }) => i)).toEqual([{ tenant: 'acme', action: 'create', grantMissing: false }]);
+    expect(planSync(config, [{ tenant: 'acme' }], state).map(({ desired: _d, ...i }) => i)).toEqual([
+      { tenant: 'acme', action: 'create', grantMissing: false },
+    ]);
     expect(port.calls).toEqual([]);
   });
 });

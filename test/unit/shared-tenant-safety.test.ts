@@ -31,7 +31,9 @@ describe('ownership', () => {
   });
 
   it('repairs send only our metadata keys (Auth0 merges the rest)', () => {
-    expect(repairPatch(desiredApplication(config, 'acme'), ['client_metadata'], 'acme')).toEqual({ client_metadata: { tenant: 'acme', tenants_managed_by: 'auth0-tenants' } });
+    expect(repairPatch(desiredApplication(config, 'acme'), ['client_metadata'], 'acme')).toEqual({
+      client_metadata: { tenant: 'acme', tenants_managed_by: 'auth0-tenants' },
+    });
   });
 });
 
@@ -74,8 +76,9 @@ describe('the Action rendering', () => {
 
 describe('scopes', () => {
   it('names each missing scope (exit 4) and skips the check when the token cannot be read', () => {
-    expect(() => assertScopes(['read:clients'], ['read:clients', 'create:clients', 'update:clients'], 'create'))
-      .toThrow(expect.objectContaining({ code: 'scope_missing', kind: 'credentials', details: { missing: ['create:clients', 'update:clients'] } }));
+    expect(() => assertScopes(['read:clients'], ['read:clients', 'create:clients', 'update:clients'], 'create')).toThrow(
+      expect.objectContaining({ code: 'scope_missing', kind: 'credentials', details: { missing: ['create:clients', 'update:clients'] } }),
+    );
     expect(() => assertScopes(undefined, ['create:clients'], 'create')).not.toThrow();
   });
 });

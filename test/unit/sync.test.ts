@@ -5,7 +5,12 @@ import { checkApplicationLimit, planSync } from '../../src/core/sync-plan.js';
 import { RequestPacer } from '../../src/auth0/request-pacer.js';
 import { desiredApplication } from '../../src/core/desired-state.js';
 
-const config = projectConfigSchema.parse({ domain: 't.auth0.com', audience: 'https://api.example.com', claimNamespace: 'https://s.example.com/', application: { callbacks: ['https://{tenant}.example.com/cb'] } });
+const config = projectConfigSchema.parse({
+  domain: 't.auth0.com',
+  audience: 'https://api.example.com',
+  claimNamespace: 'https://s.example.com/',
+  application: { callbacks: ['https://{tenant}.example.com/cb'] },
+});
 const lineOf = (fn: () => unknown): unknown => {
   try {
     fn();
@@ -18,15 +23,19 @@ const lineOf = (fn: () => unknown): unknown => {
 describe('manifests', () => {
   it('reads YAML lists of ids or objects, at the top or under tenants:', () => {
     expect(parseManifest('- acme\n- tenant: globex\n  name: Globex Corp\n  callbacks: [https://globex.example.com/cb]\n', 'yaml')).toEqual([
-      { tenant: 'acme' }, { tenant: 'globex', name: 'Globex Corp', callbacks: ['https://globex.example.com/cb'] },
+      { tenant: 'acme' },
+      { tenant: 'globex', name: 'Globex Corp', callbacks: ['https://globex.example.com/cb'] },
     ]);
     expect(parseManifest('tenants:\n  - acme\n', 'yaml')).toEqual([{ tenant: 'acme' }]);
-    expect(parseManifest('{"tenants": [{"tenant": "acme", "webOrigins": ["https://acme.example.com"]}]}', 'json')).toEqual([{ tenant: 'acme', webOrigins: ['https://acme.example.com'] }]);
+    expect(parseManifest('{"tenants": [{"tenant": "acme", "webOrigins": ["https://acme.example.com"]}]}', 'json')).toEqual([
+      { tenant: 'acme', webOrigins: ['https://acme.example.com'] },
+    ]);
   });
 
   it('reads CSV with a tenant column and list cells split by spaces or semicolons', () => {
     expect(parseManifest('tenant,name,callbacks\nacme,Acme,https://a.example.com/cb;https://b.example.com/cb\nglobex,,\n', 'csv')).toEqual([
-      { tenant: 'acme', name: 'Acme', callbacks: ['https://a.example.com/cb', 'https://b.example.com/cb'] }, { tenant: 'globex' },
+      { tenant: 'acme', name: 'Acme', callbacks: ['https://a.example.com/cb', 'https://b.example.com/cb'] },
+      { tenant: 'globex' },
     ]);
   });
 
@@ -51,10 +60,15 @@ describe('the sync plan', () => {
     const globex = { client_id: 'G', ...desiredApplication(config, 'globex'), callbacks: ['https://old.example.com'] };
     const gone = { client_id: 'X', ...desiredApplication(config, 'gone') };
     const items = planSync(config, [{ tenant: 'acme' }, { tenant: 'globex' }, { tenant: 'new' }], {
-      api, clients: [acme, globex, gone, { client_id: 'U', name: 'untagged' }] as never, grants: [{ id: 'g', client_id: 'A', audience: config.audience, subject_type: 'user' }],
+      api,
+      clients: [acme, globex, gone, { client_id: 'U', name: 'untagged' }] as never,
+      grants: [{ id: 'g', client_id: 'A', audience: config.audience, subject_type: 'user' }],
     });
     expect(items.map((i) => [i.tenant, i.action, i.grantMissing, i.changes])).toEqual([
-      ['acme', 'unchanged', false, undefined], ['globex', 'update', true, ['callbacks']], ['new', 'create', true, undefined], ['gone', 'absent', false, undefined],
+      ['acme', 'unchanged', false, undefined],
+      ['globex', 'update', true, ['callbacks']],
+      ['new', 'create', true, undefined],
+      ['gone', 'absent', false, undefined],
     ]);
   });
 
@@ -67,9 +81,14 @@ describe('the sync plan', () => {
 });
 
 describe('the request pacer', () => {
-  it('spaces requests at the rate, spends Auth0\'s reported burst down to a margin, and pauses for a 429 until reset', async () => {
+  it("spaces requests at the rate, spends Auth0's reported burst down to a margin, and pauses for a 429 until reset", async () => {
     let clock = 1_000_000;
-    const pacer = new RequestPacer(10, 4, () => clock, async (ms) => void (clock += ms));
+    const pacer = new RequestPacer(
+      10,
+      4,
+      () => clock,
+      async (ms) => void (clock += ms),
+    );
     const sendTimes: number[] = [];
     for (let i = 0; i < 5; i++) {
       await pacer.acquire();

@@ -3,7 +3,12 @@ import { desiredApplication } from '../../src/core/desired-state.js';
 import { projectConfigSchema } from '../../src/core/project-config.js';
 import { tenancyFor } from '../../src/core/tenancy-for.js';
 
-const config = projectConfigSchema.parse({ domain: 't.auth0.com', audience: 'https://api.example.com', claimNamespace: 'https://s.example.com/', application: { callbacks: ['https://{tenant}.example.com/cb'] } });
+const config = projectConfigSchema.parse({
+  domain: 't.auth0.com',
+  audience: 'https://api.example.com',
+  claimNamespace: 'https://s.example.com/',
+  application: { callbacks: ['https://{tenant}.example.com/cb'] },
+});
 
 describe('the tenancy seam', () => {
   it('selects the application-per-tenant strategy by default, and refuses an unknown one naming the field', () => {
@@ -14,7 +19,7 @@ describe('the tenancy seam', () => {
     expect(bad.error?.issues[0]?.path).toEqual(['strategy']);
   });
 
-  it('finds our tenants by marker, sees other teams\' claims as foreign, and diagnoses against the recorded settings', () => {
+  it("finds our tenants by marker, sees other teams' claims as foreign, and diagnoses against the recorded settings", () => {
     const tenancy = tenancyFor(config);
     const acme = { client_id: 'A', ...desiredApplication(config, 'acme', { name: 'Acme Inc' }) };
     const dup = { client_id: 'B', ...desiredApplication(config, 'acme') };

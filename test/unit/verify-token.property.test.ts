@@ -5,12 +5,27 @@ import type { VerifierSettings } from '../../src/core/tenant-settings-schema.js'
 import { verifyToken, type KeySource } from '../../src/core/verify-token.js';
 
 const settings: VerifierSettings = {
-  schemaVersion: 1, tenant: 'acme', issuer: 'https://tenant.example.com/', jwksUri: 'https://tenant.example.com/.well-known/jwks.json',
-  audience: 'https://api.example.com', clientId: 'acme-client', clientIdClaim: 'azp', tenantClaim: 'https://saas.example.com/tenant',
-  algorithms: ['RS256'], leewaySeconds: 30,
+  schemaVersion: 1,
+  tenant: 'acme',
+  issuer: 'https://tenant.example.com/',
+  jwksUri: 'https://tenant.example.com/.well-known/jwks.json',
+  audience: 'https://api.example.com',
+  clientId: 'acme-client',
+  clientIdClaim: 'azp',
+  tenantClaim: 'https://saas.example.com/tenant',
+  algorithms: ['RS256'],
+  leewaySeconds: 30,
 };
 const now = Math.floor(Date.now() / 1000);
-const claims = { iss: settings.issuer, sub: 'auth0|1', aud: settings.audience, azp: settings.clientId, iat: now, exp: now + 3600, [settings.tenantClaim]: 'acme' };
+const claims = {
+  iss: settings.issuer,
+  sub: 'auth0|1',
+  aud: settings.audience,
+  azp: settings.clientId,
+  iat: now,
+  exp: now + 3600,
+  [settings.tenantClaim]: 'acme',
+};
 let valid: string;
 let keys: KeySource;
 let foreignKey: Awaited<ReturnType<typeof generateKeyPair>>['privateKey'];

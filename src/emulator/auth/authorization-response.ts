@@ -35,7 +35,11 @@ export function sendPage(res: ServerResponse, title: string, body: string): void
  * silent authentication iframe and popup listen for), only to an allowed web origin.
  */
 export function sendAuthorizationResponse(
-  res: ServerResponse, client: Entity, redirectUri: string, mode: ResponseMode, params: Record<string, string | undefined>,
+  res: ServerResponse,
+  client: Entity,
+  redirectUri: string,
+  mode: ResponseMode,
+  params: Record<string, string | undefined>,
 ): void {
   const fields = Object.fromEntries(Object.entries(params).filter((e): e is [string, string] => e[1] !== undefined));
   switch (mode) {
@@ -48,7 +52,9 @@ export function sendAuthorizationResponse(
       return;
     }
     case 'form_post': {
-      const inputs = Object.entries(fields).map(([k, v]) => `<input type="hidden" name="${escapeHtml(k)}" value="${escapeHtml(v)}">`).join('\n');
+      const inputs = Object.entries(fields)
+        .map(([k, v]) => `<input type="hidden" name="${escapeHtml(k)}" value="${escapeHtml(v)}">`)
+        .join('\n');
       res.writeHead(200, HTML).end(`<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>Submit This Form</title></head>
 <body onload="javascript:document.forms[0].submit()">
@@ -61,7 +67,12 @@ ${inputs}
     case 'web_message': {
       const targetOrigin = new URL(redirectUri).origin;
       if (!originAllowed(client, targetOrigin)) {
-        sendErrorPage(res, 400, 'invalid_request', `The origin "${targetOrigin}" is not in the application's Allowed Web Origins, which response_mode=web_message requires.`);
+        sendErrorPage(
+          res,
+          400,
+          'invalid_request',
+          `The origin "${targetOrigin}" is not in the application's Allowed Web Origins, which response_mode=web_message requires.`,
+        );
         return;
       }
       res.writeHead(200, HTML).end(`<!doctype html>

@@ -30,7 +30,11 @@ export async function authorize(req: IncomingMessage, res: ServerResponse, url: 
   }
   const mode = q['response_mode'] ?? 'query';
   const fail = (error: string, description: string) =>
-    sendAuthorizationResponse(res, client, redirectUri, RESPONSE_MODES.includes(mode as ResponseMode) ? (mode as ResponseMode) : 'query', { error, error_description: description, state: q['state'] });
+    sendAuthorizationResponse(res, client, redirectUri, RESPONSE_MODES.includes(mode as ResponseMode) ? (mode as ResponseMode) : 'query', {
+      error,
+      error_description: description,
+      state: q['state'],
+    });
   if (!RESPONSE_MODES.includes(mode as ResponseMode)) return fail('invalid_request', `Unsupported response_mode: ${mode}`);
   if (q['response_type'] !== 'code') return fail('unsupported_response_type', `Unsupported response type: ${q['response_type'] ?? ''}`);
   if (q['code_challenge'] && q['code_challenge_method'] && !['S256', 'plain'].includes(q['code_challenge_method'])) {
@@ -68,7 +72,9 @@ export async function submitLogin(req: IncomingMessage, res: ServerResponse, ten
   if (!client) return sendErrorPage(res, 400, 'invalid_request', `Unknown client: ${q['client_id'] ?? ''}`);
   const user = userByEmail(tenant, body['username']);
   if (!user || !checkPassword(user, String(body['password'] ?? ''))) {
-    res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(loginPage(String(body['state']), String(client['name'] ?? ''), 'Wrong email or password.'));
+    res
+      .writeHead(200, { 'content-type': 'text/html; charset=utf-8' })
+      .end(loginPage(String(body['state']), String(client['name'] ?? ''), 'Wrong email or password.'));
     return;
   }
   delete tenant.state.data.grants[key];
@@ -77,23 +83,45 @@ export async function submitLogin(req: IncomingMessage, res: ServerResponse, ten
 
 /** Runs the login pipeline (policy, Actions) for the session's or the just-authenticated user and answers with a code. */
 async function finishLogin(
-  req: IncomingMessage, res: ServerResponse, tenant: Tenant, client: Entity, q: Query, session: Session | undefined, authenticated?: Entity,
+  req: IncomingMessage,
+  res: ServerResponse,
+  tenant: Tenant,
+  client: Entity,
+  q: Query,
+  session: Session | undefined,
+  authenticated?: Entity,
 ): Promise<void> {
   const user = authenticated ?? tenant.state.data.users[session?.userId ?? ''];
   const mode = (q['response_mode'] ?? 'query') as ResponseMode;
   const redirectUri = q['redirect_uri'] ?? '';
-  if (!user) return sendAuthorizationResponse(res, client, redirectUri, mode, { error: 'login_required', error_description: 'Login required', state: q['state'] });
+  if (!user)
+    return sendAuthorizationResponse(res, client, redirectUri, mode, { error: 'login_required', error_description: 'Login required', state: q['state'] });
   try {
     const auth = await authorizeLogin(tenant, {
-      client, user, audience: q['audience'], scope: scopesOf(q['scope'] ?? 'openid'), nonce: q['nonce'], protocol: 'oidc-basic-profile',
-      request: { ip: req.socket.remoteAddress ?? '', method: req.method ?? 'GET', hostname: String(req.headers.host ?? ''), user_agent: String(req.headers['user-agent'] ?? ''), query: q, body: {} },
+      client,
+      user,
+      audience: q['audience'],
+      scope: scopesOf(q['scope'] ?? 'openid'),
+      nonce: q['nonce'],
+      protocol: 'oidc-basic-profile',
+      request: {
+        ip: req.socket.remoteAddress ?? '',
+        method: req.method ?? 'GET',
+        hostname: String(req.headers.host ?? ''),
+        user_agent: String(req.headers['user-agent'] ?? ''),
+        query: q,
+        body: {},
+      },
     });
     // The session starts once the login succeeded: a login an Action denied leaves none behind.
     const live = session ?? startSession(res, tenant, String(user['user_id']), req);
     const code = randomBytes(24).toString('base64url');
     tenant.state.data.grants[`code:${hash(code)}`] = {
-      type: 'code', auth: { ...auth, sid: live.sid, ...(q['max_age'] !== undefined ? { authTime: live.authTime } : {}) },
-      redirect_uri: redirectUri, challenge: q['code_challenge'], method: q['code_challenge_method'] ?? 'plain',
+      type: 'code',
+      auth: { ...auth, sid: live.sid, ...(q['max_age'] !== undefined ? { authTime: live.authTime } : {}) },
+      redirect_uri: redirectUri,
+      challenge: q['code_challenge'],
+      method: q['code_challenge_method'] ?? 'plain',
       exp: Math.floor(Date.now() / 1000) + CODE_TTL_S,
     };
     tenant.state.commit();

@@ -11,8 +11,12 @@ export type Body = Record<string, unknown>;
 export const scopesOf = (value: unknown): string[] => (typeof value === 'string' ? value.split(/\s+/).filter(Boolean) : []);
 
 export const requestInfo = (req: IncomingMessage, url: URL, body: Body = {}): LoginInput['request'] => ({
-  ip: req.socket.remoteAddress ?? '', method: req.method ?? 'GET', hostname: url.host,
-  user_agent: String(req.headers['user-agent'] ?? ''), query: Object.fromEntries(url.searchParams), body,
+  ip: req.socket.remoteAddress ?? '',
+  method: req.method ?? 'GET',
+  hostname: url.host,
+  user_agent: String(req.headers['user-agent'] ?? ''),
+  query: Object.fromEntries(url.searchParams),
+  body,
 });
 
 export function userByEmail(tenant: Tenant, username: unknown): Entity | undefined {

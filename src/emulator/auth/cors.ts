@@ -18,13 +18,15 @@ export function answerPreflight(req: IncomingMessage, res: ServerResponse, path:
   const origin = req.headers.origin;
   const known = origin && Object.values(tenant.state.data.clients).some((c) => !c['global'] && originAllowed(c, origin));
   if (origin && (PUBLIC_PATHS.has(path) || known)) {
-    res.writeHead(204, {
-      'access-control-allow-origin': PUBLIC_PATHS.has(path) ? '*' : origin,
-      'access-control-allow-methods': 'GET, POST, OPTIONS',
-      'access-control-allow-headers': String(req.headers['access-control-request-headers'] ?? 'content-type'),
-      'access-control-max-age': '86400',
-      vary: 'Origin',
-    }).end();
+    res
+      .writeHead(204, {
+        'access-control-allow-origin': PUBLIC_PATHS.has(path) ? '*' : origin,
+        'access-control-allow-methods': 'GET, POST, OPTIONS',
+        'access-control-allow-headers': String(req.headers['access-control-request-headers'] ?? 'content-type'),
+        'access-control-max-age': '86400',
+        vary: 'Origin',
+      })
+      .end();
     return;
   }
   res.writeHead(204, { vary: 'Origin' }).end();

@@ -22,10 +22,21 @@ export async function helperLogin(req: IncomingMessage, tenant: Tenant, keys: Si
   const user = userByEmail(tenant, body['username']);
   if (!user || !checkPassword(user, String(body['password'] ?? ''))) throw new OAuthError(403, 'invalid_grant', 'Wrong email or password.');
   const auth = await authorizeLogin(tenant, {
-    client, user, audience: typeof body['audience'] === 'string' ? body['audience'] : undefined,
-    scope: scopesOf(body['scope'] ?? 'openid'), nonce: typeof body['nonce'] === 'string' ? body['nonce'] : undefined,
-    protocol: 'oauth2-resource-owner', request: requestInfo(req, new URL(`https://${tenant.domain}/__emulator/login`), {}),
+    client,
+    user,
+    audience: typeof body['audience'] === 'string' ? body['audience'] : undefined,
+    scope: scopesOf(body['scope'] ?? 'openid'),
+    nonce: typeof body['nonce'] === 'string' ? body['nonce'] : undefined,
+    protocol: 'oauth2-resource-owner',
+    request: requestInfo(req, new URL(`https://${tenant.domain}/__emulator/login`), {}),
   });
   const tokens = await mintTokens(tenant, keys, auth);
-  return { access_token: tokens.access_token, id_token: tokens.id_token, ...(tokens.refresh_token ? { refresh_token: tokens.refresh_token } : {}), scope: tokens.scope, expires_in: tokens.expires_in, token_type: 'Bearer' };
+  return {
+    access_token: tokens.access_token,
+    id_token: tokens.id_token,
+    ...(tokens.refresh_token ? { refresh_token: tokens.refresh_token } : {}),
+    scope: tokens.scope,
+    expires_in: tokens.expires_in,
+    token_type: 'Bearer',
+  };
 }

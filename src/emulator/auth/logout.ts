@@ -24,8 +24,12 @@ export function v2Logout(req: IncomingMessage, res: ServerResponse, url: URL, te
   const client = findLoginClient(tenant, clientId);
   if (clientId !== undefined && !client) return sendErrorPage(res, 400, 'invalid_request', `Unknown client: ${clientId}`);
   if (returnTo !== undefined && !urlListed(client?.['allowed_logout_urls'], returnTo)) {
-    return sendErrorPage(res, 400, 'invalid_request',
-      `The "returnTo" querystring parameter "${returnTo}" is not defined as a valid URL in "Allowed Logout URLs". To add a new URL, please do it here: https://manage.auth0.com/#/applications/${clientId ?? ''}/settings`);
+    return sendErrorPage(
+      res,
+      400,
+      'invalid_request',
+      `The "returnTo" querystring parameter "${returnTo}" is not defined as a valid URL in "Allowed Logout URLs". To add a new URL, please do it here: https://manage.auth0.com/#/applications/${clientId ?? ''}/settings`,
+    );
   }
   endSession(req, res, tenant);
   const target = returnTo ?? (client?.['allowed_logout_urls'] as string[] | undefined)?.find((u) => !u.includes('*'));
@@ -39,7 +43,10 @@ export function v2Logout(req: IncomingMessage, res: ServerResponse, url: URL, te
  * `post_logout_redirect_uri` needs one and must be among its allowed logout URLs; `state` is passed back.
  */
 export async function oidcLogout(req: IncomingMessage, res: ServerResponse, url: URL, tenant: Tenant, keys: SigningKeys): Promise<void> {
-  const params: Record<string, unknown> = { ...Object.fromEntries(url.searchParams), ...(req.method === 'POST' ? ((await readBody(req).catch(() => undefined)) ?? {}) : {}) };
+  const params: Record<string, unknown> = {
+    ...Object.fromEntries(url.searchParams),
+    ...(req.method === 'POST' ? ((await readBody(req).catch(() => undefined)) ?? {}) : {}),
+  };
   const text = (name: string) => (typeof params[name] === 'string' && params[name] !== '' ? (params[name] as string) : undefined);
   let clientId = text('client_id');
   const hint = text('id_token_hint');
@@ -47,7 +54,8 @@ export async function oidcLogout(req: IncomingMessage, res: ServerResponse, url:
     const payload = await hintPayload(hint, tenant, keys);
     const audience = Array.isArray(payload?.aud) ? payload.aud[0] : payload?.aud;
     if (!payload || payload.iss !== issuerOf(tenant) || !audience) return sendErrorPage(res, 400, 'invalid_request', 'Invalid id_token_hint.');
-    if (clientId !== undefined && clientId !== audience) return sendErrorPage(res, 400, 'invalid_request', 'The client_id does not match the audience of the id_token_hint.');
+    if (clientId !== undefined && clientId !== audience)
+      return sendErrorPage(res, 400, 'invalid_request', 'The client_id does not match the audience of the id_token_hint.');
     clientId = audience;
   }
   const client = findLoginClient(tenant, clientId);
@@ -56,7 +64,12 @@ export async function oidcLogout(req: IncomingMessage, res: ServerResponse, url:
   if (postLogout !== undefined) {
     if (!client) return sendErrorPage(res, 400, 'invalid_request', 'post_logout_redirect_uri needs client_id or id_token_hint.');
     if (!urlListed(client['allowed_logout_urls'], postLogout)) {
-      return sendErrorPage(res, 400, 'invalid_request', `The "post_logout_redirect_uri" parameter "${postLogout}" is not defined as a valid URL in "Allowed Logout URLs".`);
+      return sendErrorPage(
+        res,
+        400,
+        'invalid_request',
+        `The "post_logout_redirect_uri" parameter "${postLogout}" is not defined as a valid URL in "Allowed Logout URLs".`,
+      );
     }
   }
   endSession(req, res, tenant);

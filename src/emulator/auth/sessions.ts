@@ -8,7 +8,11 @@ const IDLE_S = 3 * 24 * 3600;
 const ABSOLUTE_S = 30 * 24 * 3600;
 const COOKIE = 'auth0';
 
-export interface Session { sid: string; userId: string; authTime: number }
+export interface Session {
+  sid: string;
+  userId: string;
+  authTime: number;
+}
 
 const cookieValue = (req: IncomingMessage): string | undefined => {
   for (const part of String(req.headers.cookie ?? '').split(';')) {
@@ -18,8 +22,7 @@ const cookieValue = (req: IncomingMessage): string | undefined => {
   return undefined;
 };
 
-const cookie = (value: string, maxAge: number) =>
-  `${COOKIE}=${value}; Path=/; Max-Age=${maxAge}; HttpOnly; Secure; SameSite=None`;
+const cookie = (value: string, maxAge: number) => `${COOKIE}=${value}; Path=/; Max-Age=${maxAge}; HttpOnly; Secure; SameSite=None`;
 
 /** The login session the browser's `auth0` cookie points at, if it is still alive (and its user too). */
 export function currentSession(req: IncomingMessage, tenant: Tenant): Session | undefined {

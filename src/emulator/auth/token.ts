@@ -23,10 +23,14 @@ export async function token(req: IncomingMessage, res: ServerResponse, tenant: T
   const { id } = clientCredentialsOf(body, req.headers.authorization);
   requireAllowedOrigin(req, res, id ? tenant.state.data.clients[id] : undefined);
   switch (body['grant_type']) {
-    case 'client_credentials': return clientCredentialsGrant(tenant, keys, body, req.headers.authorization);
-    case 'authorization_code': return { ...(await codeGrant(tenant, keys, body, req.headers.authorization)) };
-    case 'refresh_token': return { ...(await refreshGrant(req, tenant, keys, body)) };
-    default: throw new OAuthError(403, 'unsupported_grant_type', `Unsupported grant type: ${String(body['grant_type'])}`);
+    case 'client_credentials':
+      return clientCredentialsGrant(tenant, keys, body, req.headers.authorization);
+    case 'authorization_code':
+      return { ...(await codeGrant(tenant, keys, body, req.headers.authorization)) };
+    case 'refresh_token':
+      return { ...(await refreshGrant(req, tenant, keys, body)) };
+    default:
+      throw new OAuthError(403, 'unsupported_grant_type', `Unsupported grant type: ${String(body['grant_type'])}`);
   }
 }
 
@@ -48,7 +52,8 @@ export async function revoke(req: IncomingMessage, res: ServerResponse, tenant: 
   if (typeof body['token'] !== 'string' || body['token'] === '') throw new OAuthError(400, 'invalid_request', 'Missing required parameter: token');
   const grant = tenant.state.data.grants[hash(body['token'])];
   if (grant?.['type'] === 'refresh' && grant['clientId'] === id) {
-    for (const [k, g] of Object.entries(tenant.state.data.grants)) if (g['type'] === 'refresh' && g['family'] === grant['family']) delete tenant.state.data.grants[k];
+    for (const [k, g] of Object.entries(tenant.state.data.grants))
+      if (g['type'] === 'refresh' && g['family'] === grant['family']) delete tenant.state.data.grants[k];
     tenant.state.commit();
   }
   res.writeHead(200, { 'cache-control': 'no-store' }).end();
@@ -103,10 +108,18 @@ async function refreshGrant(req: IncomingMessage, tenant: Tenant, keys: SigningK
   if (!user) throw new OAuthError(403, 'invalid_grant', 'Unknown or invalid refresh token.');
   const previous = grant as unknown as Authorization;
   const auth = await authorizeLogin(tenant, {
-    client, user, audience: previous.audience, scope: previous.scope, nonce: undefined, protocol: 'oauth2-refresh-token',
+    client,
+    user,
+    audience: previous.audience,
+    scope: previous.scope,
+    nonce: undefined,
+    protocol: 'oauth2-refresh-token',
     request: requestInfo(req, new URL(`https://${tenant.domain}/oauth/token`)),
   });
-  const tokens = await mintTokens(tenant, keys, { ...auth, scope: auth.scope.filter((s) => s !== 'offline_access').concat(rotating ? ['offline_access'] : []) });
+  const tokens = await mintTokens(tenant, keys, {
+    ...auth,
+    scope: auth.scope.filter((s) => s !== 'offline_access').concat(rotating ? ['offline_access'] : []),
+  });
   if (rotating) {
     grant['used'] = true;
     const next = tokens.refresh_token ? tenant.state.data.grants[hash(tokens.refresh_token)] : undefined;

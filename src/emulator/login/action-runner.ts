@@ -47,9 +47,19 @@ export async function runPostLoginActions(tenant: Tenant, event: ActionEvent): P
     };
     const module = { exports: {} as Record<string, unknown> };
     const sandbox = {
-      module, exports: module.exports, console: { log: () => undefined, info: () => undefined, warn: () => undefined, error: () => undefined },
-      require: (name: string) => { throw new Error(`require('${name}') is not available in the emulator's Action runtime`); },
-      setTimeout, clearTimeout, Buffer, URL, URLSearchParams, TextEncoder, TextDecoder,
+      module,
+      exports: module.exports,
+      console: { log: () => undefined, info: () => undefined, warn: () => undefined, error: () => undefined },
+      require: (name: string) => {
+        throw new Error(`require('${name}') is not available in the emulator's Action runtime`);
+      },
+      setTimeout,
+      clearTimeout,
+      Buffer,
+      URL,
+      URLSearchParams,
+      TextEncoder,
+      TextDecoder,
     };
     runInNewContext(version['code'], sandbox, { filename: `action:${String(action?.['name'])}.js`, timeout: 1_000 });
     const handler = (sandbox.module.exports as Record<string, unknown>)['onExecutePostLogin'];

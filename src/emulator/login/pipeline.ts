@@ -85,7 +85,14 @@ export async function authorizeLogin(tenant: Tenant, input: LoginInput): Promise
   };
 }
 
-export interface TokenSet { access_token: string; id_token?: string; refresh_token?: string; scope: string; expires_in: number; token_type: 'Bearer' }
+export interface TokenSet {
+  access_token: string;
+  id_token?: string;
+  refresh_token?: string;
+  scope: string;
+  expires_in: number;
+  token_type: 'Bearer';
+}
 
 /** Mints Auth0-shaped tokens. Without an audience the access token is opaque (a JWE), as Auth0's is. */
 export async function mintTokens(tenant: Tenant, keys: SigningKeys, auth: Authorization): Promise<TokenSet> {
@@ -100,14 +107,19 @@ export async function mintTokens(tenant: Tenant, keys: SigningKeys, auth: Author
     const api = findResourceServer(tenant, auth.audience) ?? {};
     expiresIn = Number(api['token_lifetime'] ?? 86400);
     const rfc9068 = String(api['token_dialect'] ?? '').startsWith('rfc9068_profile');
-    access_token = await keys.sign({
-      ...auth.accessClaims,
-      iss, sub: auth.userId,
-      aud: openid ? [auth.audience, `${iss}userinfo`] : auth.audience,
-      iat: now, exp: now + expiresIn,
-      scope: auth.scope.join(' '),
-      ...(rfc9068 ? { jti: randomBytes(16).toString('hex'), client_id: auth.clientId } : { azp: auth.clientId }),
-    }, rfc9068 ? 'at+jwt' : 'JWT');
+    access_token = await keys.sign(
+      {
+        ...auth.accessClaims,
+        iss,
+        sub: auth.userId,
+        aud: openid ? [auth.audience, `${iss}userinfo`] : auth.audience,
+        iat: now,
+        exp: now + expiresIn,
+        scope: auth.scope.join(' '),
+        ...(rfc9068 ? { jti: randomBytes(16).toString('hex'), client_id: auth.clientId } : { azp: auth.clientId }),
+      },
+      rfc9068 ? 'at+jwt' : 'JWT',
+    );
   } else {
     access_token = opaqueToken(iss);
     tenant.state.data.grants[hash(access_token)] = { type: 'opaque', user_id: auth.userId, client_id: auth.clientId, scope: auth.scope, exp: now + expiresIn };
@@ -129,11 +141,18 @@ export const hash = (token: string): string => createHash('sha256').update(token
 async function idToken(client: Entity, user: Entity, auth: Authorization, iss: string, now: number, keys: SigningKeys): Promise<string> {
   const jwtConfig = (client['jwt_configuration'] as { alg?: string; lifetime_in_seconds?: number } | undefined) ?? {};
   const profile = auth.scope.includes('profile')
-    ? { nickname: user['nickname'], name: user['name'], picture: user['picture'], updated_at: user['updated_at'] } : {};
+    ? { nickname: user['nickname'], name: user['name'], picture: user['picture'], updated_at: user['updated_at'] }
+    : {};
   const email = auth.scope.includes('email') ? { email: user['email'], email_verified: user['email_verified'] } : {};
   const claims = {
-    ...auth.idClaims, ...profile, ...email,
-    iss, aud: auth.clientId, sub: auth.userId, iat: now, exp: now + Number(jwtConfig.lifetime_in_seconds ?? 36000),
+    ...auth.idClaims,
+    ...profile,
+    ...email,
+    iss,
+    aud: auth.clientId,
+    sub: auth.userId,
+    iat: now,
+    exp: now + Number(jwtConfig.lifetime_in_seconds ?? 36000),
     sid: auth.sid ?? randomBytes(16).toString('base64url'),
     ...(auth.authTime !== undefined ? { auth_time: auth.authTime } : {}),
     ...(auth.nonce !== undefined ? { nonce: auth.nonce } : {}),

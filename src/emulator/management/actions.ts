@@ -47,7 +47,11 @@ function checkRuntime(body: Entity): void {
     const offered = TRIGGERS.find((x) => x.id === t['id'] && x.version === t['version']);
     if (!offered) throw new ApiError(400, 'invalid_body', `Trigger ${String(t['id'])} version ${String(t['version'])} is not supported.`);
     if (typeof runtime === 'string' && !offered.runtimes.includes(runtime)) {
-      throw new ApiError(400, 'invalid_body', `Runtime ${runtime} is not supported by trigger ${String(t['id'])} ${String(t['version'])}; supported: ${offered.runtimes.join(', ')}.`);
+      throw new ApiError(
+        400,
+        'invalid_body',
+        `Runtime ${runtime} is not supported by trigger ${String(t['id'])} ${String(t['version'])}; supported: ${offered.runtimes.join(', ')}.`,
+      );
     }
   }
 }
@@ -57,9 +61,19 @@ function deploy(tenant: Tenant, action: Entity): Entity {
   const now = nowIso();
   const deployMs = tenant.actionDeployMs ?? 0;
   const version: Entity = {
-    id: newUuid(), action_id: action['id'], code: action['code'], dependencies: action['dependencies'],
-    runtime: action['runtime'], secrets: action['secrets'], supported_triggers: action['supported_triggers'],
-    deployed: deployMs <= 0, number: versions.length + 1, status: 'built', built_at: action['built_at'], created_at: now, updated_at: now,
+    id: newUuid(),
+    action_id: action['id'],
+    code: action['code'],
+    dependencies: action['dependencies'],
+    runtime: action['runtime'],
+    secrets: action['secrets'],
+    supported_triggers: action['supported_triggers'],
+    deployed: deployMs <= 0,
+    number: versions.length + 1,
+    status: 'built',
+    built_at: action['built_at'],
+    created_at: now,
+    updated_at: now,
     ...(deployMs > 0 ? { __deployedAt: Date.now() + deployMs } : {}),
   };
   if (deployMs <= 0) for (const v of versions) v['deployed'] = false;
@@ -78,14 +92,22 @@ export function findAction(tenant: Tenant, id: string): Entity {
 }
 
 const base = (a: Entity): Entity => ({
-  id: a['id'], name: a['name'], supported_triggers: a['supported_triggers'],
-  all_changes_deployed: a['all_changes_deployed'], created_at: a['created_at'], updated_at: a['updated_at'],
+  id: a['id'],
+  name: a['name'],
+  supported_triggers: a['supported_triggers'],
+  all_changes_deployed: a['all_changes_deployed'],
+  created_at: a['created_at'],
+  updated_at: a['updated_at'],
 });
 
 function presentBinding(tenant: Tenant, b: Binding): Entity {
   const action = tenant.state.data.actions[b.action_id];
   return {
-    id: b.id, trigger_id: b.trigger_id, display_name: b.display_name, created_at: b.created_at, updated_at: b.updated_at,
+    id: b.id,
+    trigger_id: b.trigger_id,
+    display_name: b.display_name,
+    created_at: b.created_at,
+    updated_at: b.updated_at,
     ...(action ? { action: refreshBuild(tenant, action) } : {}),
   };
 }
@@ -108,9 +130,18 @@ export const actionHandlers: Handlers = {
     const { deploy: deployWhenBuilt, ...fields } = body;
     const now = nowIso();
     const action: Entity = {
-      id: newUuid(), code: 'module.exports = () => {}', dependencies: [], runtime: 'node22', secrets: [],
-      ...fields, status: 'pending', all_changes_deployed: false, created_at: now, updated_at: now,
-      __readyAt: Date.now() + tenant.actionBuildMs, ...(deployWhenBuilt ? { __deployWhenBuilt: true } : {}),
+      id: newUuid(),
+      code: 'module.exports = () => {}',
+      dependencies: [],
+      runtime: 'node22',
+      secrets: [],
+      ...fields,
+      status: 'pending',
+      all_changes_deployed: false,
+      created_at: now,
+      updated_at: now,
+      __readyAt: Date.now() + tenant.actionBuildMs,
+      ...(deployWhenBuilt ? { __deployWhenBuilt: true } : {}),
     };
     actions[String(action['id'])] = action;
     tenant.state.commit();
@@ -118,10 +149,14 @@ export const actionHandlers: Handlers = {
   },
   get_action: ({ tenant, params }) => ok(findAction(tenant, params['id'] ?? '')),
   get_actions: ({ tenant, query }) => {
-    const all = Object.values(tenant.state.data.actions).map((a) => refreshBuild(tenant, a)).filter((a) =>
-      (query['actionName'] === undefined || a['name'] === query['actionName']) &&
-      (query['triggerId'] === undefined || (a['supported_triggers'] as Entity[]).some((t) => t['id'] === query['triggerId'])) &&
-      (query['deployed'] === undefined || Boolean(a['deployed_version']) === query['deployed']));
+    const all = Object.values(tenant.state.data.actions)
+      .map((a) => refreshBuild(tenant, a))
+      .filter(
+        (a) =>
+          (query['actionName'] === undefined || a['name'] === query['actionName']) &&
+          (query['triggerId'] === undefined || (a['supported_triggers'] as Entity[]).some((t) => t['id'] === query['triggerId'])) &&
+          (query['deployed'] === undefined || Boolean(a['deployed_version']) === query['deployed']),
+      );
     const page = Number(query['page'] ?? 0);
     const perPage = Number(query['per_page'] ?? 50);
     return ok({ actions: all.slice(page * perPage, page * perPage + perPage), total: all.length, page, per_page: perPage });
@@ -130,7 +165,10 @@ export const actionHandlers: Handlers = {
     const action = findAction(tenant, params['id'] ?? '');
     checkRuntime({ runtime: action['runtime'], supported_triggers: action['supported_triggers'], ...body });
     Object.assign(action, body, {
-      status: 'pending', all_changes_deployed: false, updated_at: nowIso(), __readyAt: Date.now() + tenant.actionBuildMs,
+      status: 'pending',
+      all_changes_deployed: false,
+      updated_at: nowIso(),
+      __readyAt: Date.now() + tenant.actionBuildMs,
     });
     tenant.state.commit();
     return ok(action);
@@ -146,7 +184,8 @@ export const actionHandlers: Handlers = {
     const id = params['id'] ?? '';
     findAction(tenant, id);
     if (isBound(tenant, id)) {
-      if (query['force'] !== true) throw new ApiError(409, 'action_bound', 'Cannot delete an action that is bound to a trigger; remove the binding first or use force=true.');
+      if (query['force'] !== true)
+        throw new ApiError(409, 'action_bound', 'Cannot delete an action that is bound to a trigger; remove the binding first or use force=true.');
       for (const trigger of Object.keys(tenant.state.data.bindings)) {
         tenant.state.data.bindings[trigger] = bindingsOf(tenant, trigger).filter((b) => b.action_id !== id);
       }
@@ -187,15 +226,21 @@ export const actionHandlers: Handlers = {
       }
       refreshBuild(tenant, action);
       const deployed = action['deployed_version'] as Entity | undefined;
-      if (!deployed || (deployed['deployed'] === false && !(tenant.state.data.actionVersions[String(action['id'])] ?? []).some((v) => v['deployed'] === true))) {
+      if (
+        !deployed ||
+        (deployed['deployed'] === false && !(tenant.state.data.actionVersions[String(action['id'])] ?? []).some((v) => v['deployed'] === true))
+      ) {
         // Auth0's answer while a deployment is still completing in the background (auth0-deploy-cli #385).
         throw new ApiError(400, 'invalid_argument', 'Trying to create a binding for an action that has not been deployed yet');
       }
       const kept = existing ?? current.find((b) => b.action_id === action['id']);
       return {
-        id: kept?.id ?? newUuid(), trigger_id: trigger, action_id: String(action['id']),
+        id: kept?.id ?? newUuid(),
+        trigger_id: trigger,
+        action_id: String(action['id']),
         display_name: item.display_name ?? kept?.display_name ?? String(action['name']),
-        created_at: kept?.created_at ?? now, updated_at: now,
+        created_at: kept?.created_at ?? now,
+        updated_at: now,
       };
     });
     tenant.state.data.bindings[trigger] = next;

@@ -62,15 +62,27 @@ function mergeClientMetadata(current: Entity | undefined, patch: Entity, merging
       continue;
     }
     if (typeof value !== 'string') {
-      throw new ApiError(400, 'invalid_body', `Payload validation error: 'Expected type string but found type ${value === null ? 'null' : Array.isArray(value) ? 'array' : typeof value}' on property client_metadata.${key}.`);
+      throw new ApiError(
+        400,
+        'invalid_body',
+        `Payload validation error: 'Expected type string but found type ${value === null ? 'null' : Array.isArray(value) ? 'array' : typeof value}' on property client_metadata.${key}.`,
+      );
     }
     if (value.length > METADATA_VALUE_MAX) {
-      throw new ApiError(400, 'invalid_body', `Payload validation error: 'String is too long (${value.length} chars), maximum ${METADATA_VALUE_MAX}' on property client_metadata.${key}.`);
+      throw new ApiError(
+        400,
+        'invalid_body',
+        `Payload validation error: 'String is too long (${value.length} chars), maximum ${METADATA_VALUE_MAX}' on property client_metadata.${key}.`,
+      );
     }
     merged[key] = value;
   }
   if (Object.keys(merged).length > METADATA_KEYS_MAX) {
-    throw new ApiError(400, 'invalid_body', `Payload validation error: 'Too many properties defined (${Object.keys(merged).length}), maximum ${METADATA_KEYS_MAX}' on property client_metadata.`);
+    throw new ApiError(
+      400,
+      'invalid_body',
+      `Payload validation error: 'Too many properties defined (${Object.keys(merged).length}), maximum ${METADATA_KEYS_MAX}' on property client_metadata.`,
+    );
   }
   return merged;
 }
@@ -81,12 +93,23 @@ function filterByQuery(tenant: Tenant, clients: Entity[], query: Record<string, 
   const org = /^client_grant\.organization_id:(\S+)$/.exec(q);
   const any = /^client_grant\.allow_any_organization:true$/.test(q);
   if (!org && !any) {
-    throw new ApiError(400, 'invalid_query_string', 'Invalid query: only client_grant.organization_id:{id} or client_grant.allow_any_organization:true are permitted.');
+    throw new ApiError(
+      400,
+      'invalid_query_string',
+      'Invalid query: only client_grant.organization_id:{id} or client_grant.allow_any_organization:true are permitted.',
+    );
   }
   const others = ['is_global', 'is_first_party', 'app_type', 'page', 'per_page'].filter((k) => query[k] !== undefined);
-  if (others.length > 0) throw new ApiError(400, 'invalid_query_string', `The q parameter cannot be combined with ${others.join(', ')}; use from and take to page.`);
+  if (others.length > 0)
+    throw new ApiError(400, 'invalid_query_string', `The q parameter cannot be combined with ${others.join(', ')}; use from and take to page.`);
   const grants = Object.values(tenant.state.data.clientGrants);
-  return clients.filter((c) => grants.some((g) => g['client_id'] === c['client_id'] && (any ? g['allow_any_organization'] === true : ((g['organization_ids'] as string[] | undefined) ?? []).includes(org![1]!))));
+  return clients.filter((c) =>
+    grants.some(
+      (g) =>
+        g['client_id'] === c['client_id'] &&
+        (any ? g['allow_any_organization'] === true : ((g['organization_ids'] as string[] | undefined) ?? []).includes(org![1]!)),
+    ),
+  );
 }
 
 export function createClient(tenant: Tenant, body: Entity): Entity {
@@ -94,7 +117,11 @@ export function createClient(tenant: Tenant, body: Entity): Entity {
   const count = Object.values(clients).filter((c) => !c['global']).length;
   const limit = PLANS[tenant.plan].clients;
   if (count >= limit) {
-    throw new ApiError(403, 'too_many_entities', `You reached the limit of entities of this type for this tenant (${limit} applications on the ${tenant.plan} plan).`);
+    throw new ApiError(
+      403,
+      'too_many_entities',
+      `You reached the limit of entities of this type for this tenant (${limit} applications on the ${tenant.plan} plan).`,
+    );
   }
   const client: Entity = {
     ...clientDefaults(tenant, body),

@@ -26,7 +26,10 @@ export interface ApiRequest {
   body: Entity | undefined;
 }
 
-export interface ApiReply { status: number; body?: unknown }
+export interface ApiReply {
+  status: number;
+  body?: unknown;
+}
 
 export type Handler = (request: ApiRequest) => ApiReply | Promise<ApiReply>;
 

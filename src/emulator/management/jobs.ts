@@ -22,9 +22,9 @@ function exportFile(tenant: Tenant, job: Entity): Buffer {
   const fields = (job['fields'] as { name: string; export_as?: string }[] | undefined) ?? [{ name: 'user_id' }, { name: 'email' }];
   const limit = typeof job['limit'] === 'number' ? job['limit'] : Infinity;
   const users = Object.values(tenant.state.data.users).slice(0, limit);
-  const lines = users.map((user) => JSON.stringify(Object.fromEntries(fields
-    .map((f) => [f.export_as ?? f.name, valueAt(user, f.name)] as const)
-    .filter(([, v]) => v !== undefined))));
+  const lines = users.map((user) =>
+    JSON.stringify(Object.fromEntries(fields.map((f) => [f.export_as ?? f.name, valueAt(user, f.name)] as const).filter(([, v]) => v !== undefined))),
+  );
   if (job['format'] === 'csv') {
     const header = fields.map((f) => f.export_as ?? f.name).join(',');
     const rows = users.map((u) => fields.map((f) => JSON.stringify(valueAt(u, f.name) ?? '')).join(','));
@@ -38,9 +38,15 @@ export const jobHandlers: Handlers = {
   'post_users-exports': ({ tenant, body = {} }) => {
     const jobs = (tenant.jobs ??= new Map());
     const job: Entity = {
-      type: 'users_export', status: 'pending', format: body['format'] ?? 'csv', ...(body['limit'] !== undefined ? { limit: body['limit'] } : {}),
-      fields: body['fields'] ?? [], connection_id: body['connection_id'] ?? 'con_0000000000000001', connection: DATABASE_CONNECTION,
-      created_at: nowIso(), id: `job_${newId(12).slice(0, 16)}`,
+      type: 'users_export',
+      status: 'pending',
+      format: body['format'] ?? 'csv',
+      ...(body['limit'] !== undefined ? { limit: body['limit'] } : {}),
+      fields: body['fields'] ?? [],
+      connection_id: body['connection_id'] ?? 'con_0000000000000001',
+      connection: DATABASE_CONNECTION,
+      created_at: nowIso(),
+      id: `job_${newId(12).slice(0, 16)}`,
     };
     jobs.set(String(job['id']), { job, readyAt: Date.now() + EXPORT_MS });
     return ok(job, 201);

@@ -45,7 +45,9 @@ export function createResourceServer(tenant: Tenant, body: Entity, extra: Entity
     enforce_policies: false,
     token_dialect: 'access_token',
     // Auth0's default access policy for a new API: any application may get user tokens; client credentials need a grant.
-    ...(tenant.apiAccessPolicies === false ? {} : { subject_type_authorization: { user: { policy: 'allow_all' }, client: { policy: 'require_client_grant' } } }),
+    ...(tenant.apiAccessPolicies === false
+      ? {}
+      : { subject_type_authorization: { user: { policy: 'allow_all' }, client: { policy: 'require_client_grant' } } }),
     ...body,
     ...extra,
   };

@@ -24,15 +24,20 @@ export const ticketHandlers: Handlers = {
     }
     if (userId === undefined) {
       if (body['email'] === undefined) throw new ApiError(400, 'invalid_body', "Payload validation error: 'Missing required property: user_id'.");
-      if (body['connection_id'] === undefined) throw new ApiError(400, 'invalid_body', 'Payload validation error: connection_id is required when email is used.');
+      if (body['connection_id'] === undefined)
+        throw new ApiError(400, 'invalid_body', 'Payload validation error: connection_id is required when email is used.');
       throw new ApiError(404, 'inexistent_connection', 'The connection does not exist.');
     }
     const user = findUser(tenant, String(userId));
     const ttl = Number(body['ttl_sec'] ?? 0) || DEFAULT_TTL_S;
     const ticket = randomBytes(24).toString('base64url');
     tenant.state.data.grants[`ticket:${hash(ticket)}`] = {
-      type: 'password-ticket', userId: user['user_id'], resultUrl: body['result_url'], clientId: body['client_id'],
-      markEmailVerified: body['mark_email_as_verified'] === true, includeEmail: body['includeEmailInRedirect'] === true,
+      type: 'password-ticket',
+      userId: user['user_id'],
+      resultUrl: body['result_url'],
+      clientId: body['client_id'],
+      markEmailVerified: body['mark_email_as_verified'] === true,
+      includeEmail: body['includeEmailInRedirect'] === true,
       exp: Math.floor(Date.now() / 1000) + ttl,
     };
     tenant.state.commit();

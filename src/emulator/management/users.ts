@@ -86,12 +86,17 @@ function createUser(tenant: Tenant, body: Entity): Entity {
   const now = nowIso();
   const { password, connection, user_id, ...fields } = body;
   const user: Entity = {
-    email_verified: false, name: email, nickname: email.split('@')[0], picture: 'https://cdn.auth0.com/avatars/default.png',
+    email_verified: false,
+    name: email,
+    nickname: email.split('@')[0],
+    picture: 'https://cdn.auth0.com/avatars/default.png',
     ...fields,
     email,
     user_id: `auth0|${id}`,
     identities: [{ connection, user_id: id, provider: 'auth0', isSocial: false }],
-    created_at: now, updated_at: now, logins_count: 0,
+    created_at: now,
+    updated_at: now,
+    logins_count: 0,
     __password: hashPassword(password),
   };
   beforeUserChange(tenant, String(user['user_id']));
