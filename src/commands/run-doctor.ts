@@ -68,9 +68,8 @@ export async function runDoctor(context: () => CommandContext, ...[options]: Doc
   const files: DoctorInputs['files'] = {};
   const edited: Record<string, string[]> = {};
   const overrides: NonNullable<DoctorInputs['overrides']> = {};
-  const template = readTemplate('tenant_auth.py');
   for (const [tenant, apps] of taggedTenants(clients ?? [])) {
-    const expected = renderTenantFiles(tenantSettings(config, tenant, apps[0]!.client_id, api), config, { tenantAuthPy: template });
+    const expected = renderTenantFiles(tenantSettings(config, tenant, apps[0]!.client_id, api), config, readTemplate);
     edited[tenant] = editedFiles(loaded.outputDir, tenant);
     overrides[tenant] = readTenantOverrides(loaded.outputDir, tenant);
     files[tenant] = Object.fromEntries(Object.entries(expected).map(([name, content]) => [name, onDisk(join(loaded.outputDir, tenant, name), content)]));

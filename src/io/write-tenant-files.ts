@@ -59,7 +59,7 @@ export function writeTenantFiles(outputDir: string, settings: TenantSettings, co
   const dir = join(outputDir, settings.tenant);
   const outcomes: Record<string, WriteOutcome> = {};
   const record: Record<string, string> = {};
-  for (const [name, content] of Object.entries(renderTenantFiles(settings, config, { tenantAuthPy: readTemplate('tenant_auth.py') }))) {
+  for (const [name, content] of Object.entries(renderTenantFiles(settings, config, readTemplate))) {
     const path = join(dir, name);
     outcomes[name] = writeFileAtomic(path, content, modeOf(path));
     record[name] = sha256(content);

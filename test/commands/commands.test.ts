@@ -81,7 +81,13 @@ describe('commands on a fake context', () => {
     expect(() => JSON.parse(real.stdout)).not.toThrow();
     const created = await runWithFakeContext(['create', 'acme', '--json'], { cwd, port });
     const result = JSON.parse(created.stdout) as { tenants: { clientId: string; files: Record<string, string> }[] };
-    expect(result.tenants[0]!.files).toEqual({ 'tenant.json': 'created', 'backend.env': 'created', 'spa.env': 'created', 'tenant_auth.py': 'created' });
+    expect(result.tenants[0]!.files).toEqual({
+      'tenant.json': 'created',
+      'backend.env': 'created',
+      'spa.env': 'created',
+      'tenant_auth.py': 'created',
+      'tenant_auth.mjs': 'created',
+    });
     expect(created.stdout + created.stderr).not.toContain('fake-secret');
     expect(existsSync(join(cwd, 'tenants', 'acme', 'tenant.json'))).toBe(true);
   });

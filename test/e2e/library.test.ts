@@ -1,14 +1,20 @@
-import { writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import express from 'express';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { requireTenant } from 'auth0-tenants/express';
 import { createVerifier, TenantsError, type Verdict } from 'auth0-tenants/verify';
+import { projectConfigSchema } from '../../src/core/project-config.js';
+import { renderTenantFiles, type TenantSettings } from '../../src/core/tenant-files.js';
+import { readTemplate } from '../../src/io/templates.js';
 import { makeVectors, type VectorGroup } from '../helpers/token-vectors.js';
 import { tempDir } from '../helpers/workspace.js';
 
 /** The package's exports as a Node backend imports them (auth0-tenants/verify, auth0-tenants/express), from dist/. */
+const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+const config = projectConfigSchema.parse({ domain: 'x.example.com', audience: 'https://api.example.com', claimNamespace: 'https://s.example.com/' });
 const work = tempDir('tenants-library-');
 let groups: VectorGroup[];
 let resetRotation: () => void;
@@ -82,4 +88,50 @@ describe('auth0-tenants/verify and auth0-tenants/express', () => {
       await stop();
     }
   });
+
+  it('the emitted tenant_auth.mjs (Express, over auth0-tenants/express) gives every shared vector its code', async () => {
+    // As a user's project has it: the package installed under node_modules, the module and tenant.json in tenants/<tenant>/.
+    mkdirSync(join(work.path, 'node_modules'), { recursive: true });
+    symlinkSync(ROOT, join(work.path, 'node_modules', 'auth0-tenants'), 'dir');
+    const codes: Record<string, string | null> = {};
+    for (const [i, group] of groups.entries()) {
+      const dir = join(work.path, 'tenants', `g${i}`);
+      mkdirSync(dir, { recursive: true });
+      copyFileSync(group.settingsFile, join(dir, 'tenant.json'));
+      const settings = JSON.parse(readFileSync(group.settingsFile, 'utf8')) as TenantSettings;
+      writeFileSync(join(dir, 'tenant_auth.mjs'), renderTenantFiles(settings, config, readTemplate)['tenant_auth.mjs']!);
+      // A fresh import (a new middleware, as a freshly started backend has) per vector: the key set starts unfetched,
+      // as the vectors assume (one of them is signed by a key published only after rotation).
+      let middleware: express.RequestHandler;
+      const app = express();
+      app.get(
+        '/orders',
+        (req, res, next) => middleware(req, res, next),
+        (req, res) => res.json({ tenant: req.auth!.tenant }),
+      );
+      const { url, stop } = await serve(app);
+      try {
+        for (const [n, vector] of group.vectors.filter(headerSafe).entries()) {
+          resetRotation();
+          middleware = ((await import(`${pathToFileURL(join(dir, 'tenant_auth.mjs')).href}?${n}`)) as { requireTenant: express.RequestHandler }).requireTenant;
+          const answer = await fetch(`${url}/orders`, { headers: { authorization: `Bearer ${vector.token}` } });
+          const body = (await answer.json()) as { code?: string; tenant?: string };
+          codes[vector.name] = answer.status === 200 ? null : (body.code ?? `status ${answer.status}`);
+          if (answer.status === 200) expect(body.tenant).toBe(settings.tenant);
+          else expect(answer.status, vector.name).toBe(401);
+        }
+      } finally {
+        await stop();
+      }
+    }
+    const sendable = groups.flatMap((g) => g.vectors.filter(headerSafe));
+    expect(sendable.length).toBeGreaterThan(groups.flatMap((g) => g.vectors).length * 0.8);
+    expect(codes).toEqual(Object.fromEntries(sendable.map((v) => [v.name, v.expected])));
+  });
 });
+
+/**
+ * A vector an HTTP client can send as the bearer token: not one with a line break or a control character (no header
+ * carries it), nor one that already starts with "Bearer " (pasted from a request: a case of verify-token's input).
+ */
+const headerSafe = (v: { token: string }): boolean => /^[\x20-\x7e]*$/.test(v.token) && !/^\s*bearer\b/i.test(v.token);

@@ -25,11 +25,23 @@ describe('in a real terminal', () => {
       await session.waitFor('must be an https:// URL');
       // Clear the rejected answer, then give a valid one.
       session.type('\u0015'.repeat(1) + '\b'.repeat(20) + 'https://pty.example.com/\r');
+      // The SPA's URLs: the callbacks typed, logout URLs and web origins taken from the suggested defaults.
+      await session.waitFor('SPA callback URL');
+      session.type('https://{tenant}.pty.example.com/callback\r');
+      await session.waitFor('SPA logout URL');
+      session.type('\r');
+      await session.waitFor('SPA web origin');
+      session.type('\r');
       expect(await session.exited).toBe(0);
       expect(session.screen()).toContain('Initialised');
       expect(JSON.parse(readFileSync(join(work.path, 'tenants.config.json'), 'utf8'))).toMatchObject({
         audience: 'https://api.pty.example.com',
         claimNamespace: 'https://pty.example.com/',
+        application: {
+          callbacks: ['https://{tenant}.pty.example.com/callback'],
+          logoutUrls: ['https://{tenant}.pty.example.com/callback'],
+          webOrigins: ['https://{tenant}.pty.example.com'],
+        },
       });
     } finally {
       work.remove();

@@ -2,6 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { Ajv2020 } from 'ajv/dist/2020.js';
+import { outputJsonSchemas } from '../../src/core/output-schemas.js';
 import { BIN, collect, runCli } from '../helpers/cli.js';
 import { tempDir } from '../helpers/workspace.js';
 
@@ -13,6 +15,8 @@ describe('usage, as a script and a newcomer meet it', () => {
       schemaVersion: 1,
       error: { code: 'missing_argument', message: "missing required argument 'tenant'", hint: 'run with --help for usage' },
     });
+    const validate = new Ajv2020({ strict: false }).compile(outputJsonSchemas().error);
+    expect(validate(JSON.parse(missing.stdout)), JSON.stringify(validate.errors)).toBe(true);
     const unknown = await runCli(['users', 'add', '--json', '--bogus', 'acme', 'ann@acme.example']);
     expect(unknown.code).toBe(2);
     expect((JSON.parse(unknown.stdout) as { error: { code: string } }).error.code).toBe('unknown_option');

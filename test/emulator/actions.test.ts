@@ -6,15 +6,15 @@ import { sdkFor, specComplaint, testEmulator } from '../helpers/emulator.js';
 let emulator: RunningEmulator;
 let sdk: ManagementClient;
 beforeAll(async () => {
-  // Long enough that the early deploy below lands before the build even on a loaded machine.
-  emulator = await testEmulator({ actionBuildMs: 1000 });
+  // Long enough that the early deploy lands before the build completes, even on a loaded machine.
+  emulator = await testEmulator({ actionBuildMs: 1500 });
   sdk = sdkFor(emulator);
 });
 afterAll(() => emulator.close());
 
 const postLogin = [{ id: 'post-login' as const, version: 'v3' }];
 const waitBuilt = async (id: string) => {
-  for (let i = 0; i < 100; i++) {
+  for (let i = 0; i < 400; i++) {
     if ((await sdk.actions.get(id)).status === 'built') return;
     await new Promise((r) => setTimeout(r, 20));
   }

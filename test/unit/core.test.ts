@@ -92,7 +92,7 @@ describe('init settings', () => {
 describe('tenant files', () => {
   it('renders tenant.json in the contract shape and env files without secrets', () => {
     const settings = tenantSettings(config, 'acme', 'CLIENT123', { token_dialect: 'access_token' });
-    const files = renderTenantFiles(settings, config, { tenantAuthPy: '# module' });
+    const files = renderTenantFiles(settings, config, () => '# module');
     expect(JSON.parse(files['tenant.json']!)).toEqual({
       schemaVersion: 1,
       tenant: 'acme',
@@ -111,7 +111,7 @@ describe('tenant files', () => {
   });
 
   it('writes .env values that a shell, Vite and docker --env-file read alike: never quoted, and refuses any that would need quotes', () => {
-    const files = renderTenantFiles(tenantSettings(config, 'acme', 'CLIENT123', undefined), config, { tenantAuthPy: '' });
+    const files = renderTenantFiles(tenantSettings(config, 'acme', 'CLIENT123', undefined), config, () => '');
     for (const name of ['backend.env', 'spa.env']) {
       const values = files[name]!.split('\n').filter((l) => l && !l.startsWith('#'));
       expect(values.length).toBeGreaterThan(2);
@@ -120,9 +120,9 @@ describe('tenant files', () => {
     expect(files['spa.env']).not.toContain('SCOPE'); // auth0-spa-js asks for "openid profile email" by default
     expect(projectConfigSchema.safeParse({ ...config, audience: 'https://api.example.com/$(id)' }).success).toBe(false);
     expect(projectConfigSchema.safeParse({ ...config, audience: 'urn:my api' }).success).toBe(false);
-    expect(() =>
-      renderTenantFiles(tenantSettings({ ...config, audience: 'https://x.example.com/"q"' }, 'acme', 'C', undefined), config, { tenantAuthPy: '' }),
-    ).toThrow(expect.objectContaining({ code: 'env_value_unsafe' }));
+    expect(() => renderTenantFiles(tenantSettings({ ...config, audience: 'https://x.example.com/"q"' }, 'acme', 'C', undefined), config, () => '')).toThrow(
+      expect.objectContaining({ code: 'env_value_unsafe' }),
+    );
   });
 });
 
