@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { planSchema, resultSchema } from '../../src/core/output-schemas.js';
 import type { RunningEmulator } from '../../src/emulator/emulator.js';
 import { BIN, runCli } from '../helpers/cli.js';
 import { sdkFor, testEmulator } from '../helpers/emulator.js';
@@ -78,7 +79,9 @@ describe('concurrent runs against one Auth0 tenant', () => {
       const runs = [0, 1].map(() => start(['sync', 'tenants.yaml', '--max-rps', '100', '--json'], p.work.path, p.env));
       const results = await Promise.all(runs.map((r) => r.done));
       for (const r of results) expect(r.code, r.stderr).toBe(0);
-      const summaries = results.map((r) => JSON.parse(r.stdout) as { counts: Record<string, number>; lease?: { waitedSeconds: number } });
+      // The documented shape, lease and convergence included.
+      const summaries = results.map((r) => resultSchema.parse(JSON.parse(r.stdout)));
+      expect(summaries.every((s) => s.lease !== undefined && s.lease.requests >= 2)).toBe(true);
       // One run created everything; the other waited for the lease, read Auth0 again and found nothing to do.
       expect(summaries.map((s) => s.counts['created']).sort()).toEqual([0, 30]);
       expect(summaries.map((s) => s.counts['unchanged']).sort()).toEqual([0, 30]);
@@ -190,7 +193,7 @@ describe('concurrent runs against one Auth0 tenant', () => {
 
       const plan = await p.cli(['sync', 'tenants.yaml', '--dry-run', '--exit-code', '--json']);
       expect(plan.code).toBe(10);
-      const items = (JSON.parse(plan.stdout) as { items: { tenant: string; action: string; duplicates?: string[] }[] }).items;
+      const items = planSchema.parse(JSON.parse(plan.stdout)).items;
       expect(items.find((i) => i.tenant === 'dup')).toMatchObject({ action: 'update', duplicates: [later.client_id] });
       expect(items.find((i) => i.tenant === 'solo')).toMatchObject({ action: 'unchanged' });
 
