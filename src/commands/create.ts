@@ -1,6 +1,6 @@
 import { Command } from '@commander-js/extra-typings';
 import type { CommandContext } from './context.js';
-import { EXIT_CODE_HELP, formatOption, WAIT_LOCK_DEFAULT, WAIT_LOCK_HELP } from './ci-options.js';
+import { EXIT_CODE_HELP, formatOption, waitLockOption } from './ci-options.js';
 
 function define() {
   return new Command('create')
@@ -11,7 +11,7 @@ function define() {
     .option('--allow-wildcards', 'accept wildcards in callbacks, logout URLs and web origins (with a warning)')
     .option('--force', 'overwrite emitted files that were edited by hand')
     .option('--config <path>', 'config file (default: ./tenants.config.json)')
-    .option('--wait-lock <seconds>', WAIT_LOCK_HELP, WAIT_LOCK_DEFAULT)
+    .addOption(waitLockOption())
     .option('--exit-code', EXIT_CODE_HELP)
     .addOption(formatOption())
     .addHelpText(

@@ -1,7 +1,7 @@
 import { Command } from '@commander-js/extra-typings';
 import { CONFIG_FILE } from '../core/config-file-name.js';
 import type { CommandContext } from './context.js';
-import { EXIT_CODE_HELP, formatOption, WAIT_LOCK_DEFAULT, WAIT_LOCK_HELP } from './ci-options.js';
+import { EXIT_CODE_HELP, formatOption, waitLockOption } from './ci-options.js';
 
 function define() {
   return new Command('init')
@@ -18,7 +18,7 @@ function define() {
     .option('--config <path>', `config file (default: ./${CONFIG_FILE})`)
     .option('--allow-wildcards', 'accept wildcards in the application URLs of the config (with a warning)')
     .option('--dry-run', 'show what would change, change nothing')
-    .option('--wait-lock <seconds>', WAIT_LOCK_HELP, WAIT_LOCK_DEFAULT)
+    .addOption(waitLockOption())
     .option('--exit-code', EXIT_CODE_HELP)
     .addOption(formatOption())
     .addHelpText(

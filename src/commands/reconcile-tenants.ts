@@ -36,7 +36,7 @@ export interface ReconcileOptions {
   pace: { maxRps: number; concurrency: number };
   applicationLimit: number | undefined;
   /** `--wait-lock <seconds>`: how long to wait for another run's lease. */
-  waitLock?: string | undefined;
+  waitLock?: number | undefined;
   /** `--exit-code` (with --dry-run): exit 10 when changes are pending. */
   exitCode?: boolean | undefined;
   /** `--format markdown`: the plan or result as markdown for a pull-request comment. */

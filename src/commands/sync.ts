@@ -1,6 +1,6 @@
 import { Command } from '@commander-js/extra-typings';
 import type { CommandContext } from './context.js';
-import { EXIT_CODE_HELP, formatOption, WAIT_LOCK_DEFAULT, WAIT_LOCK_HELP } from './ci-options.js';
+import { EXIT_CODE_HELP, formatOption, waitLockOption } from './ci-options.js';
 
 /** Safe for every Auth0 plan's published Management API limits (about 2 requests/s on free tenants). */
 export const DEFAULT_MAX_RPS = 2;
@@ -19,7 +19,7 @@ function define() {
     .option('--concurrency <n>', 'requests in flight at most', '8')
     .option('--application-limit <n>', "your plan's application limit (default: applicationLimit in the config)")
     .option('--config <path>', 'config file (default: ./tenants.config.json)')
-    .option('--wait-lock <seconds>', WAIT_LOCK_HELP, WAIT_LOCK_DEFAULT)
+    .addOption(waitLockOption())
     .option('--exit-code', EXIT_CODE_HELP)
     .addOption(formatOption())
     .addHelpText(

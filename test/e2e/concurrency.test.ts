@@ -147,6 +147,11 @@ describe('concurrent runs against one Auth0 tenant', () => {
       const sdk = sdkFor(p.emulator);
       const until = new Date(Date.now() + 10 * 60_000).toISOString();
       await sdk.resourceServers.create({ identifier: LEASE, name: `auth0-tenants lease until ${until} by tenants sync, ci@runner-7 pid 4242` });
+      const mark = p.emulator.requests.length;
+      const bad = await p.cli(['sync', 'tenants.yaml', '--wait-lock', 'soon']);
+      expect(bad.code).toBe(2);
+      expect(bad.stderr).toContain('--wait-lock');
+      expect(p.emulator.requests.length).toBe(mark); // refused before anything is sent
       const refused = await p.cli(['sync', 'tenants.yaml', '--wait-lock', '0', '--json']);
       expect(refused.code).toBe(5);
       expect(JSON.parse(refused.stdout)).toMatchObject({
