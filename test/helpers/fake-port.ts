@@ -67,7 +67,8 @@ export class FakePort implements ManagementPort {
   }
   async updateResourceServer(rid: string, body: Body) {
     this.hit('updateResourceServer');
-    const rs = this.apis.find((a) => a.id === rid)!;
+    const rs = this.apis.find((a) => a.id === rid);
+    if (!rs) throw new TenantsError('auth0', 'auth0_error', 'Auth0 answered 404 while updating the API.', { details: { statusCode: 404, retryable: false } });
     Object.assign(rs, body);
     return rs;
   }

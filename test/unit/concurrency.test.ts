@@ -140,6 +140,29 @@ describe('the lease', () => {
     expect(next.id).not.toBe(stale);
   });
 
+  it('is renewed while the run holds it, and a run whose lease was taken over says so and deletes nothing of the new holder', async () => {
+    const port = new FakePort();
+    const notes: string[] = [];
+    const lease = await acquireLease({ port, now: Date.now, sleep: async () => undefined, progress: (t) => notes.push(t) }, { ...options, ttlSeconds: 0.3 });
+    const first = port.apis[0]!.name;
+    await new Promise((r) => setTimeout(r, 250));
+    expect(port.calls).toContain('updateResourceServer');
+    expect(port.apis[0]!.name).not.toBe(first); // a later expiry
+    // Another run deleted it as expired (this one stalled) and took its own.
+    port.apis = [
+      {
+        id: 'rs_next',
+        identifier: leaseIdentifier(config.audience),
+        name: 'auth0-tenants lease until 2099-01-01T00:00:00.000Z by tenants sync, ci@other pid 1',
+      },
+    ];
+    await new Promise((r) => setTimeout(r, 250));
+    expect(lease.lost).toBe(true);
+    expect(notes.some((n) => n.includes('taken over by another run'))).toBe(true);
+    await lease.release();
+    expect(port.apis.map((a) => a.id)).toEqual(['rs_next']);
+  });
+
   it('never touches an API at our URN that it did not write', async () => {
     const port = new FakePort();
     port.apis.push({ id: 'rs_other', identifier: leaseIdentifier(config.audience), name: 'Payments API' });
