@@ -220,6 +220,11 @@ describe('concurrent runs against one Auth0 tenant', () => {
         app_type: 'spa',
         client_metadata: { ...(original['client_metadata'] as Record<string, string>), tenants_created_at: new Date(Date.now() + 2000).toISOString() },
       } as never);
+      // create's plan says so too (exit 10), and an error keeps its own code with --exit-code.
+      expect((await p.cli(['create', 'dup', '--dry-run', '--exit-code'])).code).toBe(10);
+      expect((await p.cli(['create', 'solo', '--dry-run', '--exit-code'])).code).toBe(0);
+      expect((await p.cli(['create', 'Not_An_Id', '--dry-run', '--exit-code'])).code).toBe(2);
+      expect((await p.cli(['create', 'dup', '--exit-code'])).code).toBe(2); // --exit-code needs --dry-run
       const fix = (JSON.parse((await p.cli(['doctor', '--json'])).stdout) as { findings: { code: string; fix: string }[] }).findings.find(
         (f) => f.code === 'application_duplicate',
       )!.fix;
