@@ -20,6 +20,8 @@ export interface ManagementPort {
   findResourceServer(identifier: string): Promise<ResourceServer | undefined>;
   createResourceServer(body: Body): Promise<ResourceServer>;
   updateResourceServer(id: string, body: Body): Promise<ResourceServer>;
+  /** By its `id`; deleting what is already gone succeeds. Only ever used on our lease (src/core/run-lease.ts). */
+  deleteResourceServer(id: string): Promise<void>;
 
   /** The Action with this name, read in full (code, deployed version), or undefined. */
   findActionByName(name: string): Promise<Action | undefined>;
@@ -35,6 +37,8 @@ export interface ManagementPort {
 
   listClientGrants(filter: { audience?: string; clientId?: string }): Promise<ClientGrant[]>;
   createClientGrant(body: Body): Promise<ClientGrant>;
+  /** Deleting what is already gone succeeds. Only ever used on a duplicate application's grants. */
+  deleteClientGrant(id: string): Promise<void>;
 
   /** Exact and immediate (GET /users-by-email). */
   findUsersByEmail(email: string): Promise<User[]>;

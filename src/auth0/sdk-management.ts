@@ -87,6 +87,9 @@ export async function createSdkManagement(credentials: Credentials, pacer?: Requ
     createResourceServer: (body) => call('creating the API', async () => resourceServerSchema.parse(await sdk.resourceServers.create(body as never, NO_RETRY))),
     updateResourceServer: (id, body: Body) =>
       call('updating the API', async () => resourceServerSchema.parse(await sdk.resourceServers.update(id, body as never))),
+    deleteResourceServer: async (id) => {
+      await notFoundIsUndefined('deleting the lease', () => sdk.resourceServers.delete(id));
+    },
 
     findActionByName: (name) =>
       call('reading Actions', async () => {
@@ -142,6 +145,9 @@ export async function createSdkManagement(credentials: Credentials, pacer?: Requ
         (x) => clientGrantSchema.parse(x),
       ),
     createClientGrant: (body) => call('creating the client grant', async () => clientGrantSchema.parse(await sdk.clientGrants.create(body as never, NO_RETRY))),
+    deleteClientGrant: async (id) => {
+      await notFoundIsUndefined('deleting a client grant', () => sdk.clientGrants.delete(id));
+    },
 
     findUsersByEmail: (email) => call('finding users by email', async () => (await sdk.users.listUsersByEmail({ email })).map((u) => userSchema.parse(u))),
     getUser: (id) => notFoundIsUndefined('reading a user', async () => userSchema.parse(await sdk.users.get(id))),

@@ -1,5 +1,6 @@
 import { Command } from '@commander-js/extra-typings';
 import type { CommandContext } from './context.js';
+import { EXIT_CODE_HELP, formatOption, waitLockOption } from './ci-options.js';
 
 function define() {
   return new Command('create')
@@ -10,6 +11,9 @@ function define() {
     .option('--allow-wildcards', 'accept wildcards in callbacks, logout URLs and web origins (with a warning)')
     .option('--force', 'overwrite emitted files that were edited by hand')
     .option('--config <path>', 'config file (default: ./tenants.config.json)')
+    .addOption(waitLockOption())
+    .option('--exit-code', EXIT_CODE_HELP)
+    .addOption(formatOption())
     .addHelpText(
       'after',
       `\nExamples:\n  $ tenants create acme globex\n  $ tenants create acme --dry-run --json\n  $ tenants create legacy --adopt   # take over an application another tool made`,

@@ -1,5 +1,6 @@
 import { Command } from '@commander-js/extra-typings';
 import type { CommandContext } from './context.js';
+import { waitLockOption } from './ci-options.js';
 
 function define() {
   return new Command('delete')
@@ -8,6 +9,7 @@ function define() {
     .option('--yes', 'do not ask for confirmation (required without a terminal)')
     .option('--delete-users', "delete the tenant's users instead of detaching them (removing app_metadata.tenant)")
     .option('--config <path>', 'config file (default: ./tenants.config.json)')
+    .addOption(waitLockOption())
     .addHelpText('after', `\nExamples:\n  $ tenants delete acme\n  $ tenants delete acme --yes --delete-users`);
 }
 

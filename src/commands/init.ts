@@ -1,6 +1,7 @@
 import { Command } from '@commander-js/extra-typings';
 import { CONFIG_FILE } from '../core/config-file-name.js';
 import type { CommandContext } from './context.js';
+import { EXIT_CODE_HELP, formatOption, waitLockOption } from './ci-options.js';
 
 function define() {
   return new Command('init')
@@ -17,6 +18,9 @@ function define() {
     .option('--config <path>', `config file (default: ./${CONFIG_FILE})`)
     .option('--allow-wildcards', 'accept wildcards in the application URLs of the config (with a warning)')
     .option('--dry-run', 'show what would change, change nothing')
+    .addOption(waitLockOption())
+    .option('--exit-code', EXIT_CODE_HELP)
+    .addOption(formatOption())
     .addHelpText(
       'after',
       `\nExamples:\n  $ tenants init --domain acme.eu.auth0.com --audience https://api.saas.example.com --claim-namespace https://saas.example.com/ --callbacks 'https://{tenant}.app.example.com/callback'\n  $ tenants init --dry-run      # what would change in Auth0, nothing written or sent`,

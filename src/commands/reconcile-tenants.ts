@@ -16,6 +16,10 @@ import { renderPlan, renderSummary, type TenantsSummary } from '../io/render-ten
 import { writeTenantOverrides } from '../io/tenant-overrides-file.js';
 import { assertFilesNotEdited, writeTenantFiles } from '../io/write-tenant-files.js';
 import type { CommandContext } from './context.js';
+import { assertExitCodeUsage, exitIfPending } from '../core/changes-pending.js';
+import { convergeCreated } from '../core/converge-created.js';
+import { renderMarkdown } from '../io/render-markdown.js';
+import { holdLease, releaseLease } from './hold-lease.js';
 import { announceTarget, openProject } from './project.js';
 
 export interface ReconcileOptions {
@@ -31,6 +35,12 @@ export interface ReconcileOptions {
   force: boolean;
   pace: { maxRps: number; concurrency: number };
   applicationLimit: number | undefined;
+  /** `--wait-lock <seconds>`: how long to wait for another run's lease. */
+  waitLock?: number | undefined;
+  /** `--exit-code` (with --dry-run): exit 10 when changes are pending. */
+  exitCode?: boolean | undefined;
+  /** `--format markdown`: the plan or result as markdown for a pull-request comment. */
+  format?: string | undefined;
 }
 
 /**
@@ -45,8 +55,9 @@ export async function reconcileTenants(ctx: CommandContext, loaded: LoadedConfig
   assertWritableDir(loaded.outputDir, `"outputDir" in ${loaded.path}`);
   if (!options.force) entries.forEach((e) => assertFilesNotEdited(loaded.outputDir, e.tenant));
   const project = await openProject(ctx, loaded, options.pace);
-  const state = await readCurrentState(project.port, project.config);
-  const items = planSync(project.config, entries, state, { adopt: options.adopt });
+  assertExitCodeUsage(options);
+  let state = await readCurrentState(project.port, project.config);
+  let items = planSync(project.config, entries, state, { adopt: options.adopt });
   const absent = items.filter((i) => i.action === 'absent');
   const creates = items.filter((i) => i.action === 'create').length;
   checkApplicationLimit(state, creates, options.prune ? absent.length : 0, options.applicationLimit ?? project.config.applicationLimit);
@@ -54,16 +65,20 @@ export async function reconcileTenants(ctx: CommandContext, loaded: LoadedConfig
   const listedOnly = options.command === 'create';
   const shown = listedOnly ? items.filter((i) => i.action !== 'absent') : items;
   if (options.dryRun) {
-    return ctx.out.result(
-      { dryRun: true, prune: options.prune, items: shown.map(publicItem), counts: countBy(shown) },
-      renderPlan(shown, options.prune, ctx.out.color),
-    );
+    const plan = { dryRun: true, prune: options.prune, items: shown.map(publicItem), counts: countBy(shown) };
+    ctx.out.result(plan, options.format === 'markdown' ? renderMarkdown(options.command, plan) : renderPlan(shown, options.prune, ctx.out.color));
+    return exitIfPending(options, hasWork(shown, options.prune));
   }
 
   const pruning = options.prune && absent.length > 0;
   assertScopes(
     project.port.grantedScopes(),
-    [...REQUIRED_SCOPES[options.command], ...(pruning ? REQUIRED_SCOPES.prune : []), ...(pruning && options.deleteUsers ? REQUIRED_SCOPES.deleteUsers : [])],
+    [
+      ...REQUIRED_SCOPES[options.command],
+      ...REQUIRED_SCOPES.lease,
+      ...(pruning ? REQUIRED_SCOPES.prune : []),
+      ...(pruning && options.deleteUsers ? REQUIRED_SCOPES.deleteUsers : []),
+    ],
     options.command,
   );
   if (pruning)
@@ -75,68 +90,99 @@ export async function reconcileTenants(ctx: CommandContext, loaded: LoadedConfig
     );
 
   announceTarget(ctx, project);
-  const stop = ctx.gracefulStop();
-  stop.addEventListener(
-    'abort',
-    () => ctx.out.message(`\nStopping: finishing ${project.pacer.active} request(s) in flight... (Ctrl-C again to quit at once)`),
-    { once: true },
-  );
-  const unreachable = new AbortController();
-  project.pacer.onTrip(() => unreachable.abort());
-  const progress = createProgress(ctx.out.progressStream, options.command);
-  const started = ctx.now();
-  const byTenant = new Map(entries.map((e) => [e.tenant, e]));
-  const outcomes = await applySync(
-    {
-      port: project.port,
-      sleep: ctx.sleep,
-      stopSignal: AbortSignal.any([stop, unreachable.signal]),
-      releaseUsers: (tenant) =>
-        releaseTenantUsers({ port: project.port, sleep: ctx.sleep, now: ctx.now, progress: (t) => progress.note(t) }, tenant, {
-          deleteUsers: options.deleteUsers,
-        }),
-      onProgress: (d, t, f) => progress.update(d, t, f),
-      onSettled: (outcome) => {
-        if (outcome.status !== 'done') return;
-        if (outcome.action === 'delete') return removeTenantFiles(project.outputDir, outcome.tenant);
-        if (!outcome.clientId) return;
-        outcome.files = writeTenantFiles(project.outputDir, tenantSettings(project.config, outcome.tenant, outcome.clientId, state.api), project.config);
-        const { tenant: _tenant, ...overrides } = byTenant.get(outcome.tenant) ?? { tenant: outcome.tenant };
-        writeTenantOverrides(project.outputDir, outcome.tenant, overrides);
-      },
-    },
-    project.config,
-    items,
-    state,
-    { prune: options.prune, concurrency: options.pace.concurrency },
-  );
-  progress.end();
-
-  const tenants = listedOnly ? outcomes.filter((o) => byTenant.has(o.tenant)) : outcomes;
-  const counts = countOutcomes(tenants, absent.length, options.prune || listedOnly);
-  const summary: TenantsSummary = {
-    dryRun: false,
-    changed:
-      counts['created']! + counts['updated']! + counts['deleted']! > 0 || tenants.some((o) => Object.values(o.files ?? {}).some((f) => f !== 'unchanged')),
-    seconds: Math.round((ctx.now() - started) / 100) / 10,
-    counts,
-    requests: { ...project.pacer.stats.byMethod },
-    rateLimited: project.pacer.stats.rateLimited,
-    tenants,
-    ...(options.prune || listedOnly ? {} : { absent: absent.map((a) => a.tenant) }),
-  };
-  ctx.out.result(summary, renderSummary(summary, project.config.outputDir, ctx.out.color));
-  if (project.pacer.tripped) throw project.pacer.tripped;
-  if (stop.aborted) throw new TenantsError('cancelled', 'interrupted', 'Stopped: requests in flight finished; re-run to continue.', { alreadyReported: true });
-  const failed = tenants.filter((o) => o.status === 'failed');
-  if (failed.length > 0) {
-    throw new TenantsError(
-      'auth0',
-      `${options.command}_incomplete`,
-      `${failed.length} tenant(s) failed: ${failed.map((f) => f.tenant).join(', ')}. Re-run to converge.`,
+  // A run with something to write holds the lease, then reads Auth0 again: another run may have written meanwhile.
+  const lease = hasWork(items, options.prune) ? await holdLease(ctx, project, options.command, options.waitLock) : undefined;
+  if (lease) {
+    // Never prune a tenant that was not in the plan confirmed above (another run may have made it meanwhile).
+    const confirmed = new Set(absent.map((a) => a.tenant));
+    state = await readCurrentState(project.port, project.config);
+    items = planSync(project.config, entries, state, { adopt: options.adopt }).filter((i) => i.action !== 'absent' || confirmed.has(i.tenant));
+  }
+  try {
+    const stop = ctx.gracefulStop();
+    stop.addEventListener(
+      'abort',
+      () => ctx.out.message(`\nStopping: finishing ${project.pacer.active} request(s) in flight... (Ctrl-C again to quit at once)`),
+      { once: true },
     );
+    const unreachable = new AbortController();
+    project.pacer.onTrip(() => unreachable.abort());
+    const progress = createProgress(ctx.out.progressStream, options.command);
+    const started = ctx.now();
+    const byTenant = new Map(entries.map((e) => [e.tenant, e]));
+    const writeFiles = (outcome: SyncOutcome) => {
+      if (outcome.status !== 'done') return;
+      if (outcome.action === 'delete') return removeTenantFiles(project.outputDir, outcome.tenant);
+      if (!outcome.clientId) return;
+      outcome.files = writeTenantFiles(project.outputDir, tenantSettings(project.config, outcome.tenant, outcome.clientId, state.api), project.config);
+      const { tenant: _tenant, ...overrides } = byTenant.get(outcome.tenant) ?? { tenant: outcome.tenant };
+      writeTenantOverrides(project.outputDir, outcome.tenant, overrides);
+    };
+    const outcomes = await applySync(
+      {
+        port: project.port,
+        sleep: ctx.sleep,
+        stopSignal: AbortSignal.any([stop, unreachable.signal]),
+        releaseUsers: (tenant) =>
+          releaseTenantUsers({ port: project.port, sleep: ctx.sleep, now: ctx.now, progress: (t) => progress.note(t) }, tenant, {
+            deleteUsers: options.deleteUsers,
+          }),
+        onProgress: (d, t, f) => progress.update(d, t, f),
+        onSettled: writeFiles,
+      },
+      project.config,
+      items,
+      state,
+      { prune: options.prune, concurrency: options.pace.concurrency },
+    );
+    progress.end();
+    // Duplicates a concurrent run made despite the lease (expired, bypassed) converge to the same survivor in every run.
+    const convergence =
+      stop.aborted || project.pacer.tripped
+        ? undefined
+        : await convergeCreated({ port: project.port, sleep: ctx.sleep }, project.config, state, outcomes, (o) => writeFiles(o as SyncOutcome));
+    await releaseLease(lease); // every write is done: the summary below counts the lease's delete
+
+    const tenants = listedOnly ? outcomes.filter((o) => byTenant.has(o.tenant)) : outcomes;
+    const counts = countOutcomes(tenants, absent.length, options.prune || listedOnly);
+    const summary: TenantsSummary = {
+      dryRun: false,
+      changed:
+        counts['created']! + counts['updated']! + counts['deleted']! > 0 || tenants.some((o) => Object.values(o.files ?? {}).some((f) => f !== 'unchanged')),
+      seconds: Math.round((ctx.now() - started) / 100) / 10,
+      counts,
+      requests: { ...project.pacer.stats.byMethod },
+      rateLimited: project.pacer.stats.rateLimited,
+      ...(lease ? { lease: { requests: lease.requests, waitedSeconds: Math.round(lease.waitedMs / 100) / 10 } } : {}),
+      ...(convergence ? { convergence: { requests: convergence.requests, removed: convergence.removed } } : {}),
+      tenants,
+      ...(options.prune || listedOnly ? {} : { absent: absent.map((a) => a.tenant) }),
+    };
+    ctx.out.result(
+      summary,
+      options.format === 'markdown'
+        ? renderMarkdown(options.command, summary as unknown as Record<string, unknown>)
+        : renderSummary(summary, project.config.outputDir, ctx.out.color),
+    );
+    if (project.pacer.tripped) throw project.pacer.tripped;
+    if (stop.aborted)
+      throw new TenantsError('cancelled', 'interrupted', 'Stopped: requests in flight finished; re-run to continue.', { alreadyReported: true });
+    const failed = tenants.filter((o) => o.status === 'failed');
+    if (failed.length > 0) {
+      throw new TenantsError(
+        'auth0',
+        `${options.command}_incomplete`,
+        `${failed.length} tenant(s) failed: ${failed.map((f) => f.tenant).join(', ')}. Re-run to converge.`,
+      );
+    }
+  } finally {
+    await releaseLease(lease);
   }
 }
+
+/** Whether applying the plan would send a write (and so takes the lease). */
+const hasWork = (items: SyncItem[], prune: boolean): boolean =>
+  items.some((i) => i.action === 'create' || i.action === 'update' || i.grantMissing || (i.action === 'absent' && prune));
 
 /** The one confirmation of a destructive step: --yes, or a prompt on a terminal; refused (exit 2) otherwise. */
 export async function confirm(ctx: CommandContext, yes: boolean, what: string, question: string): Promise<void> {

@@ -25,5 +25,8 @@ export async function runCreate(context: () => CommandContext, ...[tenantArgs, o
     force: Boolean(options.force),
     pace: INTERACTIVE_PACE,
     applicationLimit: undefined,
+    waitLock: options.waitLock,
+    exitCode: options.exitCode,
+    format: options.format,
   });
 }

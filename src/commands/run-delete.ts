@@ -9,6 +9,7 @@ import { renderSteps } from '../io/render-steps.js';
 import type { CommandContext } from './context.js';
 import { announceTarget, openProject } from './project.js';
 import type { DeleteArgs } from './delete.js';
+import { holdLease, releaseLease } from './hold-lease.js';
 
 /** `tenants delete`: what runs (imported on demand, so `--help` and other commands never load it). */
 export async function runDelete(context: () => CommandContext, ...[tenantArg, options]: DeleteArgs): Promise<void> {
@@ -22,7 +23,11 @@ export async function runDelete(context: () => CommandContext, ...[tenantArg, op
   const apps = findTagged(clients, tenant);
   // An id that another team's application claims is theirs: its users are not ours to detach.
   if (apps.length === 0 && foreignClaims(clients, tenant).length > 0) throw notOurs(tenant, foreignClaims(clients, tenant));
-  assertScopes(project.port.grantedScopes(), [...REQUIRED_SCOPES.delete, ...(options.deleteUsers ? REQUIRED_SCOPES.deleteUsers : [])], 'delete');
+  assertScopes(
+    project.port.grantedScopes(),
+    [...REQUIRED_SCOPES.delete, ...(apps.length ? REQUIRED_SCOPES.lease : []), ...(options.deleteUsers ? REQUIRED_SCOPES.deleteUsers : [])],
+    'delete',
+  );
   if (!options.yes) {
     const what = apps.length ? `application ${apps.map((a) => a.client_id).join(', ')}` : 'no application (already gone)';
     const users = options.deleteUsers ? 'DELETE its users' : 'detach its users';
@@ -30,26 +35,31 @@ export async function runDelete(context: () => CommandContext, ...[tenantArg, op
     if (!ok) throw new TenantsError('cancelled', 'cancelled', 'Nothing was deleted.');
   }
   announceTarget(ctx, project);
+  const lease = apps.length ? await holdLease(ctx, project, 'delete', options.waitLock) : undefined;
   const steps: Step[] = [];
-  // Users first, confirmed by a search that shows none: a run stopped here still finds the tenant (its application) and finishes the job.
-  const released = await releaseTenantUsers(
-    { port: project.port, sleep: ctx.sleep, now: ctx.now, progress: (t) => ctx.out.message(ctx.out.color.dim(t)) },
-    tenant,
-    { deleteUsers: Boolean(options.deleteUsers) },
-  );
-  steps.push({
-    resource: 'users',
-    action: released.released ? 'delete' : 'absent',
-    tenant,
-    detail: `${released.released} user(s) ${options.deleteUsers ? 'deleted' : 'detached'}; search confirms none left`,
-  });
-  for (const app of apps) {
-    await project.port.deleteClient(app.client_id);
-    steps.push({ resource: 'application', action: 'delete', tenant, id: app.client_id });
+  try {
+    // Users first, confirmed by a search that shows none: a run stopped here still finds the tenant (its application) and finishes the job.
+    const released = await releaseTenantUsers(
+      { port: project.port, sleep: ctx.sleep, now: ctx.now, progress: (t) => ctx.out.message(ctx.out.color.dim(t)) },
+      tenant,
+      { deleteUsers: Boolean(options.deleteUsers) },
+    );
+    steps.push({
+      resource: 'users',
+      action: released.released ? 'delete' : 'absent',
+      tenant,
+      detail: `${released.released} user(s) ${options.deleteUsers ? 'deleted' : 'detached'}; search confirms none left`,
+    });
+    for (const app of apps) {
+      await project.port.deleteClient(app.client_id);
+      steps.push({ resource: 'application', action: 'delete', tenant, id: app.client_id });
+    }
+    if (apps.length === 0) steps.push({ resource: 'application', action: 'absent', tenant });
+    // Only the files we emit: anything else someone put there stays.
+    removeTenantFiles(project.outputDir, tenant);
+    steps.push({ resource: 'files', action: 'delete', tenant });
+  } finally {
+    await releaseLease(lease);
   }
-  if (apps.length === 0) steps.push({ resource: 'application', action: 'absent', tenant });
-  // Only the files we emit: anything else someone put there stays.
-  removeTenantFiles(project.outputDir, tenant);
-  steps.push({ resource: 'files', action: 'delete', tenant });
   ctx.out.result({ tenant, steps }, `Deleted ${tenant}:\n${renderSteps(steps, ctx.out.color, false)}`);
 }

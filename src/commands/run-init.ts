@@ -17,6 +17,10 @@ import { desiredApplication } from '../core/desired-state.js';
 import { assertScopes, REQUIRED_SCOPES } from '../core/required-scopes.js';
 import { assertWritableDir } from '../io/assert-writable-dir.js';
 import type { InitArgs } from './init.js';
+import { assertExitCodeUsage, exitIfPending } from '../core/changes-pending.js';
+import { renderMarkdown } from '../io/render-markdown.js';
+import { holdLease, releaseLease } from './hold-lease.js';
+import type { HeldLease } from '../core/run-lease.js';
 
 /** `tenants init`: what runs (imported on demand, so `--help` and other commands never load it). */
 export async function runInit(context: () => CommandContext, ...[options]: InitArgs): Promise<void> {
@@ -41,6 +45,7 @@ export async function runInit(context: () => CommandContext, ...[options]: InitA
       : undefined,
   );
   const credentials = credentialsFromEnv(ctx.env, config.domain);
+  assertExitCodeUsage(options);
   // Refused before anything is written or sent: URLs and names the config would give every application, the output folder.
   const warnings = checkApplicationSettings(desiredApplication(config, 'example'), 'example', configPath, Boolean(options.allowWildcards));
   assertWritableDir(dirname(configPath), '--config');
@@ -53,24 +58,43 @@ export async function runInit(context: () => CommandContext, ...[options]: InitA
         [SCHEMA_FILE]: writeFileAtomic(join(dirname(configPath), SCHEMA_FILE), `${JSON.stringify(projectConfigJsonSchema(), null, 2)}\n`),
       };
   const { port } = await connect(ctx, credentials);
-  const steps = await ensureSharedResources(
-    {
-      port,
-      sleep: ctx.sleep,
-      now: ctx.now,
-      progress: (t) => ctx.out.message(ctx.out.color.dim(t)),
-      beforeFirstWrite: () => {
-        assertScopes(port.grantedScopes(), REQUIRED_SCOPES.init, 'init');
-        announceTarget(ctx, credentials);
+  const shared = { config, actionCode: actionCodeFor(readTemplate('post-login-action.js'), config) };
+  // A run with something to write holds the lease: a read-only pass first says whether it has.
+  let lease: HeldLease | undefined;
+  if (
+    !options.dryRun &&
+    (await ensureSharedResources({ port, sleep: ctx.sleep, now: ctx.now, progress: () => undefined }, { ...shared, dryRun: true })).some(isWrite)
+  ) {
+    assertScopes(port.grantedScopes(), REQUIRED_SCOPES.init, 'init');
+    lease = await holdLease(ctx, { port, config }, 'init', options.waitLock);
+  }
+  let steps;
+  try {
+    steps = await ensureSharedResources(
+      {
+        port,
+        sleep: ctx.sleep,
+        now: ctx.now,
+        progress: (t) => ctx.out.message(ctx.out.color.dim(t)),
+        beforeFirstWrite: () => {
+          assertScopes(port.grantedScopes(), REQUIRED_SCOPES.init, 'init');
+          announceTarget(ctx, credentials);
+        },
       },
-    },
-    { config, actionCode: actionCodeFor(readTemplate('post-login-action.js'), config), dryRun: Boolean(options.dryRun) },
-  );
+      { ...shared, dryRun: Boolean(options.dryRun) },
+    );
+  } finally {
+    await releaseLease(lease);
+  }
   const changed = steps.some(isWrite);
+  const document = { dryRun: Boolean(options.dryRun), changed, config: configPath, files, steps };
   ctx.out.result(
-    { dryRun: Boolean(options.dryRun), changed, config: configPath, files, steps },
-    `${options.dryRun ? 'Plan' : changed ? 'Initialised' : 'Already up to date'} (${config.audience} on ${config.domain}):\n${renderSteps(steps, ctx.out.color, Boolean(options.dryRun))}`,
+    document,
+    options.format === 'markdown'
+      ? renderMarkdown('init', document)
+      : `${options.dryRun ? 'Plan' : changed ? 'Initialised' : 'Already up to date'} (${config.audience} on ${config.domain}):\n${renderSteps(steps, ctx.out.color, Boolean(options.dryRun))}`,
   );
+  if (options.dryRun) exitIfPending(options, changed);
 }
 
 function readExisting(path: string): Record<string, unknown> | undefined {

@@ -33,6 +33,9 @@ export async function runSync(context: () => CommandContext, ...[manifestPath, r
     force: Boolean(raw.force),
     pace: { maxRps: options.maxRps, concurrency: options.concurrency },
     applicationLimit: options.applicationLimit,
+    waitLock: raw.waitLock,
+    exitCode: raw.exitCode,
+    format: raw.format,
   });
 }
 

@@ -1,5 +1,6 @@
 import { Command } from '@commander-js/extra-typings';
 import type { CommandContext } from './context.js';
+import { EXIT_CODE_HELP, formatOption, waitLockOption } from './ci-options.js';
 
 /** Safe for every Auth0 plan's published Management API limits (about 2 requests/s on free tenants). */
 export const DEFAULT_MAX_RPS = 2;
@@ -18,9 +19,12 @@ function define() {
     .option('--concurrency <n>', 'requests in flight at most', '8')
     .option('--application-limit <n>', "your plan's application limit (default: applicationLimit in the config)")
     .option('--config <path>', 'config file (default: ./tenants.config.json)')
+    .addOption(waitLockOption())
+    .option('--exit-code', EXIT_CODE_HELP)
+    .addOption(formatOption())
     .addHelpText(
       'after',
-      `\nExamples:\n  $ tenants sync tenants.yaml --dry-run\n  $ tenants sync tenants.csv --max-rps 2\n  $ tenants sync tenants.yaml --prune --yes   # also delete tenants not listed`,
+      `\nExamples:\n  $ tenants sync tenants.yaml --dry-run\n  $ tenants sync tenants.csv --max-rps 2\n  $ tenants sync tenants.yaml --prune --yes   # also delete tenants not listed\n  $ tenants sync tenants.yaml --dry-run --exit-code --format markdown > plan.md   # CI: exit 10 when changes are pending`,
     );
 }
 

@@ -39,8 +39,8 @@ export const applicationTenancy: Tenancy = {
     for (const extra of resources.slice(1)) {
       add(
         'application_duplicate',
-        `${tenant} has a second tagged application ${extra.id}.`,
-        `Delete application ${extra.id} in the Auth0 dashboard (the oldest, ${app.client_id}, is used)`,
+        `${tenant} has a duplicate application of ours, ${extra.id} (two runs created it at once); ${app.client_id} is the one kept.`,
+        `tenants create ${tenant} (deletes ${extra.id} and its grant, keeps ${app.client_id}; \`tenants sync\` does it too)`,
       );
     }
     // The same desired state as create and sync: the config's defaults with the tenant's recorded settings.

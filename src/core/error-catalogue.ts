@@ -41,6 +41,8 @@ export const ERROR_CATALOGUE = {
   wildcard_url: { kind: 'usage' },
   invalid_application_name: { kind: 'usage' },
   web_origins: { kind: 'usage' },
+  exit_code_needs_dry_run: { kind: 'usage' },
+  lease_not_ours: { kind: 'usage' },
   // credentials (exit 4)
   missing_credentials: { kind: 'credentials' },
   scope_missing: { kind: 'credentials' },
@@ -72,6 +74,10 @@ export const ERROR_CATALOGUE = {
   action_build_timeout: { kind: 'auth0' },
   action_deploy_timeout: { kind: 'auth0' },
   binding_not_confirmed: { kind: 'auth0' },
+  // locked (exit 5): another run holds the project's lease in Auth0; nothing was changed
+  lease_held: { kind: 'locked' },
+  // pending (exit 10): `--dry-run --exit-code` found changes to make (not an error: the plan was printed)
+  changes_pending: { kind: 'pending' },
   // rejected (exit 3): verify-token's verdicts
   rejected: { kind: 'rejected' },
   // cancelled (exit 130)

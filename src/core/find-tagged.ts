@@ -1,4 +1,5 @@
 import type { Client } from '../auth0/resources.js';
+import { bySurvivorOrder } from './survivor-order.js';
 import { OWNER_KEY, OWNER_VALUE, TENANT_TAG } from './desired-state.js';
 import { TENANT_ID_PATTERN } from './tenant-id.js';
 import { TenantsError } from './tenants-error.js';
@@ -16,8 +17,8 @@ export function ownedTenantOf(client: Client): string | undefined {
   return tag;
 }
 
-/** The applications we own for a tenant (never the global client). Oldest first, as Auth0 lists them. */
-export const findTagged = (clients: Client[], tenant: string): Client[] => clients.filter((c) => ownedTenantOf(c) === tenant);
+/** The applications we own for a tenant (never the global client), the survivor first (src/core/survivor-order.ts). */
+export const findTagged = (clients: Client[], tenant: string): Client[] => clients.filter((c) => ownedTenantOf(c) === tenant).sort(bySurvivorOrder);
 
 /** Every application we own, by tenant. */
 export function taggedTenants(clients: Client[]): Map<string, Client[]> {
@@ -25,7 +26,7 @@ export function taggedTenants(clients: Client[]): Map<string, Client[]> {
   for (const client of clients) {
     const tag = ownedTenantOf(client);
     if (tag === undefined) continue;
-    byTenant.set(tag, [...(byTenant.get(tag) ?? []), client]);
+    byTenant.set(tag, [...(byTenant.get(tag) ?? []), client].sort(bySurvivorOrder));
   }
   return byTenant;
 }

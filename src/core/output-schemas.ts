@@ -21,6 +21,8 @@ export const planSchema = z
           clientId: z.string().optional(),
           changes: z.array(z.string()).optional(),
           grantMissing: z.boolean(),
+          /** Our other applications for the tenant (concurrent runs made them): deleted when applied. */
+          duplicates: z.array(z.string()).optional(),
         })
         .strict(),
     ),
@@ -48,6 +50,10 @@ export const resultSchema = z
       .strict(),
     requests: z.record(z.string(), z.number().int()),
     rateLimited: z.number().int(),
+    /** The run's lease in Auth0, when it wrote anything: requests spent on it, and how long it waited for another run. */
+    lease: z.object({ requests: z.number().int(), waitedSeconds: z.number() }).strict().optional(),
+    /** The listing after the run's creates, and the copies of its own it deleted because an older one existed. */
+    convergence: z.object({ requests: z.number().int(), removed: z.number().int() }).strict().optional(),
     tenants: z.array(
       z
         .object({

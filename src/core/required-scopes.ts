@@ -2,12 +2,30 @@ import { TenantsError } from './tenants-error.js';
 
 /** The Management API scopes each command needs before its first write (README lists them all). */
 export const REQUIRED_SCOPES = {
-  init: ['read:resource_servers', 'create:resource_servers', 'update:resource_servers', 'read:actions', 'create:actions', 'update:actions'],
+  init: [
+    'read:resource_servers',
+    'create:resource_servers',
+    'update:resource_servers',
+    'delete:resource_servers',
+    'read:actions',
+    'create:actions',
+    'update:actions',
+  ],
   create: ['read:clients', 'create:clients', 'update:clients', 'read:resource_servers', 'read:client_grants', 'create:client_grants'],
   sync: ['read:clients', 'create:clients', 'update:clients', 'read:resource_servers', 'read:client_grants', 'create:client_grants'],
   prune: ['delete:clients', 'read:users', 'update:users'],
   delete: ['read:clients', 'delete:clients', 'read:users', 'update:users'],
   deleteUsers: ['delete:users'],
+  /** The run's lease (an API of ours, src/core/run-lease.ts) and removing duplicate applications with their grants. */
+  lease: [
+    'read:resource_servers',
+    'create:resource_servers',
+    'update:resource_servers',
+    'delete:resource_servers',
+    'delete:clients',
+    'read:client_grants',
+    'delete:client_grants',
+  ],
   users: ['read:clients', 'read:users', 'update:users'],
   invite: ['read:clients', 'read:users', 'update:users', 'create:users', 'create:user_tickets'],
 } as const satisfies Record<string, readonly string[]>;

@@ -2,6 +2,8 @@ import type { ManagementPort } from '../auth0/management-port.js';
 import type { Client } from '../auth0/resources.js';
 import { isRetryable } from '../auth0/to-tenants-error.js';
 import { repairPatch } from './desired-state.js';
+import { removeDuplicates } from './remove-duplicates.js';
+import { withCreationStamp } from './survivor-order.js';
 import { findTagged } from './find-tagged.js';
 import type { ProjectConfig } from './project-config.js';
 import type { CurrentState } from './provision-tenants.js';
@@ -84,21 +86,22 @@ export async function applySync(
       if (item.action === 'absent') {
         // Exactly like `tenants delete`: users first, so a stopped run still finds the tenant and finishes.
         await deps.releaseUsers(item.tenant);
-        await deps.port.deleteClient(item.clientId!);
+        await removeDuplicates(deps.port, [...(item.duplicates ?? []), item.clientId!]);
         return finish({ tenant: item.tenant, action: 'delete', status: 'done', clientId: item.clientId! });
       }
       let clientId = adopted?.client_id ?? item.clientId;
       if (item.action === 'create' && !adopted) {
         try {
-          clientId = (await deps.port.createClient(item.desired!)).client_id;
+          clientId = (await deps.port.createClient(withCreationStamp(item.desired!, Date.now()))).client_id;
         } catch (error) {
           if (!isRetryable(error)) throw error;
           uncertain.push(item); // settled after this round, by tag
           return;
         }
-      } else if (item.action === 'update') {
-        await deps.port.updateClient(clientId!, repairPatch(item.desired!, item.changes ?? [], item.tenant));
+      } else if (item.action === 'update' && item.changes?.length) {
+        await deps.port.updateClient(clientId!, repairPatch(item.desired!, item.changes, item.tenant));
       }
+      if (item.duplicates?.length) await removeDuplicates(deps.port, item.duplicates);
       await ensureGrant(item, clientId!);
       finish({ tenant: item.tenant, action: item.action, status: 'done', clientId: clientId!, ...(item.changes ? { changes: item.changes } : {}) });
     } catch (error) {

@@ -18,6 +18,8 @@ export interface SyncItem {
   /** The client grant for the API is missing (it is created with the application, or on its own). */
   grantMissing: boolean;
   desired?: Record<string, unknown>;
+  /** Our other applications for this tenant (made by concurrent runs): deleted with their grants, the survivor kept. */
+  duplicates?: string[];
   /** Duplicate tagged applications, an adopted one: said before anything is applied. */
   warnings?: string[];
 }
@@ -38,10 +40,9 @@ export function planSync(config: ProjectConfig, entries: ManifestEntry[], state:
     const { tenant: _tenant, ...overrides } = entry;
     const desired = tenancy.desired(config, entry.tenant, overrides);
     const tagged = owned.get(entry.tenant) ?? [];
-    const warnings =
-      tagged.length > 1
-        ? [`${tagged.length} applications carry the tag tenant=${entry.tenant}; using the oldest (${tagged[0]?.id}). Delete the others in Auth0.`]
-        : [];
+    // Duplicates of ours (two runs created the tenant at once) are deleted; every run keeps the same survivor, tagged[0].
+    const duplicates = tagged.slice(1).map((r) => r.id);
+    const warnings: string[] = [];
     const foreign = tagged.length ? [] : tenancy.foreign(state, entry.tenant);
     if (foreign.length > 0 && !options.adopt) throw notOurs(entry.tenant, foreign);
     if (foreign.length > 0)
@@ -55,14 +56,22 @@ export function planSync(config: ProjectConfig, entries: ManifestEntry[], state:
       clientId: app.id,
       desired,
       grantMissing: grantNeeded && !findUserGrant(state.grants, app.id),
-      action: changes.length ? 'update' : 'unchanged',
+      action: changes.length || duplicates.length ? 'update' : 'unchanged',
       ...(changes.length ? { changes } : {}),
       ...notes,
+      ...(duplicates.length ? { duplicates } : {}),
     };
   });
   const listed = new Set(entries.map((e) => e.tenant));
   for (const [tenant, apps] of [...owned].sort(([a], [b]) => a.localeCompare(b))) {
-    if (!listed.has(tenant)) items.push({ tenant, action: 'absent', clientId: apps[0]!.id, grantMissing: false });
+    if (!listed.has(tenant))
+      items.push({
+        tenant,
+        action: 'absent',
+        clientId: apps[0]!.id,
+        grantMissing: false,
+        ...(apps.length > 1 ? { duplicates: apps.slice(1).map((r) => r.id) } : {}),
+      });
   }
   return items;
 }

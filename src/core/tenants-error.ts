@@ -5,7 +5,7 @@ import { retryableCode, type ErrorCode, type KindOf, type UsageCode } from './er
  * a human `message`, an optional `hint` that names the fix, and the exit `kind` that src/cli.ts maps
  * to a process exit code. Nothing else in the code base decides exit codes.
  */
-export type ErrorKind = 'usage' | 'auth0' | 'rejected' | 'credentials' | 'unreachable' | 'cancelled';
+export type ErrorKind = 'usage' | 'auth0' | 'rejected' | 'credentials' | 'unreachable' | 'locked' | 'pending' | 'cancelled';
 
 export const EXIT_CODES: Record<ErrorKind, number> = {
   auth0: 1,
@@ -14,6 +14,10 @@ export const EXIT_CODES: Record<ErrorKind, number> = {
   credentials: 4,
   /** Auth0 could not be reached several times in a row: the run stopped early (re-run to converge). */
   unreachable: 4,
+  /** Another run holds the project's lease in Auth0 (`lease_held`): nothing was changed. */
+  locked: 5,
+  /** `--dry-run --exit-code`: the plan has changes (not an error; the plan was printed). */
+  pending: 10,
   cancelled: 130,
 };
 

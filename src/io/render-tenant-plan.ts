@@ -23,7 +23,7 @@ export function renderPlan(items: SyncItem[], prune: boolean, color: ChalkInstan
   const paint = { create: color.green, update: color.yellow, unchanged: color.dim, absent: prune ? color.red : color.dim } as const;
   const lines = items.map((i) =>
     paint[i.action](
-      `  ${sign[i.action]} ${i.tenant} (${i.action === 'absent' ? (prune ? 'would delete: not in the manifest' : 'not in the manifest; --prune deletes it') : `${i.action === 'unchanged' ? 'unchanged' : `would ${i.action}`}${i.changes ? `: ${i.changes.join(', ')}` : ''}`}${i.grantMissing && i.action !== 'create' ? ', client grant missing' : ''})`,
+      `  ${sign[i.action]} ${i.tenant} (${i.action === 'absent' ? (prune ? 'would delete: not in the manifest' : 'not in the manifest; --prune deletes it') : `${i.action === 'unchanged' ? 'unchanged' : `would ${i.action}`}${i.changes ? `: ${i.changes.join(', ')}` : ''}`}${i.grantMissing && i.action !== 'create' ? ', client grant missing' : ''}${i.duplicates ? `, ${i.duplicates.length} duplicate application(s) to delete: ${i.duplicates.join(', ')}` : ''})`,
     ),
   );
   const c: Record<string, number> = { create: 0, update: 0, unchanged: 0, absent: 0 };

@@ -145,8 +145,14 @@ describe('init, then create twice', () => {
     expect(fixed.stdout).toContain('token_endpoint_auth_method');
     const after = await sdk.clients.get(acme.client_id!);
     expect(after.token_endpoint_auth_method).toBe('none');
-    expect(after.client_metadata).toEqual({ tenant: 'acme', crm: 'A-17', tenants_managed_by: 'auth0-tenants' });
-    expect(writes(emulator, mark).map((w) => w.operationId)).toEqual(['patch_clients_by_id']);
+    expect(after.client_metadata).toEqual({
+      tenant: 'acme',
+      crm: 'A-17',
+      tenants_managed_by: 'auth0-tenants',
+      tenants_created_at: expect.stringMatching(/^\d{4}-\d\d-\d\dT/),
+    });
+    // The repair, inside the run's lease (created, then deleted at the end).
+    expect(writes(emulator, mark).map((w) => w.operationId)).toEqual(['post_resource-servers', 'patch_clients_by_id', 'delete_resource-servers_by_id']);
   });
 
   it('refuses bad tenant ids with exit 2 before sending or writing anything', async () => {

@@ -55,7 +55,11 @@ describe('ownership', () => {
     const created = await cli(['create', 'globex']);
     expect(created.code).toBe(0);
     expect(created.stderr).toContain(`Auth0 tenant: ${emulator.domain}`);
-    expect((await clientNamed('globex')).client_metadata).toEqual({ tenant: 'globex', tenants_managed_by: 'auth0-tenants' });
+    expect((await clientNamed('globex')).client_metadata).toEqual({
+      tenant: 'globex',
+      tenants_managed_by: 'auth0-tenants',
+      tenants_created_at: expect.stringMatching(/^\d{4}-\d\d-\d\dT/),
+    });
 
     const list = JSON.parse((await cli(['--json', 'list'])).stdout) as { tenants: { tenant: string }[] };
     expect(list.tenants.map((t) => t.tenant)).toEqual(['globex']);

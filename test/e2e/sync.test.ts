@@ -14,7 +14,8 @@ const yaml = (tenants: string[]) => `tenants:\n${tenants.map((t) => `  - ${t}`).
 async function project(options: Parameters<typeof testEmulator>[0] = {}) {
   const emulator = await testEmulator({ plan: 'enterprise', ...options });
   const work = tempDir('tenants-sync-');
-  const env = credentialsEnv(emulator);
+  // A run killed below leaves its lease behind: a short lifetime keeps the re-runs from waiting a minute.
+  const env = { ...credentialsEnv(emulator), TENANTS_LEASE_SECONDS: '3' };
   const cli = (args: string[], input?: string) => runCli(args, { cwd: work.path, env, ...(input ? { input } : {}) });
   const init = await cli(['init', '--no-input', '--domain', emulator.domain, '--audience', AUDIENCE, '--claim-namespace', 'https://sync.example.com/']);
   expect(init.code).toBe(0);
@@ -172,7 +173,7 @@ describe('sync under faults and crashes', () => {
     let emulator = await testEmulator({ plan: 'enterprise', stateFile, latencyMs: 15 });
     const port = Number(emulator.domain.split(':')[1]);
     try {
-      const env = credentialsEnv(emulator);
+      const env = { ...credentialsEnv(emulator), TENANTS_LEASE_SECONDS: '3' };
       const cli = (args: string[]) => runCli(args, { cwd: work.path, env });
       expect(
         (await cli(['init', '--no-input', '--domain', emulator.domain, '--audience', AUDIENCE, '--claim-namespace', 'https://sync.example.com/'])).code,

@@ -1,4 +1,5 @@
 import type { Body, ManagementPort } from '../../src/auth0/management-port.js';
+import { TenantsError } from '../../src/core/tenants-error.js';
 import type { Action, Binding, Client, ClientGrant, ResourceServer, User } from '../../src/auth0/resources.js';
 
 let counter = 0;
@@ -57,15 +58,23 @@ export class FakePort implements ManagementPort {
   }
   async createResourceServer(body: Body) {
     this.hit('createResourceServer');
+    if (this.apis.some((a) => a.identifier === body['identifier'])) {
+      throw new TenantsError('auth0', 'auth0_error', 'Auth0 answered 409 while creating the API.', { details: { statusCode: 409, retryable: false } });
+    }
     const rs = { ...body, id: id('rs') } as ResourceServer;
     this.apis.push(rs);
     return rs;
   }
   async updateResourceServer(rid: string, body: Body) {
     this.hit('updateResourceServer');
-    const rs = this.apis.find((a) => a.id === rid)!;
+    const rs = this.apis.find((a) => a.id === rid);
+    if (!rs) throw new TenantsError('auth0', 'auth0_error', 'Auth0 answered 404 while updating the API.', { details: { statusCode: 404, retryable: false } });
     Object.assign(rs, body);
     return rs;
+  }
+  async deleteResourceServer(rid: string) {
+    this.hit('deleteResourceServer');
+    this.apis = this.apis.filter((a) => a.id !== rid);
   }
   async findActionByName(name: string) {
     this.hit('findActionByName');
@@ -123,6 +132,10 @@ export class FakePort implements ManagementPort {
     const g = { ...body, id: id('cgr') } as ClientGrant;
     this.grants.push(g);
     return g;
+  }
+  async deleteClientGrant(gid: string) {
+    this.hit('deleteClientGrant');
+    this.grants = this.grants.filter((g) => g.id !== gid);
   }
   async findUsersByEmail(email: string) {
     this.hit('findUsersByEmail');
