@@ -72,7 +72,7 @@ export async function authorize(req: IncomingMessage, res: ServerResponse, url: 
   }
 
   const session = currentSession(req, tenant);
-  const fresh = session && (q['max_age'] === undefined || Math.floor(Date.now() / 1000) - session.authTime <= Number(q['max_age']));
+  const fresh = satisfiesMaxAge(session, q);
   if (prompts.includes('none')) {
     if (!fresh) return fail('login_required', 'Login required');
     return finishLogin(req, res, tenant, client, q, session);
@@ -103,17 +103,34 @@ function pageOptions(tenant: Tenant, q: Query): LoginPageOptions {
   return { organization: display };
 }
 
-/** `POST /u/organization`: the organization prompt's form. A known name continues to the login (or the session). */
-export async function submitOrganization(req: IncomingMessage, res: ServerResponse, tenant: Tenant): Promise<void> {
-  const body = (await readBody(req)) ?? {};
+/** A session recent enough for the request's `max_age` (any session when none is asked). */
+function satisfiesMaxAge(session: Session | undefined, q: Query): session is Session {
+  return session !== undefined && (q['max_age'] === undefined || Math.floor(Date.now() / 1000) - session.authTime <= Number(q['max_age']));
+}
+
+/** The login transaction a page's form posts back (by its `state`), and its client; answers the error page when gone. */
+function openTransaction(res: ServerResponse, tenant: Tenant, body: Record<string, unknown>): { key: string; q: Query; client: Entity } | undefined {
   const key = `txn:${String(body['state'])}`;
   const transaction = tenant.state.data.grants[key];
   if (!transaction || Number(transaction['exp']) < Date.now() / 1000) {
-    return sendErrorPage(res, 400, 'invalid_request', 'The login transaction expired; start again.');
+    sendErrorPage(res, 400, 'invalid_request', 'The login transaction expired; start again.');
+    return undefined;
   }
   const q = transaction['query'] as Query;
   const client = findLoginClient(tenant, q['client_id']);
-  if (!client) return sendErrorPage(res, 400, 'invalid_request', `Unknown client: ${q['client_id'] ?? ''}`);
+  if (!client) {
+    sendErrorPage(res, 400, 'invalid_request', `Unknown client: ${q['client_id'] ?? ''}`);
+    return undefined;
+  }
+  return { key, q, client };
+}
+
+/** `POST /u/organization`: the organization prompt's form. A known name continues to the login (or the session). */
+export async function submitOrganization(req: IncomingMessage, res: ServerResponse, tenant: Tenant): Promise<void> {
+  const body = (await readBody(req)) ?? {};
+  const opened = openTransaction(res, tenant, body);
+  if (!opened) return;
+  const { key, q, client } = opened;
   const org = organizationByName(
     tenant,
     String(body['organizationName'] ?? '')
@@ -130,7 +147,7 @@ export async function submitOrganization(req: IncomingMessage, res: ServerRespon
   const next: Query = { ...q, organization: String(org['id']) };
   const session = currentSession(req, tenant);
   const prompts = scopesOf(next['prompt']);
-  const fresh = session && (next['max_age'] === undefined || Math.floor(Date.now() / 1000) - session.authTime <= Number(next['max_age']));
+  const fresh = satisfiesMaxAge(session, next);
   if (fresh && !prompts.includes('login')) return finishLogin(req, res, tenant, client, next, session);
   return showPage(res, tenant, next, client, 'login');
 }
@@ -138,14 +155,9 @@ export async function submitOrganization(req: IncomingMessage, res: ServerRespon
 /** `POST /u/login`: the login page's form. A right password starts a session, then the login pipeline runs. */
 export async function submitLogin(req: IncomingMessage, res: ServerResponse, tenant: Tenant): Promise<void> {
   const body = (await readBody(req)) ?? {};
-  const key = `txn:${String(body['state'])}`;
-  const transaction = tenant.state.data.grants[key];
-  if (!transaction || Number(transaction['exp']) < Date.now() / 1000) {
-    return sendErrorPage(res, 400, 'invalid_request', 'The login transaction expired; start again.');
-  }
-  const q = transaction['query'] as Query;
-  const client = findLoginClient(tenant, q['client_id']);
-  if (!client) return sendErrorPage(res, 400, 'invalid_request', `Unknown client: ${q['client_id'] ?? ''}`);
+  const opened = openTransaction(res, tenant, body);
+  if (!opened) return;
+  const { key, q, client } = opened;
   const again = (message: string) =>
     void res.writeHead(200, HTML).end(loginPage(String(body['state']), String(client['name'] ?? ''), message, pageOptions(tenant, q)));
   const invitation = q['invitation'] && q['organization'] ? invitationByTicket(tenant, q['organization'], q['invitation']) : undefined;
