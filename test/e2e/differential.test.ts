@@ -1,5 +1,5 @@
 import { copyFileSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
+import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -14,13 +14,13 @@ import { jwksSource } from '../../src/io/jwks-source.js';
 import { makeScenarios, NOW, type Case, type Scenario } from '../helpers/differential-cases.js';
 import { runPython } from '../helpers/python.js';
 import { PYJWT_DIR, PYJWT_RELEASES } from '../helpers/test-deps.js';
+import { serveScenarioKeySets } from '../helpers/scenario-key-sets.js';
 import { tempDir } from '../helpers/workspace.js';
 
 type Code = string | null;
 const work = tempDir('tenants-differential-');
 const scenarios: Scenario[] = makeScenarios({ seed: 20261128, randomRuns: 700 });
 let jwksServer: Server;
-let base = '';
 const ts: Code[][] = [];
 const settingsFiles: string[] = [];
 
@@ -28,17 +28,8 @@ const named = (scenario: Scenario, codes: Code[]) => Object.fromEntries(scenario
 const all = (codes: Code[][]) => Object.assign({}, ...scenarios.map((s, i) => named(s, codes[i]!))) as Record<string, Code>;
 
 beforeAll(async () => {
-  jwksServer = createServer((req, res) => {
-    const [, , index, issuer] = req.url!.split('/');
-    const scenario = scenarios[Number(index)]!;
-    const text = issuer === undefined ? scenario.jwksText : scenario.jwksTexts![Number(issuer)]!;
-    res.writeHead(scenario.jwksStatus ?? 200, { 'content-type': 'application/json' }).end(text);
-  });
-  await new Promise<void>((r) => jwksServer.listen(0, '127.0.0.1', r));
-  base = `http://127.0.0.1:${(jwksServer.address() as AddressInfo).port}`;
+  jwksServer = await serveScenarioKeySets(scenarios);
   scenarios.forEach((scenario, i) => {
-    if (scenario.settings.schemaVersion === 1) scenario.settings.jwksUri = `${base}/jwks/${i}`;
-    else scenario.settings.issuers.forEach((issuer, k) => (issuer.jwksUri = `${base}/jwks/${i}/${k}`));
     const file = join(work.path, `tenant-${i}.json`);
     writeFileSync(file, JSON.stringify(scenario.settings));
     settingsFiles.push(file);

@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { copyFileSync, mkdirSync, writeFileSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
+import type { Server } from 'node:http';
 import { connect, createServer as createNetServer, type AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -10,6 +10,7 @@ import { verifyToken } from '../../src/core/verify-token.js';
 import { jwksSource } from '../../src/io/jwks-source.js';
 import { makeScenarios, type Scenario } from '../helpers/differential-cases.js';
 import { PYTHON } from '../helpers/python.js';
+import { serveScenarioKeySets } from '../helpers/scenario-key-sets.js';
 import { tempDir } from '../helpers/workspace.js';
 
 /**
@@ -32,18 +33,9 @@ const freePort = () =>
   });
 
 beforeAll(async () => {
-  jwksServer = createServer((req, res) => {
-    const [, , index, issuer] = req.url!.split('/');
-    const scenario = scenarios[Number(index)]!;
-    const text = issuer === undefined ? scenario.jwksText : scenario.jwksTexts![Number(issuer)]!;
-    res.writeHead(scenario.jwksStatus ?? 200, { 'content-type': 'application/json' }).end(text);
-  });
-  await new Promise<void>((r) => jwksServer.listen(0, '127.0.0.1', r));
-  const jwksBase = `http://127.0.0.1:${(jwksServer.address() as AddressInfo).port}`;
+  jwksServer = await serveScenarioKeySets(scenarios);
   const template = fileURLToPath(new URL('../../templates/tenant_auth.py', import.meta.url));
   scenarios.forEach((scenario, i) => {
-    if (scenario.settings.schemaVersion === 1) scenario.settings.jwksUri = `${jwksBase}/jwks/${i}`;
-    else scenario.settings.issuers.forEach((issuer, k) => (issuer.jwksUri = `${jwksBase}/jwks/${i}/${k}`));
     const dir = join(work.path, `tenant-${i}`);
     mkdirSync(dir, { recursive: true });
     copyFileSync(template, join(dir, 'tenant_auth.py'));
