@@ -40,7 +40,8 @@ export class RequestPacer {
     readonly maxRps: number,
     readonly concurrency: number,
     private readonly now: () => number = Date.now,
-    private readonly sleep: (ms: number) => Promise<void> = (ms) => new Promise((r) => setTimeout(r, ms)),
+    /** The pacer's clock's wait (tests inject a fake one); retries of paced requests wait on it too. */
+    readonly sleep: (ms: number) => Promise<void> = (ms) => new Promise((r) => setTimeout(r, ms)),
   ) {
     this.tokens = 1;
     this.last = now();
@@ -141,6 +142,12 @@ export class RequestPacer {
     const safe = 1000 / b.rps;
     if (b.limit !== 1 || b.minSpacing <= 0 || safe - b.minSpacing <= safe * 0.02) return safe;
     return (safe + b.minSpacing) / 2;
+  }
+
+  /** How long until requests (of `group`, or all) may go again after a 429 or an exhausted budget (0: now). */
+  resumesIn(group?: string): number {
+    const until = group === undefined ? this.pausedUntil : this.budget(group).pausedUntil;
+    return Math.max(0, until - this.now());
   }
 
   /** A request of the group got no answer (connection failure): it no longer holds the group's probe. */

@@ -25,7 +25,8 @@ export async function createSdkManagement(credentials: Credentials, pacer?: Requ
     if (auth?.startsWith('Bearer ')) token = auth.slice(7);
     return paced(input, init);
   };
-  const common = { maxRetries: 4, fetch: observing };
+  // Retries are paced-fetch's (RETRY_POLICIES.request), on the pacer's clock: the SDK's own are off.
+  const common = { maxRetries: 0, fetch: observing };
   const sdk = new ManagementClient(
     'token' in credentials
       ? { domain: credentials.domain, token: credentials.token, ...common }

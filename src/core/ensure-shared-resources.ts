@@ -5,6 +5,8 @@ import { ACTION_RUNTIME, desiredResourceServer, POST_LOGIN } from './desired-sta
 import { driftedFields } from './drift.js';
 import type { Step } from './plan.js';
 import type { ProjectConfig } from './project-config.js';
+import { retry } from './retry.js';
+import { RETRY_POLICIES } from './retry-policies.js';
 import { TenantsError } from './tenants-error.js';
 
 export interface SharedDeps {
@@ -177,11 +179,9 @@ async function waitUntilDeployed({ port, sleep, now, progress }: SharedDeps, id:
   }
 }
 
-const BIND_ATTEMPTS = 5;
-
 /** Adds our Action to post-login after the bindings already there (their order kept), then reads back. */
 async function ensureBinding(deps: SharedDeps, options: SharedOptions, actionId: string): Promise<Step> {
-  const { port, progress, sleep } = deps;
+  const { port, progress } = deps;
   const current = await port.listBindings(POST_LOGIN);
   const ours = current.filter((b) => b.action?.id === actionId);
   if (ours.length === 1) return { resource: 'binding', action: 'unchanged', id: ours[0]?.id, detail: POST_LOGIN };
@@ -193,24 +193,21 @@ async function ensureBinding(deps: SharedDeps, options: SharedOptions, actionId:
   };
   if (options.dryRun) return step;
   progress('Binding the Action to the post-login flow');
-  for (let attempt = 1; ; attempt++) {
-    const before = attempt === 1 ? current : await port.listBindings(POST_LOGIN);
-    const next = merged(before, actionId, options.config.actionName);
-    try {
-      await port.replaceBindings(POST_LOGIN, next);
+  // Binding right after a deploy fails now and then on Auth0: tried again (RETRY_POLICIES.binding), not forever.
+  await retry(
+    async (attempt) => {
+      const before = attempt === 1 ? current : await port.listBindings(POST_LOGIN);
+      await port.replaceBindings(POST_LOGIN, merged(before, actionId, options.config.actionName));
       const after = await port.listBindings(POST_LOGIN);
-      if (after.filter((b) => b.action?.id === actionId).length === 1 && sameOthers(before, after, actionId)) return step;
-    } catch (error) {
-      // Binding right after a deploy fails now and then on Auth0: try again, but not forever.
-      if (attempt >= BIND_ATTEMPTS || (error instanceof TenantsError && error.kind === 'credentials')) throw error;
-    }
-    if (attempt >= BIND_ATTEMPTS) {
+      if (after.filter((b) => b.action?.id === actionId).length === 1 && sameOthers(before, after, actionId)) return;
       throw new TenantsError('auth0', 'binding_not_confirmed', 'Auth0 did not confirm the post-login binding.', {
         hint: 'Re-run `tenants init`; it binds the Action without disturbing other bindings.',
       });
-    }
-    await sleep(500 * attempt);
-  }
+    },
+    RETRY_POLICIES.binding,
+    deps,
+  );
+  return step;
 }
 
 function merged(current: Binding[], actionId: string, name: string): { actionId: string; displayName: string }[] {

@@ -8,6 +8,8 @@ import { findTagged } from './find-tagged.js';
 import type { ProjectConfig } from './project-config.js';
 import type { CurrentState } from './provision-tenants.js';
 import type { SyncAction, SyncItem } from './sync-plan.js';
+import { retry } from './retry.js';
+import { RETRY_POLICIES } from './retry-policies.js';
 import { TenantsError } from './tenants-error.js';
 import { createUserGrant } from './user-grant.js';
 
@@ -33,8 +35,6 @@ export interface SyncOutcome {
   files?: Record<string, string>;
   error?: { code: string; message: string };
 }
-
-const ROUNDS = 5;
 
 /**
  * Applies a sync plan with bounded concurrency (the pacer behind the port keeps the rate). Creates are
@@ -109,24 +109,34 @@ export async function applySync(
     }
   };
 
-  let queue: { item: SyncItem; adopted?: Client }[] = work.map((item) => ({ item }));
-  for (let round = 1; queue.length > 0; round++) {
-    await pool(queue, options.concurrency, deps.stopSignal, ({ item, adopted }) => run(item, adopted));
-    if (deps.stopSignal.aborted) break;
-    if (uncertain.length === 0) break;
-    const settle = uncertain.splice(0);
-    if (round >= ROUNDS) {
-      for (const item of settle)
-        fail(item, new TenantsError('auth0', 'create_unconfirmed', 'Auth0 kept failing while creating the application; re-run to converge.'));
-      break;
-    }
-    await deps.sleep(500 * round);
-    const clients = await deps.port.listClients();
-    state.clients.splice(0, state.clients.length, ...clients);
-    queue = settle.map((item) => {
-      const adopted = findTagged(clients, item.tenant)[0];
-      return adopted ? { item, adopted } : { item };
-    });
+  // Round 1 runs the plan; each later round (RETRY_POLICIES.settle) first re-lists the applications and settles the
+  // creates whose answer was lost: adopted when their tag is there, created again when it is not.
+  let settle: SyncItem[] = [];
+  try {
+    await retry(
+      async (round) => {
+        let queue: { item: SyncItem; adopted?: Client }[] = work.map((item) => ({ item }));
+        if (round > 1) {
+          const clients = await deps.port.listClients();
+          state.clients.splice(0, state.clients.length, ...clients);
+          queue = settle.map((item) => {
+            const adopted = findTagged(clients, item.tenant)[0];
+            return adopted ? { item, adopted } : { item };
+          });
+        }
+        await pool(queue, options.concurrency, deps.stopSignal, ({ item, adopted }) => run(item, adopted));
+        if (deps.stopSignal.aborted || uncertain.length === 0) return;
+        settle = uncertain.splice(0);
+        throw new TenantsError('auth0', 'create_unconfirmed', 'Auth0 kept failing while creating the application; re-run to converge.', {
+          details: { retryable: true },
+        });
+      },
+      RETRY_POLICIES.settle,
+      deps,
+    );
+  } catch (error) {
+    if (!(error instanceof TenantsError && error.code === 'create_unconfirmed')) throw error;
+    for (const item of settle) fail(item, new TenantsError('auth0', 'create_unconfirmed', error.message));
   }
   for (const item of work) {
     if (!outcomes.has(item.tenant))

@@ -1,18 +1,17 @@
 import type { ManagementPort } from '../auth0/management-port.js';
 import type { ClientGrant } from '../auth0/resources.js';
-import { isRetryable } from '../auth0/to-tenants-error.js';
 import { desiredUserGrant } from './desired-state.js';
 import type { ProjectConfig } from './project-config.js';
+import { retry } from './retry.js';
+import { RETRY_POLICIES } from './retry-policies.js';
 import { TenantsError } from './tenants-error.js';
 
 /** The user client grant an application holds for the API (under require_client_grant it is what lets users in). */
 export const findUserGrant = (grants: ClientGrant[], clientId: string, audience?: string): ClientGrant | undefined =>
   grants.find((g) => g.client_id === clientId && g.subject_type === 'user' && (audience === undefined || g.audience === audience));
 
-const ATTEMPTS = 4;
-
 /**
- * Creates the application's user client grant. Retried on passing faults; a 409 means an earlier answer
+ * Creates the application's user client grant. Retried on passing faults (RETRY_POLICIES.grant); a 409 means an earlier answer
  * was lost and the grant exists, which is the state we want (`'exists'`).
  */
 export async function createUserGrant(
@@ -20,13 +19,16 @@ export async function createUserGrant(
   config: ProjectConfig,
   clientId: string,
 ): Promise<ClientGrant | 'exists'> {
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await deps.port.createClientGrant(desiredUserGrant(config, clientId));
-    } catch (error) {
-      if (error instanceof TenantsError && error.details?.['statusCode'] === 409) return 'exists';
-      if (!isRetryable(error) || attempt >= ATTEMPTS) throw error;
-      await deps.sleep(250 * 2 ** attempt);
-    }
-  }
+  return retry(
+    async () => {
+      try {
+        return await deps.port.createClientGrant(desiredUserGrant(config, clientId));
+      } catch (error) {
+        if (error instanceof TenantsError && error.details?.['statusCode'] === 409) return 'exists' as const;
+        throw error;
+      }
+    },
+    RETRY_POLICIES.grant,
+    deps,
+  );
 }
