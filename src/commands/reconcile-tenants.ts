@@ -6,7 +6,7 @@ import { assertScopes, REQUIRED_SCOPES } from '../core/required-scopes.js';
 import { applySync, type SyncOutcome } from '../core/sync-apply.js';
 import { checkApplicationLimit, planSync, type SyncItem } from '../core/sync-plan.js';
 import { tenantSettings } from '../core/tenant-files.js';
-import { TenantsError, usageError } from '../core/tenants-error.js';
+import { TenantsError } from '../core/tenants-error.js';
 import { releaseTenantUsers } from '../core/tenant-users.js';
 import { assertWritableDir } from '../io/assert-writable-dir.js';
 import type { LoadedConfig } from '../io/config-file.js';
@@ -21,6 +21,7 @@ import { convergeCreated } from '../core/converge-created.js';
 import { renderMarkdown } from '../io/render-markdown.js';
 import { holdLease, releaseLease } from './hold-lease.js';
 import { announceTarget, openProject } from './project.js';
+import { confirm } from './confirm.js';
 
 export interface ReconcileOptions {
   command: 'create' | 'sync';
@@ -183,14 +184,6 @@ export async function reconcileTenants(ctx: CommandContext, loaded: LoadedConfig
 /** Whether applying the plan would send a write (and so takes the lease). */
 const hasWork = (items: SyncItem[], prune: boolean): boolean =>
   items.some((i) => i.action === 'create' || i.action === 'update' || i.grantMissing || (i.action === 'absent' && prune));
-
-/** The one confirmation of a destructive step: --yes, or a prompt on a terminal; refused (exit 2) otherwise. */
-export async function confirm(ctx: CommandContext, yes: boolean, what: string, question: string): Promise<void> {
-  if (yes) return;
-  if (!ctx.interactive) throw usageError('confirmation_required', what, 'Add --yes to confirm.');
-  const ok = await ctx.prompter.confirm({ message: question, default: false });
-  if (!ok) throw new TenantsError('cancelled', 'cancelled', 'Nothing was changed.');
-}
 
 /** A plan item without the request body it would send. */
 const publicItem = ({ desired: _desired, warnings: _warnings, ...item }: SyncItem) => item;

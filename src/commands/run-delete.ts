@@ -3,21 +3,23 @@ import type { Step } from '../core/plan.js';
 import { assertScopes, REQUIRED_SCOPES } from '../core/required-scopes.js';
 import { parseTenantIds } from '../core/tenant-id.js';
 import { releaseTenantUsers } from '../core/tenant-users.js';
-import { TenantsError } from '../core/tenants-error.js';
 import { removeTenantFiles } from '../io/remove-tenant-files.js';
 import { renderSteps } from '../io/render-steps.js';
 import type { CommandContext } from './context.js';
 import { announceTarget, openProject } from './project.js';
 import type { DeleteArgs } from './delete.js';
 import { holdLease, releaseLease } from './hold-lease.js';
+import { confirm } from './confirm.js';
 
 /** `tenants delete`: what runs (imported on demand, so `--help` and other commands never load it). */
 export async function runDelete(context: () => CommandContext, ...[tenantArg, options]: DeleteArgs): Promise<void> {
   const ctx = context();
   const [tenant] = parseTenantIds([tenantArg]) as [string];
-  if (!options.yes && !ctx.interactive) {
-    throw new TenantsError('usage', 'confirmation_required', `Deleting ${tenant} needs confirmation.`, { hint: `Pass --yes: tenants delete ${tenant} --yes` });
-  }
+  const yes = Boolean(options.yes);
+  const refused = `Deleting ${tenant} needs confirmation.`;
+  const hint = `Pass --yes: tenants delete ${tenant} --yes`;
+  // The one confirmation rule, applied before anything is sent; the question (below) names what was found.
+  if (!ctx.interactive) await confirm(ctx, yes, refused, '', hint);
   const project = await openProject(ctx, options.config);
   const clients = await project.port.listClients();
   const apps = findTagged(clients, tenant);
@@ -28,12 +30,9 @@ export async function runDelete(context: () => CommandContext, ...[tenantArg, op
     [...REQUIRED_SCOPES.delete, ...(apps.length ? REQUIRED_SCOPES.lease : []), ...(options.deleteUsers ? REQUIRED_SCOPES.deleteUsers : [])],
     'delete',
   );
-  if (!options.yes) {
-    const what = apps.length ? `application ${apps.map((a) => a.client_id).join(', ')}` : 'no application (already gone)';
-    const users = options.deleteUsers ? 'DELETE its users' : 'detach its users';
-    const ok = await ctx.prompter.confirm({ message: `Delete tenant ${tenant} on ${project.config.domain}: ${what}, ${users} and its files?`, default: false });
-    if (!ok) throw new TenantsError('cancelled', 'cancelled', 'Nothing was deleted.');
-  }
+  const what = apps.length ? `application ${apps.map((a) => a.client_id).join(', ')}` : 'no application (already gone)';
+  const users = options.deleteUsers ? 'DELETE its users' : 'detach its users';
+  await confirm(ctx, yes, refused, `Delete tenant ${tenant} on ${project.config.domain}: ${what}, ${users} and its files?`, hint);
   announceTarget(ctx, project);
   const lease = apps.length ? await holdLease(ctx, project, 'delete', options.waitLock) : undefined;
   const steps: Step[] = [];

@@ -111,7 +111,7 @@ describe('retry: the one retry helper', () => {
 /** A scripted Management API behind pacedFetch: each call takes the next answer (or throws it). */
 function scripted(answers: (Response | Error)[]) {
   const seen: string[] = [];
-  const base = (async (input: RequestInfo | URL, init?: RequestInit) => {
+  const base = (async (input: string | URL | Request, init?: RequestInit) => {
     seen.push(`${init?.method ?? 'GET'} ${String(input)}`);
     const next = answers.shift();
     if (!next) throw new Error('no more answers');
