@@ -5,10 +5,13 @@ import type { CommandContext } from './context.js';
 import { INTERACTIVE_PACE } from './project.js';
 import { reconcileTenants } from './reconcile-tenants.js';
 import type { CreateArgs } from './create.js';
+import { OPTION_SCHEMAS } from './option-schemas.js';
+import { parseOptions } from './parse-options.js';
 
 /** `tenants create`: what runs (imported on demand, so `--help` and other commands never load it). */
 export async function runCreate(context: () => CommandContext, ...[tenantArgs, options]: CreateArgs): Promise<void> {
   const ctx = context();
+  parseOptions(OPTION_SCHEMAS.create, options);
   const tenants = parseTenantIds(tenantArgs);
   const loaded = loadConfig(ctx.cwd, options.config);
   // The same engine as `sync`: a manifest of these tenants, each with its recorded settings, never pruned.

@@ -10,10 +10,13 @@ import { announceTarget, openProject } from './project.js';
 import type { DeleteArgs } from './delete.js';
 import { holdLease, releaseLease } from './hold-lease.js';
 import { confirm } from './confirm.js';
+import { OPTION_SCHEMAS } from './option-schemas.js';
+import { parseOptions } from './parse-options.js';
 
 /** `tenants delete`: what runs (imported on demand, so `--help` and other commands never load it). */
 export async function runDelete(context: () => CommandContext, ...[tenantArg, options]: DeleteArgs): Promise<void> {
   const ctx = context();
+  parseOptions(OPTION_SCHEMAS.delete, options);
   const [tenant] = parseTenantIds([tenantArg]) as [string];
   const yes = Boolean(options.yes);
   const refused = `Deleting ${tenant} needs confirmation.`;

@@ -8,6 +8,8 @@ import type { RunningEmulator } from '../emulator/emulator.js';
 import type { CommandContext } from './context.js';
 import { SERVED_TENANTS, startServing, type Served } from './demo-serve.js';
 import type { DemoArgs } from './demo.js';
+import { OPTION_SCHEMAS } from './option-schemas.js';
+import { parseOptions } from './parse-options.js';
 const BIN = fileURLToPath(new URL('../../bin/tenants.js', import.meta.url));
 const AUDIENCE = 'https://api.demo-saas.example.com';
 const NAMESPACE = 'https://demo-saas.example.com/';
@@ -15,6 +17,7 @@ const NAMESPACE = 'https://demo-saas.example.com/';
 /** `tenants demo`: what runs (imported on demand, so `--help` and other commands never load it). */
 export async function runDemo(context: () => CommandContext, ...[options]: DemoArgs): Promise<void> {
   const ctx = context();
+  parseOptions(OPTION_SCHEMAS.demo, options);
   const { startEmulator } = await import('../emulator/emulator.js');
   const dir = options.dir ? resolve(ctx.cwd, options.dir) : mkdtempSync(join(tmpdir(), 'auth0-tenants-demo-'));
   mkdirSync(dir, { recursive: true });

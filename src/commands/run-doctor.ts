@@ -14,10 +14,13 @@ import type { CommandContext } from './context.js';
 import { openProject, type Project } from './project.js';
 import type { ManagementPort } from '../auth0/management-port.js';
 import type { DoctorArgs } from './doctor.js';
+import { OPTION_SCHEMAS } from './option-schemas.js';
+import { parseOptions } from './parse-options.js';
 
 /** `tenants doctor`: what runs (imported on demand, so `--help` and other commands never load it). */
 export async function runDoctor(context: () => CommandContext, ...[options]: DoctorArgs): Promise<void> {
   const ctx = context();
+  parseOptions(OPTION_SCHEMAS.doctor, options);
   const loaded = loadConfig(ctx.cwd, options.config);
   let project: Project;
   try {

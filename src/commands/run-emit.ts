@@ -8,10 +8,13 @@ import { assertFilesNotEdited, describeWrites, writeTenantFiles } from '../io/wr
 import type { CommandContext } from './context.js';
 import { openProject } from './project.js';
 import type { EmitArgs } from './emit.js';
+import { OPTION_SCHEMAS } from './option-schemas.js';
+import { parseOptions } from './parse-options.js';
 
 /** `tenants emit`: what runs (imported on demand, so `--help` and other commands never load it). */
 export async function runEmit(context: () => CommandContext, ...[tenantArgs, options]: EmitArgs): Promise<void> {
   const ctx = context();
+  parseOptions(OPTION_SCHEMAS.emit, options);
   if (options.all && tenantArgs.length > 0) throw usageError('invalid_arguments', 'Give tenant ids or --all, not both.');
   const named = options.all ? [] : parseTenantIds(tenantArgs);
   const project = await openProject(ctx, options.config);

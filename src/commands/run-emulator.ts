@@ -1,38 +1,13 @@
-import { z } from 'zod';
 import type { CommandContext } from './context.js';
+import { OPTION_SCHEMAS } from './option-schemas.js';
 import { parseOptions } from './parse-options.js';
 import type { EmulatorArgs } from './emulator.js';
-import { RATE_LIMIT_GROUPS } from '../auth0/rate-limit-group.js';
-
-const schema = z.object({
-  port: z.coerce.number().int().min(0).max(65535),
-  state: z.string().min(1).optional(),
-  rateLimit: z.coerce.number().positive().optional(),
-  latency: z.coerce.number().int().min(0).max(60_000).optional(),
-  failRate: z.coerce.number().min(0).max(1).optional(),
-  plan: z.enum(['free', 'self-service', 'enterprise']),
-  actionBuildMs: z.coerce.number().int().min(0).max(120_000),
-  actionDeployMs: z.coerce.number().int().min(0).max(120_000),
-  searchLag: z.coerce.number().int().min(0).max(600_000),
-  apiAccessPolicies: z.boolean(),
-  rateLimitGroup: z
-    .array(
-      z
-        .string()
-        .regex(new RegExp(`^(${RATE_LIMIT_GROUPS.join('|')})=(\\d+(\\.\\d+)?)$`), {
-          message: `expected <group>=<requests per second>, a group among ${RATE_LIMIT_GROUPS.join(', ')} (e.g. organizations-write=0.4)`,
-        })
-        .refine((v) => Number(v.split('=')[1]) > 0, { message: 'the requests per second must be above 0 (e.g. organizations-write=0.4)' }),
-    )
-    .default([]),
-  allowOrganizationNames: z.boolean().default(false),
-});
 
 /** `tenants emulator`: what runs (imported on demand, so `--help` and other commands never load it). */
 export async function runEmulator(context: () => CommandContext, ...[raw]: EmulatorArgs): Promise<void> {
   const ctx = context();
   const stop = ctx.gracefulStop();
-  const options = parseOptions(schema, raw);
+  const options = parseOptions(OPTION_SCHEMAS.emulator, raw);
   const { startEmulator } = await import('../emulator/emulator.js');
   const emulator = await startEmulator({
     port: options.port,

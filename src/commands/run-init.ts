@@ -21,10 +21,13 @@ import { assertExitCodeUsage, exitIfPending } from '../core/changes-pending.js';
 import { renderMarkdown } from '../io/render-markdown.js';
 import { holdLease, releaseLease } from './hold-lease.js';
 import type { HeldLease } from '../core/run-lease.js';
+import { OPTION_SCHEMAS } from './option-schemas.js';
+import { parseOptions } from './parse-options.js';
 
 /** `tenants init`: what runs (imported on demand, so `--help` and other commands never load it). */
 export async function runInit(context: () => CommandContext, ...[options]: InitArgs): Promise<void> {
   const ctx = context();
+  parseOptions(OPTION_SCHEMAS.init, options);
   const configPath = resolve(ctx.cwd, options.config ?? CONFIG_FILE);
   const config = await resolveInitConfig(
     readExisting(configPath),

@@ -5,10 +5,13 @@ import { renderTable } from '../io/render-table.js';
 import type { CommandContext } from './context.js';
 import { openProject } from './project.js';
 import type { ListArgs } from './list.js';
+import { OPTION_SCHEMAS } from './option-schemas.js';
+import { parseOptions } from './parse-options.js';
 
 /** `tenants list`: what runs (imported on demand, so `--help` and other commands never load it). */
 export async function runList(context: () => CommandContext, ...[options]: ListArgs): Promise<void> {
   const ctx = context();
+  parseOptions(OPTION_SCHEMAS.list, options);
   const project = await openProject(ctx, options.config);
   const byTenant = taggedTenants(await project.port.listClients());
   const tenants = [...byTenant.entries()]

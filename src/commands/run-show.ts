@@ -8,10 +8,13 @@ import { findUserGrant } from '../core/user-grant.js';
 import type { CommandContext } from './context.js';
 import { openProject } from './project.js';
 import type { ShowArgs } from './show.js';
+import { OPTION_SCHEMAS } from './option-schemas.js';
+import { parseOptions } from './parse-options.js';
 
 /** `tenants show`: what runs (imported on demand, so `--help` and other commands never load it). */
 export async function runShow(context: () => CommandContext, ...[tenantArg, options]: ShowArgs): Promise<void> {
   const ctx = context();
+  parseOptions(OPTION_SCHEMAS.show, options);
   const [tenant] = parseTenantIds([tenantArg]) as [string];
   const project = await openProject(ctx, options.config);
   const state = await readCurrentState(project.port, project.config);

@@ -1,24 +1,18 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { z } from 'zod';
 import { formatOf, parseManifest } from '../core/manifest.js';
 import { usageError } from '../core/tenants-error.js';
 import { loadConfig } from '../io/config-file.js';
 import type { CommandContext } from './context.js';
+import { OPTION_SCHEMAS } from './option-schemas.js';
 import { parseOptions } from './parse-options.js';
 import { reconcileTenants } from './reconcile-tenants.js';
 import type { SyncArgs } from './sync.js';
 
-const schema = z.object({
-  maxRps: z.coerce.number().positive().max(1000),
-  concurrency: z.coerce.number().int().min(1).max(64),
-  applicationLimit: z.coerce.number().int().positive().optional(),
-});
-
 /** `tenants sync`: what runs (imported on demand, so `--help` and other commands never load it). */
 export async function runSync(context: () => CommandContext, ...[manifestPath, raw]: SyncArgs): Promise<void> {
   const ctx = context();
-  const options = parseOptions(schema, raw);
+  const options = parseOptions(OPTION_SCHEMAS.sync, raw);
   const loaded = loadConfig(ctx.cwd, raw.config);
   const entries = parseManifest(readManifest(resolve(ctx.cwd, manifestPath)), formatOf(manifestPath));
   await reconcileTenants(ctx, loaded, entries, {

@@ -11,6 +11,8 @@ import { announceTarget, openProject, type Project } from './project.js';
 import { assertScopes, REQUIRED_SCOPES } from '../core/required-scopes.js';
 
 import type { UsersAddArgs, UsersInviteArgs, UsersListArgs } from './users.js';
+import { OPTION_SCHEMAS } from './option-schemas.js';
+import { parseOptions } from './parse-options.js';
 
 const VERB: Record<Membership['action'], string> = {
   add: 'added',
@@ -25,6 +27,7 @@ const VERB: Record<Membership['action'], string> = {
 /** `tenants users add|remove`: what runs (imported on demand). */
 export async function runUsersMembership(context: () => CommandContext, mode: 'add' | 'remove', ...[tenantArg, refs, options]: UsersAddArgs): Promise<void> {
   const ctx = context();
+  parseOptions(OPTION_SCHEMAS.usersMembership, options);
   const [tenant] = parseTenantIds([tenantArg]) as [string];
   const all = [...refs, ...(options.file ? readList(resolve(ctx.cwd, options.file)) : [])].map((r) => r.trim()).filter(Boolean);
   if (all.length === 0)
@@ -48,6 +51,7 @@ export async function runUsersMembership(context: () => CommandContext, mode: 'a
 /** `tenants users list`. */
 export async function runUsersList(context: () => CommandContext, ...[tenantArg, options]: UsersListArgs): Promise<void> {
   const ctx = context();
+  parseOptions(OPTION_SCHEMAS.usersList, options);
   const [tenant] = parseTenantIds([tenantArg]) as [string];
   const project = await openProject(ctx, options.config);
   await requireTenant(project, tenant);
@@ -67,6 +71,7 @@ export async function runUsersList(context: () => CommandContext, ...[tenantArg,
 /** `tenants users invite`. */
 export async function runUsersInvite(context: () => CommandContext, ...[tenantArg, refs, options]: UsersInviteArgs): Promise<void> {
   const ctx = context();
+  parseOptions(OPTION_SCHEMAS.usersInvite, options);
   const [tenant] = parseTenantIds([tenantArg]) as [string];
   const emails = parseInviteEmails(refs);
   const project = await openProject(ctx, options.config);
