@@ -1,7 +1,7 @@
 import { z } from 'zod';
 
 /**
- * The shapes of the `--json` documents of create, sync and doctor, and of every error, as zod types; the JSON
+ * The shapes of every command's `--json` document (and of each `verify-token --batch` line), and of every error, as zod types; the JSON
  * Schemas in schemas/ are generated from them (`npm run schemas`; a test keeps them in step and checks real
  * outputs against them). Every document carries `schemaVersion`.
  */
@@ -99,7 +99,179 @@ export const errorSchema = z
   .strict()
   .describe('Any command with --json that fails: the error, with its catalogued code.');
 
-export const OUTPUT_SCHEMAS = { plan: planSchema, result: resultSchema, doctor: doctorSchema, error: errorSchema } as const;
+/** A step of init's and delete's plans (src/core/plan.ts). */
+const step = z
+  .object({
+    resource: z.enum(['api', 'action', 'binding', 'application', 'client-grant', 'files', 'users']),
+    action: z.enum(['create', 'update', 'unchanged', 'delete', 'absent']),
+    tenant: tenantId.optional(),
+    changes: z.array(z.string()).optional(),
+    id: z.string().optional(),
+    detail: z.string().optional(),
+  })
+  .strict();
+const writeOutcome = z.enum(['created', 'updated', 'unchanged']);
+
+export const initSchema = z
+  .object({
+    schemaVersion: version,
+    dryRun: z.boolean(),
+    changed: z.boolean(),
+    /** The config file's path. */
+    config: z.string(),
+    /** The files written (none with --dry-run): name -> created, updated or unchanged. */
+    files: z.record(z.string(), writeOutcome),
+    steps: z.array(step),
+  })
+  .strict()
+  .describe('`tenants init --json`: the shared resources, one step each (a plan with --dry-run).');
+
+export const deleteSchema = z
+  .object({ schemaVersion: version, tenant: tenantId, steps: z.array(step) })
+  .strict()
+  .describe('`tenants delete --json`: what was deleted (users, applications, files), one step each.');
+
+// The per-tenant records of list, show and emit are open (additionalProperties): a tenancy strategy may add its own
+// fields (an organization, ...); the fields below are always there.
+export const listSchema = z
+  .object({
+    schemaVersion: version,
+    tenants: z.array(
+      z.looseObject({ tenant: tenantId, clientId: z.string(), name: z.string(), duplicates: z.array(z.string()), filesEmitted: z.boolean() }),
+    ),
+  })
+  .strict()
+  .describe('`tenants list --json`: our tenants, sorted by id.');
+
+export const showSchema = z
+  .looseObject({
+    schemaVersion: version,
+    tenant: tenantId,
+    clientId: z.string(),
+    name: z.string(),
+    duplicates: z.array(z.string()),
+    application: z.looseObject({
+      appType: z.string().optional(),
+      callbacks: z.array(z.string()),
+      logoutUrls: z.array(z.string()),
+      webOrigins: z.array(z.string()),
+    }),
+    clientGrant: z.union([z.object({ id: z.string(), audience: z.string() }).strict(), z.null(), z.literal('not required')]),
+    /** What tenant.json holds (its own schemaVersion, 1 or 2). */
+    settings: z.looseObject({ schemaVersion: z.union([z.literal(1), z.literal(2)]), tenant: tenantId, audience: z.string() }),
+    files: z.record(z.string(), z.object({ path: z.string(), exists: z.boolean() }).strict()),
+  })
+  .describe("`tenants show --json`: one tenant's application, client grant, tenant.json settings and files.");
+
+export const emitSchema = z
+  .object({
+    schemaVersion: version,
+    tenants: z.array(z.looseObject({ tenant: tenantId, clientId: z.string(), files: z.record(z.string(), writeOutcome) })),
+  })
+  .strict()
+  .describe("`tenants emit --json`: each tenant's files, written from Auth0's state.");
+
+const from = z.string().nullable().describe('The tenant the user belonged to before (null: none).');
+export const usersSchema = z
+  .object({
+    schemaVersion: version,
+    tenant: tenantId,
+    users: z.array(
+      z
+        .object({
+          ref: z.string(),
+          action: z.enum(['add', 'move', 'unchanged', 'remove', 'not_member', 'refused', 'not_found']),
+          userId: z.string().optional(),
+          email: z.string().optional(),
+          from: from.optional(),
+        })
+        .strict(),
+    ),
+  })
+  .strict()
+  .describe('`tenants users add|remove --json`: what happened to each user named.');
+
+export const usersListSchema = z
+  .object({ schemaVersion: version, tenant: tenantId, users: z.array(z.object({ userId: z.string(), email: z.string().nullable() }).strict()) })
+  .strict()
+  .describe("`tenants users list --json`: the tenant's users (Auth0's user search, up to 1,000).");
+
+export const usersInviteSchema = z
+  .object({
+    schemaVersion: version,
+    tenant: tenantId,
+    users: z.array(
+      z
+        .object({
+          email: z.string(),
+          userId: z.string(),
+          created: z.boolean(),
+          action: z.enum(['add', 'move', 'unchanged']),
+          from,
+          ticketUrl: z.string().describe('Where the person sets a password: single use, valid 5 days.'),
+        })
+        .strict(),
+    ),
+  })
+  .strict()
+  .describe('`tenants users invite --json`: each person, whether they were created, and their password link.');
+
+const verdictFields = {
+  schemaVersion: version,
+  valid: z.boolean(),
+  code: z
+    .enum([
+      'missing_token',
+      'malformed',
+      'opaque_token',
+      'alg_not_allowed',
+      'unknown_kid',
+      'bad_signature',
+      'wrong_issuer',
+      'wrong_audience',
+      'id_token',
+      'expired',
+      'not_yet_valid',
+      'wrong_application',
+      'missing_organization',
+      'wrong_organization',
+      'missing_tenant_claim',
+      'wrong_tenant',
+    ])
+    .nullable(),
+  message: z.string(),
+  hint: z.string(),
+  tenant: z.string(),
+  tokenTenant: z.string().nullable(),
+  checks: z.array(z.object({ name: z.string(), ok: z.boolean().nullable(), expected: z.unknown(), actual: z.unknown() }).strict()),
+  header: z.record(z.string(), z.unknown()),
+  claims: z.record(z.string(), z.unknown()),
+};
+export const verdictSchema = z
+  .object(verdictFields)
+  .strict()
+  .describe('`tenants verify-token --json`: exactly one verdict, with every check (expected, actual).');
+export const verdictLineSchema = z
+  .object({ ...verdictFields, line: z.number().int().positive().describe("The token's line in stdin.") })
+  .strict()
+  .describe('`tenants verify-token --batch --json`: one verdict per line of output (NDJSON), for the token on `line` of stdin.');
+
+export const OUTPUT_SCHEMAS = {
+  plan: planSchema,
+  result: resultSchema,
+  doctor: doctorSchema,
+  error: errorSchema,
+  init: initSchema,
+  delete: deleteSchema,
+  list: listSchema,
+  show: showSchema,
+  emit: emitSchema,
+  users: usersSchema,
+  'users-list': usersListSchema,
+  'users-invite': usersInviteSchema,
+  verdict: verdictSchema,
+  'verdict-line': verdictLineSchema,
+} as const;
 
 /** The JSON Schema of each shape, by name (schemas/<name>.schema.json). */
 export function outputJsonSchemas(): Record<keyof typeof OUTPUT_SCHEMAS, Record<string, unknown>> {

@@ -53,10 +53,11 @@ export class Output {
 
   /**
    * One record of a stream of results (`verify-token --batch`): a compact JSON line with --json (NDJSON),
-   * else the `human` line. Any number of records; not mixed with `result`.
+   * else the `human` line, each with `schemaVersion`. Any number of records; not mixed with `result`.
    */
   record(data: unknown, human: string): void {
-    this.stdout.write(`${this.json ? JSON.stringify(data) : human}\n`);
+    const doc = data !== null && typeof data === 'object' && !Array.isArray(data) ? { schemaVersion: JSON_SCHEMA_VERSION, ...data } : data;
+    this.stdout.write(`${this.json ? JSON.stringify(doc) : human}\n`);
   }
 
   /** A message for the person at the terminal (stderr, never parsed). */

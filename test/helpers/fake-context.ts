@@ -18,7 +18,7 @@ export interface FakeRun {
  */
 export async function runWithFakeContext(
   args: string[],
-  options: { cwd: string; port?: FakePort; answers?: string[]; interactive?: boolean; env?: NodeJS.ProcessEnv },
+  options: { cwd: string; port?: FakePort; answers?: string[]; interactive?: boolean; env?: NodeJS.ProcessEnv; stdin?: string },
 ): Promise<FakeRun> {
   const stdout = new PassThrough();
   const stderr = new PassThrough();
@@ -53,7 +53,7 @@ export async function runWithFakeContext(
   });
   let error: unknown;
   try {
-    await buildProgram(context).parseAsync(args, { from: 'user' });
+    await buildProgram(context, async () => options.stdin ?? '').parseAsync(args, { from: 'user' });
   } catch (e) {
     error = e;
   }
