@@ -136,9 +136,7 @@ export const deleteSchema = z
 export const listSchema = z
   .object({
     schemaVersion: version,
-    tenants: z.array(
-      z.looseObject({ tenant: tenantId, clientId: z.string(), name: z.string(), duplicates: z.array(z.string()), filesEmitted: z.boolean() }),
-    ),
+    tenants: z.array(z.looseObject({ tenant: tenantId, clientId: z.string(), name: z.string(), duplicates: z.array(z.string()), filesEmitted: z.boolean() })),
   })
   .strict()
   .describe('`tenants list --json`: our tenants, sorted by id.');
