@@ -51,6 +51,8 @@ export interface EmulatorOptions {
   /** Where to write the CA PEM; a new temporary directory when absent. */
   caCertFile?: string;
   random?: () => number;
+  /** The clock of the emulator's lags, Action builds and deployments, and rate limits (tests move a fake one instead of waiting). */
+  now?: () => number;
 }
 
 export interface RequestRecord {
@@ -92,12 +94,13 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
   const tls = options.tls ?? (await generateTlsMaterial());
   const state = await State.load(options.stateFile, freshState);
   const keys = await SigningKeys.load(state.data.signingKeys as JWK[]);
-  const limiter = new RateLimiter(options.rateLimit ?? DEFAULT_RATE_LIMIT);
+  const now = options.now ?? Date.now;
+  const limiter = new RateLimiter(options.rateLimit ?? DEFAULT_RATE_LIMIT, undefined, now);
   const groupLimiters = new Map<RateLimitGroup, RateLimiter>();
   for (const [group, rps] of Object.entries(options.rateLimitGroups ?? {})) {
     if (!RATE_LIMIT_GROUPS.includes(group as RateLimitGroup)) throw new Error(`Unknown rate-limit group "${group}"; known: ${RATE_LIMIT_GROUPS.join(', ')}.`);
     if (!(Number(rps) > 0)) throw new Error(`The rate limit of group "${group}" must be a positive number of requests per second.`);
-    groupLimiters.set(group as RateLimitGroup, new RateLimiter(Number(rps)));
+    groupLimiters.set(group as RateLimitGroup, new RateLimiter(Number(rps), undefined, now));
   }
   if (options.allowOrganizationNames !== undefined) {
     state.data.tenantSettings = { ...(state.data.tenantSettings ?? {}), allow_organization_name_in_authentication_api: options.allowOrganizationNames };
@@ -111,6 +114,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     actionDeployMs: options.actionDeployMs ?? 0,
     searchLagMs: options.searchLagMs ?? 0,
     apiAccessPolicies: options.apiAccessPolicies ?? true,
+    now,
   };
   const requests: RequestRecord[] = [];
   const sockets = new Set<Socket>();

@@ -9,8 +9,11 @@ import { sdkFor, specComplaint, testEmulator } from '../helpers/emulator.js';
 
 let emulator: RunningEmulator;
 let sdk: ManagementClient;
+// The emulator's clock runs ahead of the real one by what the tests skip: its lags pass without waiting.
+let skipped = 0;
+const skip = (ms: number) => void (skipped += ms);
 beforeAll(async () => {
-  emulator = await testEmulator({ actionBuildMs: 20, actionDeployMs: 300, searchLagMs: 400 });
+  emulator = await testEmulator({ actionBuildMs: 20, actionDeployMs: 300, searchLagMs: 400, now: () => Date.now() + skipped });
   sdk = sdkFor(emulator);
 });
 afterAll(() => emulator.close());
@@ -20,7 +23,8 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const bodyOf = (e: unknown) => (e as Management.BadRequestError).body as { message: string };
 async function builtAction(name: string, code: string) {
   const action = await sdk.actions.create({ name, supported_triggers: postLogin, code, runtime: 'node22' });
-  for (let i = 0; i < 100 && (await sdk.actions.get(action.id!)).status !== 'built'; i++) await sleep(10);
+  skip(20);
+  expect((await sdk.actions.get(action.id!)).status).toBe('built');
   return action.id!;
 }
 const bind = (id: string) =>
@@ -35,7 +39,7 @@ describe('Actions deploy in the background (--action-deploy-ms)', () => {
     const early = await bind(id).catch((e: unknown) => e);
     expect(early).toBeInstanceOf(Management.BadRequestError);
     expect(bodyOf(early).message).toBe('Trying to create a binding for an action that has not been deployed yet');
-    await sleep(350);
+    skip(300);
     expect((await sdk.actions.get(id)).deployed_version?.deployed).toBe(true);
     expect((await bind(id)).bindings).toHaveLength(1);
     await sdk.actions.triggers.bindings.updateMany('post-login', { bindings: [] });
@@ -124,11 +128,11 @@ describe('users: search lag and export jobs', () => {
     const search = async () => (await sdk.users.list({ q: 'app_metadata.tenant:"lagging"', search_engine: 'v3' })).data.length;
     expect(await search()).toBe(0);
     expect(await sdk.users.listUsersByEmail({ email: 'lag@example.com' })).toHaveLength(1);
-    await sleep(450);
+    skip(400);
     expect(await search()).toBe(1);
     await sdk.users.update(user.user_id!, { app_metadata: { tenant: null } } as never);
     expect(await search()).toBe(1); // the index still shows the old tenant
-    await sleep(450);
+    skip(400);
     expect(await search()).toBe(0);
   });
 
@@ -168,7 +172,7 @@ describe('the Action rendered with any claim name', () => {
     expect(code).not.toContain('__TENANT_CLAIM__');
     const id = await builtAction('rendered', code);
     await sdk.actions.deploy(id);
-    await sleep(350);
+    skip(300);
     await bind(id);
     const app = await sdk.clients.create({ name: 'rendered-app', app_type: 'spa', client_metadata: { tenant: 'acme', tenants_managed_by: 'auth0-tenants' } });
     await sdk.users.create({

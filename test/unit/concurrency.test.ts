@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, onTestFinished, vi } from 'vitest';
 import type { Client } from '../../src/auth0/resources.js';
 import { exitIfPending, assertExitCodeUsage } from '../../src/core/changes-pending.js';
 import { convergeCreated } from '../../src/core/converge-created.js';
@@ -141,11 +141,14 @@ describe('the lease', () => {
   });
 
   it('is renewed while the run holds it, and a run whose lease was taken over says so and deletes nothing of the new holder', async () => {
+    // The renewal timer and the clock are fake: the test moves time instead of waiting for it.
+    vi.useFakeTimers({ toFake: ['setInterval', 'clearInterval', 'Date'] });
+    onTestFinished(() => void vi.useRealTimers());
     const port = new FakePort();
     const notes: string[] = [];
     const lease = await acquireLease({ port, now: Date.now, sleep: async () => undefined, progress: (t) => notes.push(t) }, { ...options, ttlSeconds: 0.3 });
     const first = port.apis[0]!.name;
-    await new Promise((r) => setTimeout(r, 250));
+    await vi.advanceTimersByTimeAsync(250);
     expect(port.calls).toContain('updateResourceServer');
     expect(port.apis[0]!.name).not.toBe(first); // a later expiry
     // Another run deleted it as expired (this one stalled) and took its own.
@@ -156,7 +159,7 @@ describe('the lease', () => {
         name: 'auth0-tenants lease until 2099-01-01T00:00:00.000Z by tenants sync, ci@other pid 1',
       },
     ];
-    await new Promise((r) => setTimeout(r, 250));
+    await vi.advanceTimersByTimeAsync(250);
     expect(lease.lost).toBe(true);
     expect(notes.some((n) => n.includes('taken over by another run'))).toBe(true);
     await lease.release();

@@ -84,8 +84,14 @@ describe('scopes', () => {
 });
 
 describe('fail fast', () => {
+  // The pacer's clock is fake: the retries' waits (RETRY_POLICIES.request) pass at once.
+  const fakeClock = () => {
+    let now = 0;
+    return [() => now, async (ms: number) => void (now += ms)] as const;
+  };
+
   it('trips after three connection failures in a row and refuses the rest without sending', async () => {
-    const pacer = new RequestPacer(1000, 4);
+    const pacer = new RequestPacer(1000, 4, ...fakeClock());
     let sent = 0;
     const down: typeof fetch = async () => {
       sent += 1;
@@ -99,7 +105,7 @@ describe('fail fast', () => {
   });
 
   it('a success in between resets the count', async () => {
-    const pacer = new RequestPacer(1000, 4);
+    const pacer = new RequestPacer(1000, 4, ...fakeClock());
     let calls = 0;
     const flaky: typeof fetch = async () => {
       calls += 1;

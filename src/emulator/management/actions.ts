@@ -11,13 +11,13 @@ const MAX_ACTIONS = 100;
  */
 function refreshBuild(tenant: Tenant, action: Entity): Entity {
   const pending = action['deployed_version'] as Entity | undefined;
-  if (pending && pending['deployed'] === false && Date.now() >= Number(pending['__deployedAt'])) {
+  if (pending && pending['deployed'] === false && tenant.now() >= Number(pending['__deployedAt'])) {
     // The background deployment completed: this version is the deployed one now.
     for (const v of tenant.state.data.actionVersions[String(action['id'])] ?? []) v['deployed'] = v['id'] === pending['id'];
     pending['deployed'] = true;
     delete pending['__deployedAt'];
   }
-  if (action['status'] === 'pending' && Date.now() >= Number(action['__readyAt'])) {
+  if (action['status'] === 'pending' && tenant.now() >= Number(action['__readyAt'])) {
     action['status'] = 'built';
     action['built_at'] = nowIso();
     if (action['__deployWhenBuilt']) {
@@ -74,7 +74,7 @@ function deploy(tenant: Tenant, action: Entity): Entity {
     built_at: action['built_at'],
     created_at: now,
     updated_at: now,
-    ...(deployMs > 0 ? { __deployedAt: Date.now() + deployMs } : {}),
+    ...(deployMs > 0 ? { __deployedAt: tenant.now() + deployMs } : {}),
   };
   if (deployMs <= 0) for (const v of versions) v['deployed'] = false;
   versions.push(version);
@@ -140,7 +140,7 @@ export const actionHandlers: Handlers = {
       all_changes_deployed: false,
       created_at: now,
       updated_at: now,
-      __readyAt: Date.now() + tenant.actionBuildMs,
+      __readyAt: tenant.now() + tenant.actionBuildMs,
       ...(deployWhenBuilt ? { __deployWhenBuilt: true } : {}),
     };
     actions[String(action['id'])] = action;
@@ -168,7 +168,7 @@ export const actionHandlers: Handlers = {
       status: 'pending',
       all_changes_deployed: false,
       updated_at: nowIso(),
-      __readyAt: Date.now() + tenant.actionBuildMs,
+      __readyAt: tenant.now() + tenant.actionBuildMs,
     });
     tenant.state.commit();
     return ok(action);

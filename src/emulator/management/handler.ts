@@ -13,6 +13,8 @@ export interface Tenant {
   actionDeployMs?: number;
   /** How long user search trails writes, as Auth0's index does (0: immediately consistent). */
   searchLagMs?: number;
+  /** The clock of lags, builds and deployments (Date.now unless a test gives its own). */
+  now: () => number;
   /** False models a tenant without API access policies: subject_type_authorization is refused. */
   apiAccessPolicies?: boolean;
   /** What user search still shows of users changed within the lag: user_id -> the old view (null: not shown). */

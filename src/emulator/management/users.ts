@@ -44,7 +44,7 @@ export function beforeUserChange(tenant: Tenant, id: string): void {
   const lag = tenant.searchLagMs ?? 0;
   if (lag <= 0) return;
   const views = (tenant.searchViews ??= new Map());
-  const now = Date.now();
+  const now = tenant.now();
   const pending = views.get(id);
   const current = tenant.state.data.users[id];
   // Keep the oldest view still within the lag; otherwise the index shows the user as it is now.
@@ -56,7 +56,7 @@ export function beforeUserChange(tenant: Tenant, id: string): void {
 function searchable(tenant: Tenant): Entity[] {
   const views = tenant.searchViews;
   if (!views || views.size === 0) return Object.values(tenant.state.data.users);
-  const now = Date.now();
+  const now = tenant.now();
   const shown: Entity[] = [];
   for (const [id, user] of Object.entries(tenant.state.data.users)) {
     const pending = views.get(id);
