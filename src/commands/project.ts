@@ -14,7 +14,7 @@ export const INTERACTIVE_PACE = { maxRps: 50, concurrency: 4 };
 
 /** A Management API session behind its own pacer. */
 export async function connect(ctx: CommandContext, credentials: Credentials, pace = INTERACTIVE_PACE): Promise<{ port: ManagementPort; pacer: RequestPacer }> {
-  const pacer = new RequestPacer(pace.maxRps, pace.concurrency);
+  const pacer = new RequestPacer(pace.maxRps, pace.concurrency, ctx.now, ctx.sleep); // the context's clock: tests give a fake one
   return { pacer, port: await ctx.management(credentials, pacer) };
 }
 

@@ -12,13 +12,43 @@ export interface FakeRun {
   prompts: string[];
 }
 
+/** A clock a test controls: `sleep` moves `now` ahead at once instead of waiting. */
+export interface TestClock {
+  now: () => number;
+  sleep: (ms: number) => Promise<void>;
+}
+
+/**
+ * Real time plus what was slept: give the same clock to the emulator (`now`) and to the command (`clock`), and
+ * every wait of the command (polls, backoffs, the pacer) lets the emulator's lags pass at once.
+ */
+export function skippingClock(): TestClock {
+  let skipped = 0;
+  return {
+    now: () => Date.now() + skipped,
+    sleep: async (ms) => {
+      skipped += Math.max(0, ms);
+    },
+  };
+}
+
 /**
  * Runs a command in-process with a fake context: captured stdout/stderr, scripted prompt answers and
- * an in-memory Management port. Errors come back as values (tests assert on their codes).
+ * an in-memory Management port (or `management`, e.g. the SDK against an in-process emulator), on a clock that
+ * never waits (or `clock`). Errors come back as values (tests assert on their codes).
  */
 export async function runWithFakeContext(
   args: string[],
-  options: { cwd: string; port?: FakePort; answers?: string[]; interactive?: boolean; env?: NodeJS.ProcessEnv; stdin?: string },
+  options: {
+    cwd: string;
+    port?: FakePort;
+    management?: CommandContext['management'];
+    clock?: TestClock;
+    answers?: string[];
+    interactive?: boolean;
+    env?: NodeJS.ProcessEnv;
+    stdin?: string;
+  },
 ): Promise<FakeRun> {
   const stdout = new PassThrough();
   const stderr = new PassThrough();
@@ -46,9 +76,9 @@ export async function runWithFakeContext(
     cwd: options.cwd,
     interactive: options.interactive ?? false,
     prompter,
-    management: async () => port,
-    sleep: async () => undefined,
-    now: () => 0,
+    management: options.management ?? (async () => port),
+    sleep: options.clock?.sleep ?? (async () => undefined),
+    now: options.clock?.now ?? (() => 0),
     gracefulStop: () => new AbortController().signal,
   });
   let error: unknown;
