@@ -18,6 +18,11 @@ const cli = (args: string[], extra: NodeJS.ProcessEnv = {}) => runCli(args, { cw
 const init = () => cli(['init', '--no-input', '--domain', emulator.domain, '--audience', AUDIENCE, '--claim-namespace', NAMESPACE]);
 
 const postLogin = [{ id: 'post-login' as const, version: 'v3' }];
+/** init and acme and globex, as a test that needs them expects them whatever ran before it (both converge). */
+const project = async () => {
+  expect((await init()).code).toBe(0);
+  expect((await cli(['create', 'acme', 'globex'])).code).toBe(0);
+};
 
 beforeAll(async () => {
   emulator = await testEmulator({ actionBuildMs: 300 });
@@ -131,6 +136,7 @@ describe('init, then create twice', () => {
   });
 
   it('repairs a drifted application setting and leaves the rest', async () => {
+    await project();
     const acme = (await sdk.clients.list({ per_page: 100 })).data.find((c) => c.client_metadata?.['tenant'] === 'acme')!;
     await sdk.clients.update(acme.client_id!, { token_endpoint_auth_method: 'client_secret_post', client_metadata: { tenant: 'acme', crm: 'A-17' } });
     const mark = emulator.requests.length;
@@ -169,6 +175,7 @@ describe('init, then create twice', () => {
   });
 
   it('lists, shows, emits and deletes, never touching an untagged application', async () => {
+    await project();
     const list = JSON.parse((await cli(['list', '--json'])).stdout) as { tenants: { tenant: string; filesEmitted: boolean }[] };
     expect(list.tenants.map((t) => t.tenant)).toEqual(['acme', 'globex']);
     expect(list.tenants.every((t) => t.filesEmitted)).toBe(true);
@@ -248,6 +255,7 @@ describe('conventions', () => {
   });
 
   it('derives clientIdClaim from the API token dialect', async () => {
+    await project();
     const api = (await sdk.resourceServers.list()).data.find((rs) => rs.identifier === AUDIENCE)!;
     await sdk.resourceServers.update(api.id!, { token_dialect: 'rfc9068_profile' });
     try {

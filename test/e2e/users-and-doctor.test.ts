@@ -36,10 +36,13 @@ beforeAll(async () => {
     0,
   );
   expect((await cli(['create', 'acme', 'globex'])).code).toBe(0);
-  for (const email of ['ann@acme.example', 'al@acme.example', 'amy@acme.example', 'gus@globex.example']) {
-    await sdk.users.create({ connection: 'Username-Password-Authentication', email, password: 'Str0ng-pass' });
-  }
+  await createUsers(['ann@acme.example', 'amy@acme.example']);
+  // The logins below need Ann in acme (Amy in no tenant); every test that changes users uses tenants and users of its own.
+  expect((await cli(['users', 'add', 'acme', 'ann@acme.example'])).code).toBe(0);
 });
+async function createUsers(emails: string[]): Promise<void> {
+  for (const email of emails) await sdk.users.create({ connection: 'Username-Password-Authentication', email, password: 'Str0ng-pass' });
+}
 afterAll(async () => {
   await emulator.close();
   work.remove();
@@ -47,37 +50,39 @@ afterAll(async () => {
 
 describe('tenants users', () => {
   it('adds users to a tenant, refuses to move one without --move, and lists them', async () => {
-    const added = await cli(['users', 'add', 'acme', 'ann@acme.example', '--json']);
+    expect((await cli(['create', 'initech', 'hooli'])).code).toBe(0);
+    await createUsers(['ivy@initech.example', 'ian@initech.example', 'ike@initech.example', 'hal@hooli.example']);
+    const added = await cli(['users', 'add', 'initech', 'ivy@initech.example', '--json']);
     expect(added.code).toBe(0);
-    expect(JSON.parse(added.stdout)).toMatchObject({ tenant: 'acme', users: [{ ref: 'ann@acme.example', action: 'add' }] });
-    expect(await tenantOf('ann@acme.example')).toBe('acme');
-    writeFileSync(join(work.path, 'more.txt'), '# acme staff\nal@acme.example\n\namy@acme.example\n');
-    expect((await cli(['users', 'add', 'acme', '--file', 'more.txt'])).code).toBe(0);
-    const gus = (await sdk.users.listUsersByEmail({ email: 'gus@globex.example' }))[0]!;
-    expect((await cli(['users', 'add', 'globex', gus.user_id!])).code).toBe(0);
+    expect(JSON.parse(added.stdout)).toMatchObject({ tenant: 'initech', users: [{ ref: 'ivy@initech.example', action: 'add' }] });
+    expect(await tenantOf('ivy@initech.example')).toBe('initech');
+    writeFileSync(join(work.path, 'more.txt'), '# initech staff\nian@initech.example\n\nike@initech.example\n');
+    expect((await cli(['users', 'add', 'initech', '--file', 'more.txt'])).code).toBe(0);
+    const hal = (await sdk.users.listUsersByEmail({ email: 'hal@hooli.example' }))[0]!;
+    expect((await cli(['users', 'add', 'hooli', hal.user_id!])).code).toBe(0);
 
-    const refused = await cli(['users', 'add', 'globex', 'ann@acme.example', 'al@acme.example']);
+    const refused = await cli(['users', 'add', 'hooli', 'ivy@initech.example', 'ian@initech.example']);
     expect(refused.code).toBe(2);
-    expect(refused.stderr).toContain('belongs to tenant acme');
+    expect(refused.stderr).toContain('belongs to tenant initech');
     expect(refused.stderr).toContain('--move');
-    expect(await tenantOf('ann@acme.example')).toBe('acme');
+    expect(await tenantOf('ivy@initech.example')).toBe('initech');
 
-    const unknown = await cli(['users', 'add', 'acme', 'nobody@nowhere.example']);
+    const unknown = await cli(['users', 'add', 'initech', 'nobody@nowhere.example']);
     expect(unknown.code).toBe(2);
     expect(unknown.stderr).toContain('user_not_found');
 
-    const moved = await cli(['users', 'add', 'globex', 'al@acme.example', '--move', '--json']);
-    expect(JSON.parse(moved.stdout)).toMatchObject({ users: [{ action: 'move', from: 'acme' }] });
-    expect((await cli(['users', 'add', 'acme', 'al@acme.example', '--move'])).code).toBe(0);
-    const again = JSON.parse((await cli(['users', 'add', 'acme', 'ann@acme.example', '--json'])).stdout) as { users: { action: string }[] };
+    const moved = await cli(['users', 'add', 'hooli', 'ian@initech.example', '--move', '--json']);
+    expect(JSON.parse(moved.stdout)).toMatchObject({ users: [{ action: 'move', from: 'initech' }] });
+    expect((await cli(['users', 'add', 'initech', 'ian@initech.example', '--move'])).code).toBe(0);
+    const again = JSON.parse((await cli(['users', 'add', 'initech', 'ivy@initech.example', '--json'])).stdout) as { users: { action: string }[] };
     expect(again.users[0]!.action).toBe('unchanged');
 
-    const list = JSON.parse((await cli(['users', 'list', 'acme', '--json'])).stdout) as { users: { email: string }[] };
-    expect(list.users.map((u) => u.email).sort()).toEqual(['al@acme.example', 'amy@acme.example', 'ann@acme.example']);
-    const removed = await cli(['users', 'remove', 'acme', 'amy@acme.example']);
+    const list = JSON.parse((await cli(['users', 'list', 'initech', '--json'])).stdout) as { users: { email: string }[] };
+    expect(list.users.map((u) => u.email).sort()).toEqual(['ian@initech.example', 'ike@initech.example', 'ivy@initech.example']);
+    const removed = await cli(['users', 'remove', 'initech', 'ike@initech.example']);
     expect(removed.code).toBe(0);
-    expect(await tenantOf('amy@acme.example')).toBeUndefined();
-    expect((await cli(['users', 'add', 'nosuch', 'ann@acme.example'])).code).toBe(2);
+    expect(await tenantOf('ike@initech.example')).toBeUndefined();
+    expect((await cli(['users', 'add', 'nosuch', 'ivy@initech.example'])).code).toBe(2);
   });
 
   it('the deployed Action denies a cross-tenant login and lets the same-tenant one through with the claim', async () => {
@@ -163,8 +168,12 @@ describe('tenants doctor', () => {
 
 describe('tenants delete with users', () => {
   it("detaches the tenant's users, or deletes them with --delete-users", async () => {
-    const acmeUsers = ['ann@acme.example', 'al@acme.example'];
-    const deleted = await cli(['delete', 'acme', '--yes', '--json']);
+    expect((await cli(['create', 'delco', 'delgone'])).code).toBe(0);
+    const delcoUsers = ['dan@delco.example', 'dee@delco.example'];
+    await createUsers([...delcoUsers, 'gil@delgone.example']);
+    expect((await cli(['users', 'add', 'delco', ...delcoUsers])).code).toBe(0);
+    expect((await cli(['users', 'add', 'delgone', 'gil@delgone.example'])).code).toBe(0);
+    const deleted = await cli(['delete', 'delco', '--yes', '--json']);
     expect(deleted.code).toBe(0);
     expect(JSON.parse(deleted.stdout)).toMatchObject({
       steps: [
@@ -173,11 +182,12 @@ describe('tenants delete with users', () => {
         { resource: 'files' },
       ],
     });
-    for (const email of acmeUsers) expect(await tenantOf(email)).toBeUndefined();
+    for (const email of delcoUsers) expect(await tenantOf(email)).toBeUndefined();
 
-    const gone = await cli(['delete', 'globex', '--yes', '--delete-users']);
+    const gone = await cli(['delete', 'delgone', '--yes', '--delete-users']);
     expect(gone.code).toBe(0);
-    expect(await sdk.users.listUsersByEmail({ email: 'gus@globex.example' })).toEqual([]);
-    expect(await sdk.users.listUsersByEmail({ email: 'ann@acme.example' })).toHaveLength(1);
+    expect(await sdk.users.listUsersByEmail({ email: 'gil@delgone.example' })).toEqual([]);
+    expect(await sdk.users.listUsersByEmail({ email: 'dan@delco.example' })).toHaveLength(1);
+    expect(await tenantOf('ann@acme.example')).toBe('acme'); // other tenants' users untouched
   });
 });
