@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import type { RunningEmulator } from '../../src/emulator/emulator.js';
 import { BIN, runCli } from '../helpers/cli.js';
 import { testEmulator } from '../helpers/emulator.js';
@@ -58,7 +58,16 @@ describe('tenants sync', () => {
   });
   afterAll(() => p.close());
 
+  // The two tests that write have a project each (the others write nothing): they pass in any order.
+  const seeded = names('t', 25);
+  const own = async () => {
+    const q = await project();
+    onTestFinished(() => q.close());
+    return q;
+  };
+
   it('creates from a manifest, then changes nothing the second time with a single listing pass', async () => {
+    const p = await own();
     const tenants = names('t', 25);
     writeFileSync(join(p.work.path, 'tenants.yaml'), yaml(tenants));
     const first = await p.cli(['sync', 'tenants.yaml', '--max-rps', '200', '--json']);
@@ -75,6 +84,9 @@ describe('tenants sync', () => {
   });
 
   it('shows the diff with --dry-run, and prunes only with --yes and only tagged tenants', async () => {
+    const p = await own();
+    writeFileSync(join(p.work.path, 'tenants.yaml'), yaml(seeded));
+    expect((await p.cli(['sync', 'tenants.yaml', '--max-rps', '200'])).code).toBe(0);
     writeFileSync(join(p.work.path, 'next.csv'), `tenant,name,callbacks\nt-000,Renamed,\nt-001,,https://t-001.example.com/cb\nfresh,,\n`);
     const mark = p.emulator.requests.length;
     const dry = await p.cli(['sync', 'next.csv', '--dry-run', '--json']);
