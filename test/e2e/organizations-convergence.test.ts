@@ -58,7 +58,7 @@ function expectConverged(e: RunningEmulator, dir: string, tenants: string[]): vo
 
 describe('organizations: lost answers and crashes', () => {
   it('a create whose answer was lost is found by name and converged on, never created twice', async () => {
-    let emulator: RunningEmulator | undefined;
+    const holder: { emulator?: RunningEmulator } = {};
     let dropped = 0;
     let pick = false;
     // The first POST /organizations happens but its answer is lost (the connection drops after the write).
@@ -67,7 +67,7 @@ describe('organizations: lost answers and crashes', () => {
         pick = false;
         return 0.99; // -> 'drop-after'
       }
-      const last = emulator?.requests.at(-1);
+      const last = holder.emulator?.requests.at(-1);
       if (last?.method === 'POST' && last.path === '/api/v2/organizations' && dropped === 0) {
         dropped++;
         pick = true;
@@ -76,7 +76,7 @@ describe('organizations: lost answers and crashes', () => {
       return 1;
     };
     const p = await project({ failRate: 0.5, random });
-    emulator = p.emulator;
+    holder.emulator = p.emulator;
     const run = await p.cli(['--json', 'create', 'acme', 'globex', 'initech']);
     expect(run.code, run.stderr).toBe(0);
     expect(dropped).toBe(1);
