@@ -39,6 +39,7 @@ const urls = (example: string) =>
     .pipe(projectConfigSchema.shape.application.unwrap().shape.callbacks.unwrap())
     .optional()
     .describe(`Give comma-separated https URLs ({tenant} allowed), e.g. ${example}.`);
+const strategy = z.enum(['applications', 'organizations']).optional().describe('Pass --strategy applications or --strategy organizations.');
 const writing = { config, waitLock, exitCode: flag, format, dryRun: flag, allowWildcards: flag };
 
 export const OPTION_SCHEMAS = {
@@ -53,6 +54,11 @@ export const OPTION_SCHEMAS = {
     logoutUrls: urls("--logout-urls 'https://{tenant}.app.example.com'"),
     webOrigins: urls("--web-origins 'https://{tenant}.app.example.com'"),
     requireClientGrant: flag,
+    strategy,
+    loginUri: z
+      .url({ protocol: /^https$/, error: 'expected an https URL' })
+      .optional()
+      .describe('Pass e.g. --login-uri https://app.example.com/login (https).'),
   }),
   create: z.object({ ...writing, adopt: flag, force: flag }),
   sync: z.object({
@@ -69,14 +75,20 @@ export const OPTION_SCHEMAS = {
     concurrency: count(1, 64, '--concurrency 8'),
     applicationLimit: count(1, 1_000_000, '--application-limit 100').optional(),
   }),
-  delete: z.object({ config, waitLock, yes: flag, deleteUsers: flag }),
+  delete: z.object({ config, waitLock, yes: flag, deleteUsers: flag, dryRun: flag }),
   list: z.object({ config }),
   show: z.object({ config }),
   doctor: z.object({ config }),
   emit: z.object({ config, all: flag, force: flag }),
   usersMembership: z.object({ config, file: path('users file'), move: flag }),
   usersList: z.object({ config }),
-  usersInvite: z.object({ config, move: flag }),
+  usersInvite: z.object({
+    config,
+    move: flag,
+    ttl: count(0, 2_592_000, "--ttl 604800 (7 days; 0: Auth0's default)").optional(),
+    inviter: z.string().trim().min(1, 'expected a name').max(100, 'expected at most 100 characters').optional().describe('Pass e.g. --inviter "Acme IT".'),
+    sendEmail: flag,
+  }),
   verifyToken: z.object({
     tenant: z
       .string()
@@ -96,7 +108,7 @@ export const OPTION_SCHEMAS = {
       .describe('Give an ISO time such as 2026-11-28T12:00:00Z.'),
     batch: flag,
   }),
-  demo: z.object({ dir: path('work folder'), serve: flag }),
+  demo: z.object({ dir: path('work folder'), serve: flag, strategy }),
   emulator: z.object({
     port: count(0, 65535, '--port 0'),
     state: path('state file'),

@@ -19,6 +19,8 @@ export const planSchema = z
           tenant: tenantId,
           action: z.enum(['create', 'update', 'unchanged', 'absent']),
           clientId: z.string().optional(),
+          /** The tenant's organization (strategy "organizations"), instead of clientId. */
+          organizationId: z.string().optional(),
           changes: z.array(z.string()).optional(),
           grantMissing: z.boolean(),
           /** Our other applications for the tenant (concurrent runs made them): deleted when applied. */
@@ -61,6 +63,8 @@ export const resultSchema = z
           action: z.enum(['create', 'update', 'unchanged', 'delete']),
           status: z.enum(['done', 'failed', 'skipped']),
           clientId: z.string().optional(),
+          /** The tenant's organization (strategy "organizations"), instead of clientId. */
+          organizationId: z.string().optional(),
           changes: z.array(z.string()).optional(),
           files: z.record(z.string(), z.enum(['created', 'updated', 'unchanged'])).optional(),
           error: z.object({ code: z.string(), message: z.string() }).strict().optional(),
@@ -102,7 +106,7 @@ export const errorSchema = z
 /** A step of init's and delete's plans (src/core/plan.ts). */
 const step = z
   .object({
-    resource: z.enum(['api', 'action', 'binding', 'application', 'client-grant', 'files', 'users']),
+    resource: z.enum(['api', 'action', 'binding', 'application', 'organization', 'client-grant', 'files', 'users']),
     action: z.enum(['create', 'update', 'unchanged', 'delete', 'absent']),
     tenant: tenantId.optional(),
     changes: z.array(z.string()).optional(),
@@ -127,44 +131,60 @@ export const initSchema = z
   .describe('`tenants init --json`: the shared resources, one step each (a plan with --dry-run).');
 
 export const deleteSchema = z
-  .object({ schemaVersion: version, tenant: tenantId, steps: z.array(step) })
+  .object({ schemaVersion: version, dryRun: z.literal(true).optional(), tenant: tenantId, steps: z.array(step) })
   .strict()
-  .describe('`tenants delete --json`: what was deleted (users, applications, files), one step each.');
+  .describe(
+    '`tenants delete --json`: what was deleted (users, the application or organization, files), one step each; with --dry-run (`dryRun: true`) the plan.',
+  );
 
-// The per-tenant records of list, show and emit are open (additionalProperties): a tenancy strategy may add its own
-// fields (an organization, ...); the fields below are always there.
+// A tenant's resource is named by `clientId` (strategy "applications") or `organizationId` ("organizations"). The
+// per-tenant records of list, show and emit are open (additionalProperties): a strategy may add fields of its own.
+const resourceIds = { clientId: z.string().optional(), organizationId: z.string().optional() };
 export const listSchema = z
   .object({
     schemaVersion: version,
-    tenants: z.array(z.looseObject({ tenant: tenantId, clientId: z.string(), name: z.string(), duplicates: z.array(z.string()), filesEmitted: z.boolean() })),
+    tenants: z.array(z.looseObject({ tenant: tenantId, ...resourceIds, name: z.string(), duplicates: z.array(z.string()), filesEmitted: z.boolean() })),
   })
   .strict()
   .describe('`tenants list --json`: our tenants, sorted by id.');
 
+/** What tenant.json holds (its own schemaVersion, 1 or 2). */
+const settings = z.looseObject({ schemaVersion: z.union([z.literal(1), z.literal(2)]), tenant: tenantId, audience: z.string() });
+const files = z.record(z.string(), z.object({ path: z.string(), exists: z.boolean() }).strict());
 export const showSchema = z
-  .looseObject({
-    schemaVersion: version,
-    tenant: tenantId,
-    clientId: z.string(),
-    name: z.string(),
-    duplicates: z.array(z.string()),
-    application: z.looseObject({
-      appType: z.string().optional(),
-      callbacks: z.array(z.string()),
-      logoutUrls: z.array(z.string()),
-      webOrigins: z.array(z.string()),
+  .union([
+    z.looseObject({
+      schemaVersion: version,
+      tenant: tenantId,
+      clientId: z.string(),
+      name: z.string(),
+      duplicates: z.array(z.string()),
+      application: z.looseObject({
+        appType: z.string().optional(),
+        callbacks: z.array(z.string()),
+        logoutUrls: z.array(z.string()),
+        webOrigins: z.array(z.string()),
+      }),
+      clientGrant: z.union([z.object({ id: z.string(), audience: z.string() }).strict(), z.null(), z.literal('not required')]),
+      settings,
+      files,
     }),
-    clientGrant: z.union([z.object({ id: z.string(), audience: z.string() }).strict(), z.null(), z.literal('not required')]),
-    /** What tenant.json holds (its own schemaVersion, 1 or 2). */
-    settings: z.looseObject({ schemaVersion: z.union([z.literal(1), z.literal(2)]), tenant: tenantId, audience: z.string() }),
-    files: z.record(z.string(), z.object({ path: z.string(), exists: z.boolean() }).strict()),
-  })
-  .describe("`tenants show --json`: one tenant's application, client grant, tenant.json settings and files.");
+    z.looseObject({
+      schemaVersion: version,
+      tenant: tenantId,
+      organization: z.looseObject({ id: z.string(), name: z.string(), displayName: z.string().nullable() }),
+      /** The application every tenant logs in through (null: missing, run tenants init). */
+      sharedApplication: z.string().nullable(),
+      settings,
+      files,
+    }),
+  ])
+  .describe("`tenants show --json`: one tenant's application (or organization), client grant, tenant.json settings and files.");
 
 export const emitSchema = z
   .object({
     schemaVersion: version,
-    tenants: z.array(z.looseObject({ tenant: tenantId, clientId: z.string(), files: z.record(z.string(), writeOutcome) })),
+    tenants: z.array(z.looseObject({ tenant: tenantId, ...resourceIds, files: z.record(z.string(), writeOutcome) })),
   })
   .strict()
   .describe("`tenants emit --json`: each tenant's files, written from Auth0's state.");
@@ -182,6 +202,8 @@ export const usersSchema = z
           userId: z.string().optional(),
           email: z.string().optional(),
           from: from.optional(),
+          /** The other tenants a moved user left (organizations: a user may be a member of several). */
+          alsoFrom: z.array(z.string()).optional(),
         })
         .strict(),
     ),
@@ -202,17 +224,20 @@ export const usersInviteSchema = z
       z
         .object({
           email: z.string(),
-          userId: z.string(),
+          userId: z.string().optional(),
           created: z.boolean(),
-          action: z.enum(['add', 'move', 'unchanged']),
+          action: z.enum(['add', 'move', 'unchanged', 'invited']),
           from,
-          ticketUrl: z.string().describe('Where the person sets a password: single use, valid 5 days.'),
+          ticketUrl: z.string().optional().describe('applications: where the person sets a password (single use, valid 5 days).'),
+          invitationUrl: z.string().optional().describe("organizations: the invitation link into the tenant's organization."),
+          url: z.string().optional().describe('organizations: the same as invitationUrl.'),
+          invitationId: z.string().optional(),
         })
         .strict(),
     ),
   })
   .strict()
-  .describe('`tenants users invite --json`: each person, whether they were created, and their password link.');
+  .describe('`tenants users invite --json`: each person, whether they were created, and their password link (or invitation link).');
 
 const verdictFields = {
   schemaVersion: version,

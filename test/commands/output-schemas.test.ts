@@ -103,4 +103,31 @@ describe('the --json shapes', () => {
 
     check('delete', await run(['delete', 'globex', '--yes']));
   });
+
+  it('describe what the commands print under the organizations strategy too', async () => {
+    const dir = tempDir('tenants-shapes-org-');
+    dirs.push(dir);
+    const cwd = dir.path;
+    const port = new FakePort();
+    const run = async (args: string[]) => {
+      const result = await runWithFakeContext(['--json', ...args], { cwd, port });
+      expect(result.error, `${args.join(' ')}: ${String(result.error)}`).toBeUndefined();
+      return result.stdout;
+    };
+    const initArgs = ['init', '--domain', 'acme.eu.auth0.com', '--audience', 'https://api.example.com', '--claim-namespace', 'https://saas.example.com/'];
+    const orgs = ['--strategy', 'organizations', '--login-uri', 'https://app.example.com/login', '--callbacks', 'https://{tenant}.app.example.com/cb'];
+    check('init', await run([...initArgs, ...orgs]));
+    check('plan', await run(['create', 'acme', 'globex', '--dry-run']));
+    check('result', await run(['create', 'acme', 'globex']));
+    check('list', await run(['list']));
+    check('show', await run(['show', 'acme']));
+    check('emit', await run(['emit', '--all']));
+    port.users.push({ user_id: 'auth0|ann', email: 'ann@acme.example', app_metadata: {} } as never);
+    check('users', await run(['users', 'add', 'acme', 'ann@acme.example']));
+    check('users-list', await run(['users', 'list', 'acme']));
+    check('users-invite', await run(['users', 'invite', 'acme', 'ben@acme.example']));
+    check('delete', await run(['delete', 'globex', '--dry-run']));
+    check('delete', await run(['delete', 'globex', '--yes']));
+    check('doctor', await run(['doctor']));
+  });
 });
