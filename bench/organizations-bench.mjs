@@ -58,5 +58,7 @@ console.log(
     `  ratio to floor    ${(first.seconds / floor).toFixed(3)}  (target <= 1.10)`,
     `  failed requests   ${m1.failed} (429s ${m1.tooMany}; target 0)`,
     `second sync         wall ${again.seconds.toFixed(1)} s; writes ${m2.writes} (target 0); calls ${byMethod(m2)}; failed requests ${m2.failed}`,
+    ...m2.requests.filter((r) => r.method !== 'GET' || r.status >= 400).map((r) => `  ${r.method} ${r.path} ${r.status}`),
+    ...(m2.writes ? [again.stderr.trim()] : []),
   ].join('\n'),
 );

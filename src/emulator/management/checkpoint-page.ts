@@ -11,7 +11,9 @@ export function checkpointPage<T>(items: T[], key: (item: T) => string, query: R
   if (query['from'] !== undefined && query['from'] !== '') {
     const after = Buffer.from(String(query['from']), 'base64url').toString();
     if (after === '') throw new ApiError(400, 'invalid_query_string', "Query validation error: 'invalid from' on property from.");
-    start = items.findIndex((item) => key(item) > after);
+    // Right after the cursor's item; if that item is gone, at the first key past it (`items` are in code-unit order).
+    const at = items.findIndex((item) => key(item) === after);
+    start = at >= 0 ? at + 1 : items.findIndex((item) => key(item) > after);
     if (start === -1) start = items.length;
   }
   const slice = items.slice(start, start + take);

@@ -16,6 +16,9 @@ const PAGING_MESSAGE = `Requesting page exceeds the allowed maximum of ${OFFSET_
 export const MEMBERS_PER_REQUEST = 10;
 const INVITATION_TTL_DEFAULT_S = 7 * 24 * 3600;
 
+/** Ids in code-unit order, the order checkpoint paging's cursor compares in (localeCompare would not be: 'a' < 'B'). */
+const byCodeUnits = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
+
 type OrgState = Required<Pick<StateData, 'organizations' | 'organizationMembers' | 'organizationInvitations'>>;
 
 /** The organization tables, created on first use (a state file saved before organizations existed has none). */
@@ -149,7 +152,7 @@ export const organizationHandlers: Handlers = {
   },
   get_organizations: ({ tenant, query }) => {
     const orgs = Object.values(orgState(tenant).organizations)
-      .sort((a, b) => String(a['id']).localeCompare(String(b['id'])))
+      .sort((a, b) => byCodeUnits(String(a['id']), String(b['id'])))
       .map(view);
     if (query['from'] !== undefined || query['take'] !== undefined) return ok(checkpointPage(orgs, (o) => String(o['id']), query, 'organizations'));
     return ok(paginate(orgs, query, 'organizations', { maxResults: OFFSET_LIMIT, pagingMessage: PAGING_MESSAGE }));
@@ -223,7 +226,7 @@ export const organizationHandlers: Handlers = {
     findUser(tenant, userId);
     const orgs = Object.values(orgState(tenant).organizations)
       .filter((o) => isMember(tenant, String(o['id']), userId))
-      .sort((a, b) => String(a['id']).localeCompare(String(b['id'])))
+      .sort((a, b) => byCodeUnits(String(a['id']), String(b['id'])))
       .map(view);
     return ok(paginate(orgs, query, 'organizations', { maxResults: OFFSET_LIMIT, pagingMessage: PAGING_MESSAGE }));
   },
