@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { RATE_LIMIT_GROUPS } from '../auth0/rate-limit-group.js';
 import { projectConfigSchema } from '../core/project-config.js';
 import { splitUrls } from '../core/resolve-init-config.js';
-import { TENANT_ID_PATTERN } from '../core/tenant-id.js';
+import { verifyTokenOptions } from './verify-token-options.js';
 
 /**
  * The options of every command, one zod schema each: what `run-<name>.ts` gets after `parseOptions` (a bad value is
@@ -89,25 +89,7 @@ export const OPTION_SCHEMAS = {
     inviter: z.string().trim().min(1, 'expected a name').max(100, 'expected at most 100 characters').optional().describe('Pass e.g. --inviter "Acme IT".'),
     sendEmail: flag,
   }),
-  verifyToken: z.object({
-    tenant: z
-      .string()
-      .regex(TENANT_ID_PATTERN, 'not a tenant id')
-      .optional()
-      .describe('Give a tenant id such as acme (lower-case letters, digits, inner hyphens).'),
-    config: path('tenant.json'),
-    jwks: z
-      .string()
-      .refine((v) => v.trim() !== '' && (!/^[a-z][a-z0-9+.-]*:/i.test(v) || /^https?:\/\//i.test(v)), 'expected a file or an http(s) URL')
-      .optional()
-      .describe('Give a key set file (e.g. --jwks jwks.json) or its https URL.'),
-    at: z
-      .string()
-      .refine((v) => !Number.isNaN(Date.parse(v)), 'expected an ISO time')
-      .optional()
-      .describe('Give an ISO time such as 2026-11-28T12:00:00Z.'),
-    batch: flag,
-  }),
+  verifyToken: verifyTokenOptions,
   demo: z.object({ dir: path('work folder'), serve: flag, strategy }),
   emulator: z.object({
     port: count(0, 65535, '--port 0'),

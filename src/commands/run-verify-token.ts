@@ -3,13 +3,13 @@ import { TenantsError, usageError } from '../core/tenants-error.js';
 import type { Verdict } from '../core/verify-token.js';
 import type { CommandContext } from './context.js';
 import type { VerifyTokenArgs } from './verify-token.js';
-import { OPTION_SCHEMAS } from './option-schemas.js';
+import { verifyTokenOptions } from './verify-token-options.js';
 import { parseOptions } from './parse-options.js';
 
 /** `tenants verify-token`: what runs (imported on demand, so `--help` and other commands never load it). */
 export async function runVerifyToken(context: () => CommandContext, readStdin: () => Promise<string>, ...[tokenArg, options]: VerifyTokenArgs): Promise<void> {
   const ctx = context();
-  parseOptions(OPTION_SCHEMAS.verifyToken, options);
+  parseOptions(verifyTokenOptions, options);
   if (Boolean(options.tenant) === Boolean(options.config)) {
     throw usageError(
       'missing_option',
