@@ -229,22 +229,6 @@ describe('/authorize with organizations', () => {
     expect(decodeJwt(tokens.access_token)['org_id']).toBe(acme.id);
   });
 
-  it('evaluates {organization_name} in callback URLs only for a login through an organization, with its name', async () => {
-    const placeholder = await spa('placeholder', {
-      organization_usage: 'require',
-      organization_require_behavior: 'no_prompt',
-      callbacks: ['https://{organization_name}.app.orgs.example.com/callback'],
-    });
-    const at = (org: string, host: string) => authorize(placeholder, { organization: org, redirect_uri: `https://${host}.app.orgs.example.com/callback` });
-    expect((await new Browser().get(at(acme.id, 'acme'))).status).toBe(200); // the login page
-    const other = await new Browser().get(at(acme.id, 'globex'));
-    expect(other.status).toBe(400);
-    expect(await other.text()).toContain('Callback URL mismatch');
-    // The placeholder itself is no URL: never matched literally, nor without an organization.
-    const literal = await new Browser().get(authorize(placeholder, { redirect_uri: 'https://{organization_name}.app.orgs.example.com/callback' }));
-    expect(literal.status).toBe(400);
-  });
-
   it('an invitation signs a new person up as a member, once; an existing user joins by logging in', async () => {
     const invitation = (
       await api('POST', `/organizations/${globex.id}/invitations`, {

@@ -7,7 +7,6 @@ import { organizationForLogin, requireBehaviorOf, usageOf } from '../login/organ
 import { addMembers, invitationByTicket, organizationByName, orgState } from '../management/organizations.js';
 import { authorizeLogin, hash } from '../login/pipeline.js';
 import type { Tenant } from '../management/handler.js';
-import { organizationNamesAllowed } from '../management/tenant-settings.js';
 import { checkPassword, DATABASE_CONNECTION, userHandlers } from '../management/users.js';
 import { OAuthError } from '../oauth.js';
 import type { Entity } from '../state.js';
@@ -29,7 +28,7 @@ export async function authorize(req: IncomingMessage, res: ServerResponse, url: 
   const client = findLoginClient(tenant, q['client_id']);
   if (!client) return sendErrorPage(res, 400, 'invalid_request', `Unknown client: ${q['client_id'] ?? '(none)'}`);
   const redirectUri = q['redirect_uri'] ?? '';
-  if (!urlListed(client['callbacks'], redirectUri, placeholderOrganization(tenant, client, q['organization']))) {
+  if (!urlListed(client['callbacks'], redirectUri)) {
     return sendErrorPage(res, 400, 'invalid_request', `Callback URL mismatch. ${redirectUri} is not in the list of allowed callback URLs`);
   }
   const mode = q['response_mode'] ?? 'query';
@@ -243,14 +242,4 @@ async function finishLogin(
     if (!(error instanceof OAuthError)) throw error;
     return sendAuthorizationResponse(res, client, redirectUri, mode, { error: error.error, error_description: error.message, state: q['state'] });
   }
-}
-
-/**
- * The organization name `{organization_name}` in a callback URL stands for: only when the application allows or
- * requires organizations and the request names one (its id, or its name when the tenant allows names).
- */
-function placeholderOrganization(tenant: Tenant, client: Entity, param: string | undefined): string | undefined {
-  if (!param || usageOf(client) === 'deny') return undefined;
-  const org = orgState(tenant).organizations[param] ?? (organizationNamesAllowed(tenant) ? organizationByName(tenant, param.toLowerCase()) : undefined);
-  return org ? String(org['name']) : undefined;
 }

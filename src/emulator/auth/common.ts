@@ -38,18 +38,9 @@ export function loginClient(tenant: Tenant, clientId: unknown): Entity {
 
 const escapeRegExp = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
-/** Auth0's placeholder for the name of the organization a login goes through (callback URLs). */
-export const ORGANIZATION_NAME_PLACEHOLDER = '{organization_name}';
-
-/**
- * Auth0's URL lists (callbacks, logout URLs): exact match, or `*` standing for one subdomain label. An entry with
- * `{organization_name}` is evaluated only for a transaction in the context of an organization (`organizationName`),
- * with that organization's name in its place; otherwise it matches nothing.
- */
-export function urlListed(list: unknown, url: string, organizationName?: string): boolean {
-  return ((list as string[] | undefined) ?? []).some((listed) => {
-    if (listed.includes(ORGANIZATION_NAME_PLACEHOLDER) && organizationName === undefined) return false;
-    const entry = listed.replaceAll(ORGANIZATION_NAME_PLACEHOLDER, organizationName ?? '');
+/** Auth0's URL lists (callbacks, logout URLs): exact match, or `*` standing for one subdomain label. */
+export function urlListed(list: unknown, url: string): boolean {
+  return ((list as string[] | undefined) ?? []).some((entry) => {
     if (!entry.includes('*')) return entry === url;
     return new RegExp(`^${entry.split('*').map(escapeRegExp).join('[^./]+')}$`).test(url);
   });
