@@ -27,6 +27,25 @@ export const REQUIRED_SCOPES = {
     'delete:client_grants',
   ],
   users: ['read:clients', 'read:users', 'update:users'],
+  /** `migrate to-organizations`: organizations, members, the shared application and its grant, the Action in dual mode. */
+  migrate: [
+    'read:clients',
+    'create:clients',
+    'update:clients',
+    'read:client_grants',
+    'create:client_grants',
+    'read:resource_servers',
+    'read:organizations',
+    'create:organizations',
+    'read:organization_members',
+    'create:organization_members',
+    'read:connections',
+    'read:users',
+    'read:actions',
+    'update:actions',
+  ],
+  /** `migrate to-organizations --finalize`: the per-tenant applications and their grants go. */
+  migrateFinalize: ['delete:clients', 'delete:client_grants'],
   invite: ['read:clients', 'read:users', 'update:users', 'create:users', 'create:user_tickets'],
 } as const satisfies Record<string, readonly string[]>;
 

@@ -1,0 +1,163 @@
+import type { ManagementPort } from '../auth0/management-port.js';
+import type { Organization } from '../auth0/resources.js';
+import { ensureSharedResources } from './ensure-shared-resources.js';
+import type { Step } from './plan.js';
+import { missingMembers, MEMBERS_PER_REQUEST, type MigrationPlan, type MigrationTenant, type SettingsFor } from './plan-migration.js';
+import type { ProjectConfig } from './project-config.js';
+import { forEachBounded, type ActionCodes, type MigrationSnapshot } from './read-migration-state.js';
+import type { TenantSettings } from './tenant-files.js';
+import { createUserGrant } from './user-grant.js';
+import { ensureOrganization, ensureSharedApplication } from './migration-organizations.js';
+
+export interface MigrationApplyDeps {
+  port: ManagementPort;
+  sleep: (ms: number) => Promise<void>;
+  now: () => number;
+  progress: (text: string) => void;
+  concurrency: number;
+  /** Writes a tenant's files from its settings (the caller checked for hand edits first); true when a file changed. */
+  writeFiles: (settings: TenantSettings) => boolean;
+  /** Sets `strategy: "organizations"` in tenants.config.json (the last write of the migration). */
+  writeStrategy: () => void;
+  /** Stops between steps (Ctrl-C): requests in flight finish, nothing new starts. */
+  stopped: () => boolean;
+}
+
+/**
+ * Applies a plan, in the plan's order. Every step is idempotent and decided again from Auth0 by the next run,
+ * so a run stopped anywhere (killed, Ctrl-C, Auth0 unreachable) is finished by running the same command again:
+ * an organization is found by its name before it is created again, members are added only if missing, the
+ * Action is compared with the code it should run, files are rewritten only when their bytes differ.
+ * Returns the steps as done (ids of what was created filled in).
+ */
+export async function applyMigration(
+  deps: MigrationApplyDeps,
+  config: ProjectConfig,
+  snapshot: MigrationSnapshot,
+  plan: MigrationPlan,
+  codes: ActionCodes,
+  settingsFor: SettingsFor,
+): Promise<Step[]> {
+  const { port } = deps;
+  const state = snapshot.state;
+  const done: Step[] = [];
+  const find = (resource: Step['resource'], tenant?: string) => plan.steps.find((s) => s.resource === resource && s.tenant === tenant);
+  const check = () => {
+    if (deps.stopped()) throw new StoppedError();
+  };
+
+  if (plan.phase === 'dual') {
+    // 1. An organization per tenant (found by name if a create's answer was lost).
+    const created = new Map<string, Organization>();
+    await forEachBounded(
+      state.tenants.filter((t) => !t.organization),
+      deps.concurrency,
+      async (t) => {
+        check();
+        const org = await ensureOrganization(deps, config, t.tenant);
+        created.set(t.tenant, org);
+        t.organization = { id: org.id, name: org.name };
+        t.members = new Set();
+        done.push({ resource: 'organization', action: 'create', tenant: t.tenant, id: org.id });
+      },
+    );
+    deps.progress(created.size ? `${created.size} organization(s) created` : 'organizations: all there');
+    check();
+
+    // 2. The shared application and its user grant.
+    const shared = await ensureSharedApplication(deps, config, snapshot);
+    state.shared = { clientId: shared.clientId, grantMissing: false, changes: [] };
+    if (shared.action !== 'unchanged') done.push({ resource: 'application', action: shared.action, detail: 'shared', id: shared.clientId });
+    if (find('client-grant')?.action === 'create' || shared.action === 'create') {
+      await createUserGrant(deps, config, shared.clientId);
+      done.push({ resource: 'client-grant', action: 'create', detail: 'shared application' });
+    }
+    check();
+
+    // 3. Members, at most 10 per request.
+    const batches: { t: MigrationTenant; ids: string[] }[] = [];
+    for (const t of state.tenants) {
+      const missing = missingMembers(t);
+      for (let i = 0; i < missing.length; i += MEMBERS_PER_REQUEST) batches.push({ t, ids: missing.slice(i, i + MEMBERS_PER_REQUEST) });
+    }
+    let added = 0;
+    await forEachBounded(batches, deps.concurrency, async ({ t, ids }) => {
+      check();
+      await port.addOrganizationMembers(t.organization!.id, ids);
+      ids.forEach((id) => t.members.add(id));
+      added += ids.length;
+    });
+    for (const t of state.tenants) {
+      const step = find('members', t.tenant);
+      if (step?.action === 'create') done.push({ ...step, detail: `${t.users?.length ?? 0} user(s), all members` });
+    }
+    if (added) deps.progress(`${added} member(s) added`);
+    check();
+
+    // 4. The Action reads the organization, and the application for logins without one.
+    await switchAction(deps, config, codes.dual, find('action'), done);
+    check();
+
+    // 5. tenant.json accepts both kinds of tokens.
+    writeAllFiles(deps, state.tenants, 'dual', settingsFor, state.shared.clientId, done, plan);
+    return done;
+  }
+
+  // --finalize: the files first (the SPA moves to the shared application, backends require the organization)...
+  writeAllFiles(deps, state.tenants, 'finalize', settingsFor, state.shared!.clientId, done, plan);
+  check();
+  // ...then the Action refuses logins without an organization of ours...
+  await switchAction(deps, config, codes.organizations, find('action'), done);
+  check();
+  // ...then the per-tenant applications go, their grants first (only ours: both were found by our marker)...
+  const deletions = plan.steps.filter((s) => s.action === 'delete');
+  await forEachBounded(
+    state.tenants.filter((t) => t.legacy.length > 0),
+    deps.concurrency,
+    async (t) => {
+      for (const app of t.legacy) {
+        check();
+        for (const grant of app.grantIds) await port.deleteClientGrant(grant);
+        await port.deleteClient(app.clientId);
+      }
+    },
+  );
+  done.push(...deletions);
+  check();
+  // ...and last the config, which says the migration is over.
+  if (state.strategy !== 'organizations') {
+    deps.writeStrategy();
+    done.push({ resource: 'config', action: 'update', detail: 'strategy: "organizations"', changes: ['strategy'] });
+  }
+  return done;
+}
+
+async function switchAction(deps: MigrationApplyDeps, config: ProjectConfig, code: string, step: Step | undefined, done: Step[]): Promise<void> {
+  if (step?.action !== 'update') return;
+  deps.progress(`Switching the Action to ${step.detail}`);
+  await ensureSharedResources(deps, { config, actionCode: code, dryRun: false });
+  done.push(step);
+}
+
+function writeAllFiles(
+  deps: MigrationApplyDeps,
+  tenants: MigrationTenant[],
+  phase: 'dual' | 'finalize',
+  settingsFor: SettingsFor,
+  sharedClientId: string,
+  done: Step[],
+  plan: MigrationPlan,
+): void {
+  for (const t of tenants) {
+    const step = plan.steps.find((s) => s.resource === 'files' && s.tenant === t.tenant);
+    if (step?.action !== 'update') continue;
+    if (deps.writeFiles(settingsFor(t, phase, t.organization!.id, sharedClientId))) done.push(step);
+  }
+}
+
+/** Ctrl-C between steps: the caller reports what was done and asks for a re-run. */
+export class StoppedError extends Error {
+  constructor() {
+    super('stopped');
+  }
+}
