@@ -61,7 +61,14 @@ let n = 0;
 const addUser = (tenant) => {
   const id = `bench${String(++n).padStart(6, '0')}`;
   const email = `${id}@${tenant}.example`;
-  users[`auth0|${id}`] = { ...structuredClone(template), user_id: `auth0|${id}`, email, name: email, identities: [{ ...template.identities[0], user_id: id }], app_metadata: { tenant } };
+  users[`auth0|${id}`] = {
+    ...structuredClone(template),
+    user_id: `auth0|${id}`,
+    email,
+    name: email,
+    identities: [{ ...template.identities[0], user_id: id }],
+    app_metadata: { tenant },
+  };
 };
 for (const tenant of names) for (let i = 0; i < USERS; i++) addUser(tenant);
 for (let i = 0; i < BIG; i++) addUser(names[0]);
@@ -88,7 +95,13 @@ function measure(from) {
     byGroup[key] = (byGroup[key] ?? 0) + 1;
   }
   const tooMany = requests.filter((r) => r.status === 429).length;
-  return { total: requests.length, tooMany, needed: requests.length - tooMany, byGroup, writes: requests.filter((r) => r.method !== 'GET' && r.status < 400).length };
+  return {
+    total: requests.length,
+    tooMany,
+    needed: requests.length - tooMany,
+    byGroup,
+    writes: requests.filter((r) => r.method !== 'GET' && r.status < 400).length,
+  };
 }
 /** The endpoint family of a request outside the organization groups: /clients, /users, /jobs, ... */
 const routeOf = (path) => path.replace(/^\/api\/v2\//, '').split('/')[0];

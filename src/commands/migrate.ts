@@ -9,7 +9,10 @@ const toOrganizations = () =>
     )
     .option('--dry-run', 'print the plan and change nothing')
     .option('--yes', 'do not ask before the destructive phase (required without a terminal)')
-    .option('--finalize', 'once the dual state is complete: switch the SPA settings to the shared application, delete the per-tenant applications, require organizations')
+    .option(
+      '--finalize',
+      'once the dual state is complete: switch the SPA settings to the shared application, delete the per-tenant applications, require organizations',
+    )
     .option('--max-rps <n>', 'Management API requests per second at most', '2')
     .option('--concurrency <n>', 'requests in flight at most', '8')
     .option('--config <path>', 'config file (default: ./tenants.config.json)')

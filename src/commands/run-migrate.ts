@@ -69,11 +69,21 @@ export async function runMigrateToOrganizations(context: () => CommandContext, .
     return;
   }
   if (!planWrites(plan)) {
-    ctx.out.result(summary(plan, [], project, started, ctx), `Nothing to do: the ${phase === 'dual' ? 'dual state' : 'migration'} is complete.`);
+    const why =
+      current.state.strategy === 'organizations'
+        ? 'the project already uses organizations (migrated).'
+        : phase === 'dual'
+          ? 'the dual state is complete. Next: tenants migrate to-organizations --finalize'
+          : 'the migration is complete.';
+    ctx.out.result(summary(plan, [], project, started, ctx), `Nothing to do: ${why}`);
     return;
   }
 
-  assertScopes(project.port.grantedScopes(), [...REQUIRED_SCOPES.migrate, ...REQUIRED_SCOPES.lease, ...(phase === 'finalize' ? REQUIRED_SCOPES.migrateFinalize : [])], 'migrate to-organizations');
+  assertScopes(
+    project.port.grantedScopes(),
+    [...REQUIRED_SCOPES.migrate, ...REQUIRED_SCOPES.lease, ...(phase === 'finalize' ? REQUIRED_SCOPES.migrateFinalize : [])],
+    'migrate to-organizations',
+  );
   if (phase === 'finalize') {
     const apps = plan.steps.filter((s) => s.resource === 'application' && s.action === 'delete').length;
     await confirm(
@@ -113,7 +123,8 @@ export async function runMigrateToOrganizations(context: () => CommandContext, .
       );
     } catch (error) {
       if (project.pacer.tripped) throw project.pacer.tripped;
-      if (error instanceof StoppedError) throw new TenantsError('cancelled', 'interrupted', 'Stopped: requests in flight finished; re-run the same command to continue.');
+      if (error instanceof StoppedError)
+        throw new TenantsError('cancelled', 'interrupted', 'Stopped: requests in flight finished; re-run the same command to continue.');
       throw error;
     }
     await releaseLease(lease);
@@ -134,7 +145,10 @@ function refuseIncomplete(plan: MigrationPlan): void {
 function renderPlanText(plan: MigrationPlan, ctx: CommandContext): string {
   const c = countSteps(plan.steps);
   const title = plan.phase === 'dual' ? 'Migration to organizations, phase 1 (dual state)' : 'Migration to organizations, phase 2 (--finalize)';
-  return [`${title}: ${c.create} to create, ${c.update} to update, ${c.delete} to delete, ${c.unchanged} unchanged.`, renderSteps(plan.steps, ctx.out.color, true)].join('\n');
+  return [
+    `${title}: ${c.create} to create, ${c.update} to update, ${c.delete} to delete, ${c.unchanged} unchanged.`,
+    renderSteps(plan.steps, ctx.out.color, true),
+  ].join('\n');
 }
 
 function summary(plan: MigrationPlan, done: MigrationPlan['steps'], project: Project, started: number, ctx: CommandContext, leaseRequests?: number) {

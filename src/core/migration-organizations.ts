@@ -85,12 +85,18 @@ export async function ensureOrganization(deps: Deps, config: ProjectConfig, tena
   try {
     return await deps.port.createOrganization(body);
   } catch (error) {
-    const existing = statusOf(error) === 409 || statusOf(error) === undefined || (statusOf(error) ?? 0) >= 500 ? await deps.port.getOrganizationByName(tenant) : undefined;
+    const existing =
+      statusOf(error) === 409 || statusOf(error) === undefined || (statusOf(error) ?? 0) >= 500 ? await deps.port.getOrganizationByName(tenant) : undefined;
     if (!existing) throw error;
     if (ownedOrganizationTenant(existing) !== tenant) {
-      throw new TenantsError('usage', 'organization_not_ours', `An organization named ${tenant} (${existing.id}) exists without our marker; it was not changed.`, {
-        hint: 'Rename that organization in the Auth0 dashboard if it is a leftover, or keep that tenant out of the project.',
-      });
+      throw new TenantsError(
+        'usage',
+        'organization_not_ours',
+        `An organization named ${tenant} (${existing.id}) exists without our marker; it was not changed.`,
+        {
+          hint: 'Rename that organization in the Auth0 dashboard if it is a leftover, or keep that tenant out of the project.',
+        },
+      );
     }
     return existing;
   }

@@ -72,7 +72,8 @@ export function planMigration(state: MigrationState, phase: MigrationPhase, sett
   const steps: Step[] = [];
   const sharedId = state.shared?.clientId ?? PLACEHOLDER.client;
   const settingsStep = (t: MigrationTenant, target: MigrationPhase): Step => {
-    const matches = (p: MigrationPhase) => JSON.stringify(t.currentSettings) === JSON.stringify(settingsFor(t, p, t.organization?.id ?? PLACEHOLDER.org, sharedId));
+    const matches = (p: MigrationPhase) =>
+      JSON.stringify(t.currentSettings) === JSON.stringify(settingsFor(t, p, t.organization?.id ?? PLACEHOLDER.org, sharedId));
     // A tenant.json a finalize already wrote is never taken back to the dual shape.
     const same = matches(target) || (target === 'dual' && matches('finalize'));
     return { resource: 'files', action: same ? 'unchanged' : 'update', tenant: t.tenant, detail: describeSettings(target) };

@@ -53,7 +53,14 @@ async function login(clientId: string, username: string, organization?: string):
   const answer = await fetch(`${emulator.url}/__emulator/login`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ client_id: clientId, username, password: PASSWORD, audience: AUDIENCE, scope: 'openid profile', ...(organization ? { organization } : {}) }),
+    body: JSON.stringify({
+      client_id: clientId,
+      username,
+      password: PASSWORD,
+      audience: AUDIENCE,
+      scope: 'openid profile',
+      ...(organization ? { organization } : {}),
+    }),
   });
   return { status: answer.status, body: (await answer.json()) as Login['body'] };
 }
@@ -213,14 +220,22 @@ async function checkPhase(phase: 'before' | 'dual' | 'after'): Promise<void> {
 }
 
 function sharedClientId(): string {
-  const ids = new Set(ours().filter((c) => c.organization_usage === 'require').map((c) => c.client_id));
+  const ids = new Set(
+    ours()
+      .filter((c) => c.organization_usage === 'require')
+      .map((c) => c.client_id),
+  );
   expect(ids.size).toBe(1);
   return [...ids][0]!;
 }
 
 /** Exactly what the dual state is: nothing missing, nothing duplicated. */
 function expectDualState(): void {
-  expect(orgs().map((o) => o.name).sort()).toEqual([...TENANTS]);
+  expect(
+    orgs()
+      .map((o) => o.name)
+      .sort(),
+  ).toEqual([...TENANTS]);
   const shared = sharedClientId();
   for (const t of TENANTS) {
     expect(members(orgOf(t))).toEqual(USERS[t].map((u) => userIds[u]).sort());
@@ -231,7 +246,12 @@ function expectDualState(): void {
   }
   expect(grants().filter((g) => g.client_id === shared && g.audience === AUDIENCE)).toHaveLength(1);
   // The per-tenant applications are all still there, one each.
-  for (const t of TENANTS) expect(ours().filter((c) => c.client_metadata?.['tenant'] === t).map((c) => c.client_id)).toEqual([legacyClient[t]]);
+  for (const t of TENANTS)
+    expect(
+      ours()
+        .filter((c) => c.client_metadata?.['tenant'] === t)
+        .map((c) => c.client_id),
+    ).toEqual([legacyClient[t]]);
 }
 
 beforeAll(async () => {
@@ -264,7 +284,12 @@ describe.sequential('tenants migrate to-organizations on a populated project', (
     const from = emulator.requests.length;
     const plan = await migrate('--dry-run');
     expect(plan.code, plan.stderr).toBe(0);
-    const doc = JSON.parse(plan.stdout) as { schemaVersion: number; dryRun: boolean; phase: string; steps: { resource: string; action: string; tenant?: string }[] };
+    const doc = JSON.parse(plan.stdout) as {
+      schemaVersion: number;
+      dryRun: boolean;
+      phase: string;
+      steps: { resource: string; action: string; tenant?: string }[];
+    };
     expect(doc).toMatchObject({ schemaVersion: 1, dryRun: true, phase: 'dual' });
     for (const t of TENANTS) expect(doc.steps).toContainEqual(expect.objectContaining({ resource: 'organization', action: 'create', tenant: t }));
     expect(doc.steps).toContainEqual(expect.objectContaining({ resource: 'members', action: 'create', tenant: 'acme' }));
@@ -273,21 +298,30 @@ describe.sequential('tenants migrate to-organizations on a populated project', (
 
     const early = await migrate('--finalize', '--yes');
     expect(early.code).toBe(2);
-    expect(JSON.parse(early.stdout)).toMatchObject({ error: { code: 'migration_incomplete', hint: expect.stringContaining('tenants migrate to-organizations') } });
+    expect(JSON.parse(early.stdout)).toMatchObject({
+      error: { code: 'migration_incomplete', hint: expect.stringContaining('tenants migrate to-organizations') },
+    });
     expect(writes(emulator, from)).toEqual([]);
     expect(snapshot(join(work.path, 'tenants'))).toEqual(files);
   });
 
-  it('killed while creating organizations, then while adding members, a re-run reaches the dual state with nothing duplicated', async () => {
+  it('killed while creating organizations, adding members, then switching the Action, a re-run reaches the dual state with nothing duplicated', async () => {
     const first = await migrateKilledAt(isPost(/^\/api\/v2\/organizations$/), 2, '--yes');
     expect(first.killed).toBe(true);
     expect(orgs().length).toBeGreaterThanOrEqual(1);
     const second = await migrateKilledAt(isPost(/^\/api\/v2\/organizations\/[^/]+\/members$/), 1, '--yes');
     expect(second.killed).toBe(true);
+    // Killed while the Action switches to dual mode: organizations and members are there, the files not yet.
+    const third = await migrateKilledAt((r) => r.method === 'PATCH' && /^\/api\/v2\/actions\/actions\//.test(r.path), 1, '--yes');
+    expect(third.killed).toBe(true);
     // A half-done dual state is not complete: finalize is still refused.
-    expect((await migrate('--finalize', '--yes')).code).toBe(2);
-    const third = await migrate('--yes');
-    expect(third.code, third.stderr).toBe(0);
+    const refused = await migrate('--finalize', '--yes');
+    expect(refused.code).toBe(2);
+    expect(JSON.parse(refused.stdout)).toMatchObject({
+      error: { code: 'migration_incomplete', message: expect.stringContaining("acme's tenant.json does not accept organization tokens yet") },
+    });
+    const last = await migrate('--yes');
+    expect(last.code, last.stderr).toBe(0);
     expectDualState();
   });
 
