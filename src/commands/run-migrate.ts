@@ -37,7 +37,7 @@ export async function runMigrateToOrganizations(context: () => CommandContext, .
   const settingsFor: SettingsFor = (t, p, orgId, sharedId) => migrationSettings(project.config, snapshotApi(), t, p, orgId, sharedId);
   let snapshot: MigrationSnapshot | undefined;
   const snapshotApi = () => snapshot?.api;
-  const read = async () => {
+  const read = async (reuse?: MigrationSnapshot) => {
     snapshot = await readMigrationState(
       {
         port: project.port,
@@ -49,7 +49,7 @@ export async function runMigrateToOrganizations(context: () => CommandContext, .
       },
       project.config,
       codes,
-      { readUsers: true },
+      { readUsers: true, reuse },
     );
     return snapshot;
   };
@@ -97,7 +97,7 @@ export async function runMigrateToOrganizations(context: () => CommandContext, .
   const lease = await holdLease(ctx, project, 'migrate', raw.waitLock);
   try {
     // Another run may have moved on meanwhile: read and plan again under the lease.
-    current = await read();
+    current = await read(current);
     plan = planMigration(current.state, phase, settingsFor);
     refuseIncomplete(plan);
     const stop = ctx.gracefulStop();

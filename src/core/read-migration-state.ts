@@ -47,7 +47,7 @@ export async function readMigrationState(
   deps: MigrationReadDeps,
   config: ProjectConfig,
   codes: ActionCodes,
-  options: { readUsers: boolean },
+  options: { readUsers: boolean; reuse?: MigrationSnapshot | undefined },
 ): Promise<MigrationSnapshot> {
   const { port } = deps;
   const [clients, grants, api, organizations, action] = await Promise.all([
@@ -82,8 +82,20 @@ export async function readMigrationState(
     };
   });
 
+  // Read again under the lease: the users and members read just before are reused (hundreds of requests for hundreds
+  // of tenants), members only for the same organization. A member another run added meanwhile is added again, which
+  // changes nothing; a user tagged meanwhile is found by the next run, and --finalize refuses until then.
+  if (options.reuse) {
+    const before = new Map(options.reuse.state.tenants.map((t) => [t.tenant, t]));
+    for (const t of tenants) {
+      const earlier = before.get(t.tenant);
+      if (!earlier || t.legacy.length === 0) continue;
+      t.users = earlier.users;
+      if (t.organization && earlier.organization?.id === t.organization.id) t.members = new Set(earlier.members);
+    }
+  }
   // Users and members only matter while a tenant still has its application (its users not yet moved over).
-  const pending = options.readUsers ? tenants.filter((t) => t.legacy.length > 0) : [];
+  const pending = options.readUsers ? tenants.filter((t) => t.legacy.length > 0 && t.users === undefined) : [];
   const overflow: MigrationTenant[] = [];
   await forEachBounded(pending, deps.concurrency, async (t) => {
     const users = await searchTenantUsers(port, t.tenant);

@@ -6,7 +6,6 @@ import type { Tenancy } from './tenancy.js';
 export function tenancyFor(config: Pick<ProjectConfig, 'strategy'>): Tenancy {
   switch (config.strategy) {
     case 'applications':
-    default: // TEMP until org-strategy is merged
       return applicationTenancy;
   }
 }

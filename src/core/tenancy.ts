@@ -6,7 +6,7 @@ import type { ProjectConfig } from './project-config.js';
 import type { TenantSettings } from './tenant-files.js';
 
 /** The isolation strategies; `strategy` in tenants.config.json picks one (default `applications`). */
-export const TENANCY_STRATEGIES = ['applications', 'organizations'] as const;
+export const TENANCY_STRATEGIES = ['applications'] as const;
 export type TenancyStrategy = (typeof TENANCY_STRATEGIES)[number];
 
 /** What a strategy reads from Auth0 (one read per command; an organizations strategy adds its collection). */
