@@ -1,4 +1,4 @@
-import type { Action, Binding, Client, ClientGrant, ResourceServer, User } from './resources.js';
+import type { Action, Binding, Client, ClientGrant, Connection, Invitation, Organization, OrganizationMember, ResourceServer, User } from './resources.js';
 
 export type Body = Record<string, unknown>;
 
@@ -62,4 +62,27 @@ export interface ManagementPort {
   createUser(body: Body): Promise<User | undefined>;
   /** POST /tickets/password-change: the single-use URL where the user sets a password. */
   createPasswordChangeTicket(body: Body): Promise<string>;
+
+  /** A connection by its exact name (GET /connections?name=), or undefined. */
+  findConnection(name: string): Promise<Connection | undefined>;
+
+  /** Every organization, read with checkpoint paging (`from`/`take` 100): no 1,000-record cap. */
+  listOrganizations(): Promise<Organization[]>;
+  /** GET /organizations/name/{name}; undefined when there is none (how a create whose answer was lost is settled). */
+  getOrganizationByName(name: string): Promise<Organization | undefined>;
+  /** One attempt, never retried by the SDK; a duplicate name is 409 (a TenantsError with details.statusCode 409). */
+  createOrganization(body: Body): Promise<Organization>;
+  updateOrganization(id: string, body: Body): Promise<Organization>;
+  /** Deleting what is already gone succeeds. Auth0 detaches its members (the users stay). */
+  deleteOrganization(id: string): Promise<void>;
+  /** Every member, read with checkpoint paging (`from`/`take` 100): no 1,000-record cap. */
+  listOrganizationMembers(id: string): Promise<OrganizationMember[]>;
+  /** At most 10 user ids per call (Auth0's limit; callers batch). Adding a member twice changes nothing. */
+  addOrganizationMembers(id: string, userIds: string[]): Promise<void>;
+  /** At most 10 user ids per call (Auth0's limit; callers batch). */
+  removeOrganizationMembers(id: string, userIds: string[]): Promise<void>;
+  /** The organizations a user is a member of (GET /users/{id}/organizations). */
+  listUserOrganizations(userId: string): Promise<Organization[]>;
+  /** POST /organizations/{id}/invitations: the invitation with its `invitation_url`. */
+  createOrganizationInvitation(id: string, body: Body): Promise<Invitation>;
 }

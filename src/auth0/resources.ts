@@ -62,3 +62,23 @@ export const userSchema = z.looseObject({
   app_metadata: z.record(z.string(), z.unknown()).optional(),
 });
 export type User = z.infer<typeof userSchema>;
+
+export const organizationSchema = z.looseObject({
+  id: z.string(),
+  name: z.string(),
+  display_name: z.string().optional(),
+  metadata: z.record(z.string(), z.unknown()).nullable().optional(),
+});
+export type Organization = z.infer<typeof organizationSchema>;
+
+export const organizationMemberSchema = z.looseObject({
+  user_id: z.string(),
+  email: z.string().nullable().optional(),
+});
+export type OrganizationMember = z.infer<typeof organizationMemberSchema>;
+
+export const connectionSchema = z.looseObject({ id: z.string(), name: z.string(), strategy: z.string().optional() });
+export type Connection = z.infer<typeof connectionSchema>;
+
+export const invitationSchema = z.looseObject({ id: z.string(), invitation_url: z.string(), expires_at: z.string().optional() });
+export type Invitation = z.infer<typeof invitationSchema>;

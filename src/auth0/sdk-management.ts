@@ -3,7 +3,18 @@ import { decodeJwt } from 'jose';
 import { z } from 'zod';
 import type { Credentials } from '../core/credentials.js';
 import type { Body, ManagementPort } from './management-port.js';
-import { actionSchema, bindingSchema, clientGrantSchema, clientSchema, resourceServerSchema, userSchema } from './resources.js';
+import {
+  actionSchema,
+  bindingSchema,
+  clientGrantSchema,
+  clientSchema,
+  connectionSchema,
+  invitationSchema,
+  organizationMemberSchema,
+  organizationSchema,
+  resourceServerSchema,
+  userSchema,
+} from './resources.js';
 import { pacedFetch } from './paced-fetch.js';
 import type { RequestPacer } from './request-pacer.js';
 import { toTenantsError } from './to-tenants-error.js';
@@ -194,5 +205,48 @@ export async function createSdkManagement(credentials: Credentials, pacer?: Requ
         if (typeof ticket !== 'string') throw new Error('Auth0 answered a password-change ticket without its URL.');
         return ticket;
       }),
+
+    findConnection: (name) =>
+      call('reading connections', async () => {
+        for await (const item of await sdk.connections.list({ name, take: PER_PAGE } as never)) {
+          const connection = connectionSchema.parse(item);
+          if (connection.name === name) return connection;
+        }
+        return undefined;
+      }),
+    listOrganizations: () =>
+      all(
+        'listing organizations',
+        () => sdk.organizations.list({ take: PER_PAGE }),
+        (x) => organizationSchema.parse(x),
+      ),
+    getOrganizationByName: (name) =>
+      notFoundIsUndefined('reading an organization by name', async () => organizationSchema.parse(await sdk.organizations.getByName(name))),
+    createOrganization: (body) =>
+      call('creating an organization', async () => organizationSchema.parse(await sdk.organizations.create(body as never, NO_RETRY))),
+    updateOrganization: (id, body) => call('updating an organization', async () => organizationSchema.parse(await sdk.organizations.update(id, body as never))),
+    deleteOrganization: async (id) => {
+      await notFoundIsUndefined('deleting an organization', () => sdk.organizations.delete(id));
+    },
+    listOrganizationMembers: (id) =>
+      all(
+        'listing organization members',
+        () => sdk.organizations.members.list(id, { take: PER_PAGE, fields: 'user_id,email', include_fields: true }),
+        (x) => organizationMemberSchema.parse(x),
+      ),
+    addOrganizationMembers: async (id, userIds) => {
+      await call('adding organization members', () => sdk.organizations.members.create(id, { members: userIds }));
+    },
+    removeOrganizationMembers: async (id, userIds) => {
+      await call('removing organization members', () => sdk.organizations.members.delete(id, { members: userIds }));
+    },
+    listUserOrganizations: (userId) =>
+      all(
+        "listing a user's organizations",
+        () => sdk.users.organizations.list(userId, { per_page: PER_PAGE }),
+        (x) => organizationSchema.parse(x),
+      ),
+    createOrganizationInvitation: (id, body) =>
+      call('creating an organization invitation', async () => invitationSchema.parse(await sdk.organizations.invitations.create(id, body as never, NO_RETRY))),
   };
 }

@@ -1,4 +1,5 @@
 import { tenantClaim, type ProjectConfig } from './project-config.js';
+import { apiKeyOf } from './shared-application.js';
 
 /**
  * How our Action's code begins (templates/post-login-action.js). An Action with our name is ours only if
@@ -20,3 +21,29 @@ export function renderActionCode(template: string, claim: string, denyCrossTenan
 
 export const actionCodeFor = (template: string, config: Pick<ProjectConfig, 'claimNamespace' | 'denyCrossTenantLogins'>): string =>
   renderActionCode(template, tenantClaim(config), config.denyCrossTenantLogins);
+
+/** The Action's modes: one per strategy, and `dual` for a project between the two (`tenants migrate to-organizations`). */
+export type ActionMode = 'applications' | 'organizations' | 'dual';
+
+/** The template each mode is rendered from (templates/). */
+export const ACTION_TEMPLATES: Record<ActionMode, string> = {
+  applications: 'post-login-action.js',
+  organizations: 'post-login-action-organizations.js',
+  dual: 'post-login-action-organizations.js',
+};
+
+/**
+ * The Action's code for a mode. `organizations`: the claim from `event.organization` when its metadata carries
+ * our marker; logins to the shared application without an organization of ours denied. `dual`: the same, and
+ * logins to the per-tenant applications as in `applications` (app_metadata, the cross-tenant guard).
+ */
+export function actionCodeForMode(
+  readTemplate: (name: string) => string,
+  config: Pick<ProjectConfig, 'claimNamespace' | 'denyCrossTenantLogins' | 'audience'>,
+  mode: ActionMode,
+): string {
+  const code = actionCodeFor(readTemplate(ACTION_TEMPLATES[mode]), config);
+  if (mode === 'applications') return code;
+  const api = JSON.stringify(apiKeyOf(config.audience)).slice(1, -1).replaceAll("'", "\\'");
+  return code.replace('__SHARED_APP_API__', () => api).replace('__LEGACY_APPLICATIONS__', () => (mode === 'dual' ? 'true' : 'false'));
+}

@@ -1,12 +1,19 @@
 import type { Client } from '../auth0/resources.js';
-import { desiredApplication, ownedMetadata, TENANT_TAG } from './desired-state.js';
+import { desiredApplication, ownedMetadata, repairPatch, TENANT_TAG } from './desired-state.js';
 import type { Finding } from './doctor.js';
 import { driftedFields } from './drift.js';
-import { foreignApplications, taggedTenants } from './find-tagged.js';
+import { findTagged, foreignApplications, notOurs, taggedTenants } from './find-tagged.js';
+import { inviteUsers, ticketResultUrl } from './invite-users.js';
+import { readCurrentState, requiresClientGrant } from './provision-tenants.js';
+import { removeDuplicates } from './remove-duplicates.js';
+import { withCreationStamp } from './survivor-order.js';
 import { tenantSettings } from './tenant-files.js';
 import type { Tenancy, TenantResource } from './tenancy.js';
-import { tenantUserQuery } from './tenant-users.js';
-import { findUserGrant } from './user-grant.js';
+import { listTenantUsers, releaseTenantUsers, tenantUserQuery } from './tenant-users.js';
+import { createUserGrant, findUserGrant } from './user-grant.js';
+
+const tenantOf = (user: { app_metadata?: Record<string, unknown> | undefined }): string | undefined =>
+  typeof user.app_metadata?.[TENANT_TAG] === 'string' ? (user.app_metadata[TENANT_TAG] as string) : undefined;
 
 const resource = (client: Client): TenantResource => ({ id: client.client_id, name: client.name, current: client as unknown as Record<string, unknown> });
 
@@ -18,19 +25,79 @@ const resource = (client: Client): TenantResource => ({ id: client.client_id, na
  */
 export const applicationTenancy: Tenancy = {
   strategy: 'applications',
+  resourceKind: 'application',
+  checkIds: () => undefined,
+  async read(port, config, options = {}) {
+    if (!options.optionalApi) return readCurrentState(port, config);
+    const [api, clients, grants] = await Promise.all([
+      port.findResourceServer(config.audience),
+      port.listClients(),
+      port.listClientGrants({ audience: config.audience }),
+    ]);
+    return { api, clients, grants };
+  },
   owned: (state) => new Map([...taggedTenants(state.clients)].map(([tenant, apps]) => [tenant, apps.map(resource)])),
   foreign: (state, tenant) =>
     foreignApplications(state.clients)
       .filter((c) => tenant === undefined || c.client_metadata?.[TENANT_TAG] === tenant)
       .map(resource),
+  notOurs: (tenant, resources) => notOurs(tenant, resources),
   marker: ownedMetadata,
-  desired: desiredApplication,
+  desired: (config, tenant, overrides) => desiredApplication(config, tenant, overrides),
+  driftOf: (desired) => desired,
+  grantMissing: (_config, state, app) =>
+    state.api !== undefined && requiresClientGrant(state.api) && (app === undefined || !findUserGrant(state.grants ?? [], app.id)),
+  create: async (port, _config, _tenant, desired, now) => resource(await port.createClient(withCreationStamp(desired, now))),
+  async update(port, app, desired, changes, tenant) {
+    await port.updateClient(app.id, repairPatch(desired, changes, tenant));
+  },
+  remove: (port, ids) => removeDuplicates(port, ids),
+  async recover(port, state, tenant) {
+    const clients = await port.listClients();
+    state.clients.splice(0, state.clients.length, ...clients);
+    const found = findTagged(clients, tenant)[0];
+    return found ? resource(found) : undefined;
+  },
+  async ensureGrant(deps, config, app) {
+    await createUserGrant(deps, config, app.id);
+  },
   members: {
     query: tenantUserQuery,
-    tenantOf: (user) => (typeof user.app_metadata?.[TENANT_TAG] === 'string' ? (user.app_metadata[TENANT_TAG] as string) : undefined),
+    tenantOf,
+    list: (port, tenant) => listTenantUsers(port, tenant),
+    tenantsOf: async (_port, users) => new Map(users.map((u) => [u.user_id, [tenantOf(u)].filter((t): t is string => t !== undefined)])),
+    async add(port, tenant, _app, users) {
+      for (const u of users) await port.updateAppMetadata(u.userId, { [TENANT_TAG]: tenant });
+    },
+    async remove(port, _tenant, _app, userIds) {
+      for (const id of userIds) await port.updateAppMetadata(id, { [TENANT_TAG]: null });
+    },
+    release: (deps, tenant, _app, options) => releaseTenantUsers(deps, tenant, options),
+  },
+  async invite(port, _config, tenant, app, emails, options) {
+    const invited = await inviteUsers(port, tenant, emails, { move: options.move, resultUrl: ticketResultUrl(app.current as unknown as Client) });
+    return invited.map((i) => ({ ...i, url: i.ticketUrl }));
   },
   actionReads: 'event.user.app_metadata.tenant, checked against event.client.metadata.tenant of one of our applications',
-  settings: (config, tenant, app, api) => tenantSettings(config, tenant, app.id, api),
+  actionMode: 'applications',
+  settings: (config, tenant, app, state) => tenantSettings(config, tenant, app.id, state.api),
+  describe(_config, _tenant, [app, ...duplicates], state) {
+    const client = app!.current as unknown as Client;
+    const grant = findUserGrant(state.grants ?? [], app!.id);
+    return {
+      clientId: app!.id,
+      name: client.name ?? '',
+      duplicates: duplicates.map((d) => d.id),
+      application: {
+        appType: client.app_type,
+        callbacks: client.callbacks ?? [],
+        logoutUrls: client.allowed_logout_urls ?? [],
+        webOrigins: client.web_origins ?? [],
+      },
+      clientGrant: state.api && requiresClientGrant(state.api) ? (grant ? { id: grant.id, audience: grant.audience } : null) : 'not required',
+    };
+  },
+  diagnoseShared: () => [],
   diagnose(config, tenant, resources, state, overrides) {
     const findings: Finding[] = [];
     const add = (code: string, message: string, fix: string, severity: Finding['severity'] = 'error') =>

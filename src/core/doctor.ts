@@ -1,6 +1,6 @@
 import type { Action, Binding, Client, ClientGrant, ResourceServer } from '../auth0/resources.js';
 import { POST_LOGIN, type ApplicationOverrides } from './desired-state.js';
-import { ALL_SCOPES, missingScopes } from './required-scopes.js';
+import { allScopesFor, missingScopes } from './required-scopes.js';
 import { TENANT_ID_PATTERN } from './tenant-id.js';
 import type { ProjectConfig } from './project-config.js';
 import { tenancyFor } from './tenancy-for.js';
@@ -58,7 +58,7 @@ export function diagnose(input: DoctorInputs): Finding[] {
     );
   }
 
-  const missing = missingScopes(input.grantedScopes, ALL_SCOPES).filter((s) => !input.forbidden.some((r) => SCOPE_OF[r] === s));
+  const missing = missingScopes(input.grantedScopes, allScopesFor(config.strategy)).filter((s) => !input.forbidden.some((r) => SCOPE_OF[r] === s));
   if (missing.length) {
     add(
       'scopes_missing',

@@ -44,6 +44,11 @@ export const ERROR_CATALOGUE = {
   web_origins: { kind: 'usage' },
   exit_code_needs_dry_run: { kind: 'usage' },
   lease_not_ours: { kind: 'usage' },
+  organization_name_invalid: { kind: 'usage' },
+  organization_not_ours: { kind: 'usage' },
+  shared_application_missing: { kind: 'usage' },
+  login_uri_missing: { kind: 'usage' },
+  connection_missing: { kind: 'usage' },
   // credentials (exit 4)
   missing_credentials: { kind: 'credentials' },
   scope_missing: { kind: 'credentials' },

@@ -33,7 +33,12 @@ export function isReservedNamespace(namespace: string): boolean {
 export const projectConfigSchema = z
   .object({
     $schema: z.string().optional(),
-    strategy: z.enum(TENANCY_STRATEGIES).default('applications').describe('How tenants are isolated in Auth0: "applications" (one application per tenant).'),
+    strategy: z
+      .enum(TENANCY_STRATEGIES)
+      .default('applications')
+      .describe(
+        'How tenants are isolated in Auth0: "applications" (one application per tenant) or "organizations" (one Auth0 organization per tenant, one shared application).',
+      ),
     domain: z
       .string()
       .regex(/^[A-Za-z0-9.-]+(?::\d{1,5})?$/, 'must be a host name such as "acme.eu.auth0.com" (no scheme, no path)')
@@ -99,6 +104,36 @@ export const projectConfigSchema = z
       .default(100)
       .describe("Your Auth0 plan's application limit (10 free, 100 self-service, 100,000 enterprise); sync and create refuse to go past it."),
     outputDir: z.string().min(1).default('tenants/').describe('Where per-tenant files are written, relative to the config file.'),
+    organizations: z
+      .object({
+        applicationName: z
+          .string()
+          .min(1)
+          .max(100)
+          .regex(/^[^<>]+$/, 'must not contain < or >')
+          .default('Tenants SPA')
+          .describe('Name of the one shared SPA application (strategy "organizations").'),
+        requireBehavior: z
+          .enum(['no_prompt', 'pre_login_prompt', 'post_login_prompt'])
+          .default('no_prompt')
+          .describe(
+            "The shared application's organization_require_behavior: no_prompt (Auth0's default: the SPA always sends its organization, as spa.env says), pre_login_prompt (Auth0 asks for the organization's name first) or post_login_prompt (credentials first, then the organization).",
+          ),
+        loginUri: z
+          .string()
+          .regex(/^https:\/\/[^\s*{}]+$/, 'must be an https:// URL without wildcards or placeholders, e.g. "https://app.example.com/login"')
+          .optional()
+          .describe("The shared application's initiate_login_uri: where invitation links lead (Auth0 needs an https one for invitations)."),
+        databaseConnection: z
+          .string()
+          .min(1)
+          .default('Username-Password-Authentication')
+          .describe("The database connection enabled in every tenant's organization (the one `users invite` creates people in)."),
+        connections: z.array(z.string().min(1)).max(9).default([]).describe("Other connections enabled in every tenant's organization, by name."),
+      })
+      .strict()
+      .default({ applicationName: 'Tenants SPA', requireBehavior: 'no_prompt', databaseConnection: 'Username-Password-Authentication', connections: [] })
+      .describe('Settings of the "organizations" strategy (ignored by "applications").'),
   })
   .strict();
 

@@ -49,8 +49,33 @@ export const REQUIRED_SCOPES = {
   invite: ['read:clients', 'read:users', 'update:users', 'create:users', 'create:user_tickets'],
 } as const satisfies Record<string, readonly string[]>;
 
-/** Every scope the tool may use: what `doctor` checks the token against. */
-export const ALL_SCOPES: string[] = [...new Set(Object.values(REQUIRED_SCOPES).flat())].sort();
+const LEASE = ['read:resource_servers', 'create:resource_servers', 'update:resource_servers', 'delete:resource_servers'] as const;
+const ORG_WRITE = ['read:organizations', 'create:organizations', 'update:organizations', 'create:organization_connections', 'read:connections'] as const;
+const ORG_MEMBERS = ['read:organizations', 'read:organization_members', 'create:organization_members', 'delete:organization_members'] as const;
+
+/** The same, for the organizations strategy (`strategy: "organizations"`): organizations, members, invitations, the shared application. */
+export const ORGANIZATION_SCOPES = {
+  init: [...REQUIRED_SCOPES.init, 'read:clients', 'create:clients', 'update:clients', 'read:client_grants', 'create:client_grants'],
+  create: ['read:clients', 'read:resource_servers', 'read:client_grants', ...ORG_WRITE],
+  sync: ['read:clients', 'read:resource_servers', 'read:client_grants', ...ORG_WRITE],
+  prune: ['delete:organizations', 'read:organization_members', 'delete:organization_members'],
+  delete: ['read:clients', 'read:connections', 'read:organizations', 'delete:organizations', 'read:organization_members', 'delete:organization_members'],
+  deleteUsers: ['delete:users'],
+  /** The run's lease, and removing a duplicate shared application with its grants. */
+  lease: [...LEASE, 'read:clients', 'delete:clients', 'read:client_grants', 'delete:client_grants'],
+  users: ['read:clients', 'read:users', 'read:connections', ...ORG_MEMBERS],
+  invite: ['read:clients', 'read:users', 'read:connections', ...ORG_MEMBERS, 'create:organization_invitations'],
+} as const satisfies Record<keyof typeof REQUIRED_SCOPES, readonly string[]>;
+
+/** The scopes each command needs under a strategy. */
+export const scopesFor = (strategy: string): Record<keyof typeof REQUIRED_SCOPES, readonly string[]> =>
+  strategy === 'organizations' ? ORGANIZATION_SCOPES : REQUIRED_SCOPES;
+
+/** Every scope the tool may use under a strategy: what `doctor` checks the token against. */
+export const allScopesFor = (strategy: string): string[] => [...new Set(Object.values(scopesFor(strategy)).flat())].sort();
+
+/** Every scope the tool may use (applications strategy). */
+export const ALL_SCOPES: string[] = allScopesFor('applications');
 
 /** The scopes of `needed` that the access token does not carry (none when the token could not be read). */
 export const missingScopes = (granted: string[] | undefined, needed: readonly string[]): string[] =>

@@ -62,6 +62,38 @@ export function tenantSettings(
 }
 
 /**
+ * tenant.json for a tenant whose tokens come through its Auth0 organization (the organizations strategy, and the
+ * dual state of a migration): schemaVersion 2, the accepted issuers (the custom domain's too), the accepted
+ * applications (the shared one; during a migration also the tenant's own), and the organization whose `org_id`
+ * tokens must carry (`required: false` during a migration: legacy tokens without `org_id` are accepted too).
+ */
+export function organizationTenantSettings(
+  config: ProjectConfig,
+  tenant: string,
+  options: { organizationId: string; organizationName?: string; clientIds: string[]; required?: boolean },
+  api: Pick<ResourceServer, 'token_dialect'> | undefined,
+): TenantSettings {
+  const rfc9068 = typeof api?.token_dialect === 'string' && api.token_dialect.startsWith('rfc9068_profile');
+  const issuer = (domain: string) => ({ issuer: `https://${domain}/`, jwksUri: `https://${domain}/.well-known/jwks.json` });
+  return {
+    schemaVersion: 2,
+    tenant,
+    issuers: config.customDomain ? [issuer(config.domain), issuer(config.customDomain)] : [issuer(config.domain)],
+    audience: config.audience,
+    clientIds: options.clientIds,
+    organization: {
+      id: options.organizationId,
+      ...(options.organizationName ? { name: options.organizationName } : {}),
+      required: options.required ?? true,
+    },
+    clientIdClaim: rfc9068 ? 'client_id' : 'azp',
+    tenantClaim: tenantClaim(config),
+    algorithms: ['RS256'],
+    leewaySeconds: 30,
+  };
+}
+
+/**
  * `KEY=value`, never quoted: a shell would expand `$()` inside double quotes, `docker --env-file` keeps quotes
  * as part of the value. Every value is checked to need no quoting (the config schema refuses others earlier).
  */

@@ -163,6 +163,27 @@ describe('members', () => {
   });
 });
 
+describe("a user's organizations", () => {
+  it('GET /users/{id}/organizations lists the organizations the user is a member of (404 for an unknown user)', async () => {
+    const a = (await api('POST', '/organizations', { name: 'uo-a' })).body;
+    const b = (await api('POST', '/organizations', { name: 'uo-b' })).body;
+    await api('POST', '/organizations', { name: 'uo-c' });
+    const id = 'auth0|uo1';
+    emulator.tenant.state.data.users[id] = { user_id: id, email: 'uo1@example.com', identities: [{ connection: 'Username-Password-Authentication' }] };
+    expect((await api('GET', `/users/${encodeURIComponent(id)}/organizations`)).body).toEqual([]);
+    await api('POST', `/organizations/${a.id}/members`, { members: [id] });
+    await api('POST', `/organizations/${b.id}/members`, { members: [id] });
+    const listed = await api('GET', `/users/${encodeURIComponent(id)}/organizations?per_page=50&include_totals=true`);
+    expect(listed.status).toBe(200);
+    expect(specComplaint(emulator, 'get_user_organizations', 200, listed.body)).toBeNull();
+    expect(listed.body.organizations.map((o: { name: string }) => o.name).sort()).toEqual(['uo-a', 'uo-b']);
+    expect(listed.body.total).toBe(2);
+    await api('DELETE', `/organizations/${a.id}/members`, { members: [id] });
+    expect((await api('GET', `/users/${encodeURIComponent(id)}/organizations`)).body.map((o: { name: string }) => o.name)).toEqual(['uo-b']);
+    expect((await api('GET', `/users/${encodeURIComponent('auth0|nobody')}/organizations`)).status).toBe(404);
+  });
+});
+
 describe('invitations', () => {
   it('needs an application with an https login URI, answers an invitation URL, lists and deletes', async () => {
     const org = (await api('POST', '/organizations', { name: 'inviting', enabled_connections: [{ connection_id: 'con_0000000000000001' }] })).body;

@@ -1,6 +1,6 @@
 import type { Body, ManagementPort } from '../../src/auth0/management-port.js';
 import { TenantsError } from '../../src/core/tenants-error.js';
-import type { Action, Binding, Client, ClientGrant, ResourceServer, User } from '../../src/auth0/resources.js';
+import type { Action, Binding, Client, ClientGrant, Organization, ResourceServer, User } from '../../src/auth0/resources.js';
 
 let counter = 0;
 const id = (prefix: string) => `${prefix}${++counter}`;
@@ -193,5 +193,69 @@ export class FakePort implements ManagementPort {
     this.hit('createPasswordChangeTicket');
     this.tickets.push(body);
     return `https://fake.example.com/lo/reset?ticket=t${this.tickets.length}#`;
+  }
+
+  organizations: Organization[] = [];
+  members: Record<string, string[]> = {};
+  invitations: Record<string, unknown>[] = [];
+  async findConnection(name: string) {
+    this.hit('findConnection');
+    return name === 'Username-Password-Authentication' ? { id: 'con_0000000000000001', name, strategy: 'auth0' } : undefined;
+  }
+  async listOrganizations() {
+    this.hit('listOrganizations');
+    return structuredClone(this.organizations);
+  }
+  async getOrganizationByName(name: string) {
+    this.hit('getOrganizationByName');
+    return structuredClone(this.organizations.find((o) => o.name === name));
+  }
+  async createOrganization(body: Body) {
+    this.hit('createOrganization');
+    if (this.organizations.some((o) => o.name === body['name']))
+      throw new TenantsError('auth0', 'auth0_error', 'Auth0 answered 409 while creating an organization.', { details: { statusCode: 409, retryable: false } });
+    const { enabled_connections: _connections, ...fields } = body;
+    const org = { ...fields, id: id('org_') } as Organization;
+    this.organizations.push(org);
+    this.members[org.id] = [];
+    this.after('createOrganization');
+    return structuredClone(org);
+  }
+  async updateOrganization(oid: string, body: Body) {
+    this.hit('updateOrganization');
+    const org = this.organizations.find((o) => o.id === oid)!;
+    const { metadata, ...fields } = body;
+    Object.assign(org, fields);
+    if (metadata) org.metadata = { ...(org.metadata ?? {}), ...(metadata as Record<string, unknown>) };
+    return structuredClone(org);
+  }
+  async deleteOrganization(oid: string) {
+    this.hit('deleteOrganization');
+    this.organizations = this.organizations.filter((o) => o.id !== oid);
+    delete this.members[oid];
+  }
+  async listOrganizationMembers(oid: string) {
+    this.hit('listOrganizationMembers');
+    return (this.members[oid] ?? []).map((uid) => ({ user_id: uid, email: this.users.find((u) => u.user_id === uid)?.email ?? null }));
+  }
+  async addOrganizationMembers(oid: string, userIds: string[]) {
+    this.hit('addOrganizationMembers');
+    if (userIds.length > 10) throw new Error('more than 10 members in one request');
+    const list = (this.members[oid] ??= []);
+    for (const uid of userIds) if (!list.includes(uid)) list.push(uid);
+  }
+  async removeOrganizationMembers(oid: string, userIds: string[]) {
+    this.hit('removeOrganizationMembers');
+    if (userIds.length > 10) throw new Error('more than 10 members in one request');
+    this.members[oid] = (this.members[oid] ?? []).filter((uid) => !userIds.includes(uid));
+  }
+  async listUserOrganizations(userId: string) {
+    this.hit('listUserOrganizations');
+    return structuredClone(this.organizations.filter((o) => (this.members[o.id] ?? []).includes(userId)));
+  }
+  async createOrganizationInvitation(oid: string, body: Body) {
+    this.hit('createOrganizationInvitation');
+    this.invitations.push({ organization: oid, ...body });
+    return { id: id('uinv_'), invitation_url: `https://app.example.com/login?invitation=i${this.invitations.length}&organization=${oid}` };
   }
 }

@@ -33,7 +33,7 @@ describe('the tenancy seam', () => {
     expect(tenancy.marker('acme')).toEqual({ tenant: 'acme', tenants_managed_by: 'auth0-tenants' });
     expect(tenancy.members.query('acme')).toBe('app_metadata.tenant:"acme"');
     expect(tenancy.members.tenantOf({ app_metadata: { tenant: 'acme' } })).toBe('acme');
-    expect(tenancy.settings(config, 'acme', owned.get('acme')![0]!, undefined)).toMatchObject({ tenant: 'acme', clientId: 'A' });
+    expect(tenancy.settings(config, 'acme', owned.get('acme')![0]!, state)).toMatchObject({ tenant: 'acme', clientId: 'A' });
 
     const withName = tenancy.diagnose(config, 'acme', owned.get('acme')!, state, { name: 'Acme Inc' }).map((f) => f.code);
     expect(withName).toEqual(['application_duplicate', 'client_grant_missing']);

@@ -217,6 +217,17 @@ export const organizationHandlers: Handlers = {
     return ok(paginate(members, query, 'members', { maxResults: OFFSET_LIMIT, pagingMessage: PAGING_MESSAGE }));
   },
 
+  /** `GET /users/{id}/organizations`: the organizations a user is a member of (offset paging, as Auth0 pages it). */
+  get_user_organizations: ({ tenant, params, query }) => {
+    const userId = params['id'] ?? '';
+    findUser(tenant, userId);
+    const orgs = Object.values(orgState(tenant).organizations)
+      .filter((o) => isMember(tenant, String(o['id']), userId))
+      .sort((a, b) => String(a['id']).localeCompare(String(b['id'])))
+      .map(view);
+    return ok(paginate(orgs, query, 'organizations', { maxResults: OFFSET_LIMIT, pagingMessage: PAGING_MESSAGE }));
+  },
+
   get_enabled_connections: ({ tenant, params, query }) =>
     ok(paginate(connectionsOf(findOrganization(tenant, params['id'] ?? '')).map(connectionView), query, 'enabled_connections')),
   post_enabled_connections: ({ tenant, params, body = {} }) => {
