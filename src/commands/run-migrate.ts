@@ -5,7 +5,7 @@ import { applyMigration, StoppedError } from '../core/apply-migration.js';
 import { migrationActionCodes, migrationSettings } from '../core/migration-organizations.js';
 import { countSteps, planMigration, planWrites, type MigrationPhase, type MigrationPlan, type SettingsFor } from '../core/plan-migration.js';
 import { readMigrationState, type MigrationSnapshot } from '../core/read-migration-state.js';
-import { assertScopes, REQUIRED_SCOPES } from '../core/required-scopes.js';
+import { assertScopes, MIGRATION_SCOPES, REQUIRED_SCOPES } from '../core/required-scopes.js';
 import { TenantsError } from '../core/tenants-error.js';
 import { assertWritableDir } from '../io/assert-writable-dir.js';
 import { loadConfig } from '../io/config-file.js';
@@ -81,7 +81,7 @@ export async function runMigrateToOrganizations(context: () => CommandContext, .
 
   assertScopes(
     project.port.grantedScopes(),
-    [...REQUIRED_SCOPES.migrate, ...REQUIRED_SCOPES.lease, ...(phase === 'finalize' ? REQUIRED_SCOPES.migrateFinalize : [])],
+    [...MIGRATION_SCOPES.dual, ...REQUIRED_SCOPES.lease, ...(phase === 'finalize' ? MIGRATION_SCOPES.finalize : [])],
     'migrate to-organizations',
   );
   if (phase === 'finalize') {

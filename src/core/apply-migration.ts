@@ -1,13 +1,13 @@
 import type { ManagementPort } from '../auth0/management-port.js';
-import type { Organization } from '../auth0/resources.js';
 import { ensureSharedResources } from './ensure-shared-resources.js';
 import type { Step } from './plan.js';
-import { missingMembers, MEMBERS_PER_REQUEST, type MigrationPlan, type MigrationTenant, type SettingsFor } from './plan-migration.js';
+import { missingMembers, type MigrationPlan, type MigrationTenant, type SettingsFor } from './plan-migration.js';
 import type { ProjectConfig } from './project-config.js';
 import { forEachBounded, type ActionCodes, type MigrationSnapshot } from './read-migration-state.js';
 import type { TenantSettings } from './tenant-files.js';
 import { createUserGrant } from './user-grant.js';
 import { ensureOrganization, ensureSharedApplication } from './migration-organizations.js';
+import { inBatches } from './organization-tenancy.js';
 
 export interface MigrationApplyDeps {
   port: ManagementPort;
@@ -47,24 +47,7 @@ export async function applyMigration(
   };
 
   if (plan.phase === 'dual') {
-    // 1. An organization per tenant (found by name if a create's answer was lost).
-    const created = new Map<string, Organization>();
-    await forEachBounded(
-      state.tenants.filter((t) => !t.organization),
-      deps.concurrency,
-      async (t) => {
-        check();
-        const org = await ensureOrganization(deps, config, t.tenant);
-        created.set(t.tenant, org);
-        t.organization = { id: org.id, name: org.name };
-        t.members = new Set();
-        done.push({ resource: 'organization', action: 'create', tenant: t.tenant, id: org.id });
-      },
-    );
-    deps.progress(created.size ? `${created.size} organization(s) created` : 'organizations: all there');
-    check();
-
-    // 2. The shared application and its user grant.
+    // 1. The shared application and its user grant.
     const shared = await ensureSharedApplication(deps, config, snapshot);
     state.shared = { clientId: shared.clientId, grantMissing: false, changes: [] };
     if (shared.action !== 'unchanged') done.push({ resource: 'application', action: shared.action, detail: 'shared', id: shared.clientId });
@@ -74,24 +57,33 @@ export async function applyMigration(
     }
     check();
 
-    // 3. Members, at most 10 per request.
-    const batches: { t: MigrationTenant; ids: string[] }[] = [];
-    for (const t of state.tenants) {
-      const missing = missingMembers(t);
-      for (let i = 0; i < missing.length; i += MEMBERS_PER_REQUEST) batches.push({ t, ids: missing.slice(i, i + MEMBERS_PER_REQUEST) });
-    }
+    // 2. Per tenant, its organization (found by name if a create's answer was lost), then its members, at most 10
+    // per request. Tenants run side by side: Auth0 paces organization writes in their own bucket, so one
+    // tenant's members are added while the next tenant's organization waits for that bucket.
+    let created = 0;
     let added = 0;
-    await forEachBounded(batches, deps.concurrency, async ({ t, ids }) => {
-      check();
-      await port.addOrganizationMembers(t.organization!.id, ids);
-      ids.forEach((id) => t.members.add(id));
-      added += ids.length;
-    });
-    for (const t of state.tenants) {
-      const step = find('members', t.tenant);
-      if (step?.action === 'create') done.push({ ...step, detail: `${t.users?.length ?? 0} user(s), all members` });
-    }
-    if (added) deps.progress(`${added} member(s) added`);
+    await forEachBounded(
+      state.tenants.filter((t) => !t.organization || missingMembers(t).length > 0),
+      deps.concurrency,
+      async (t) => {
+        check();
+        if (!t.organization) {
+          const org = await ensureOrganization(deps, config, t.tenant, snapshot.connectionIds, snapshot.tenancyState);
+          t.organization = { id: org.id, name: org.name };
+          done.push({ resource: 'organization', action: 'create', tenant: t.tenant, id: org.id });
+          if (++created % 50 === 0) deps.progress(`${created} organization(s) created`);
+        }
+        const missing = missingMembers(t);
+        for (const ids of inBatches(missing)) {
+          check();
+          await port.addOrganizationMembers(t.organization.id, ids);
+          ids.forEach((id) => t.members.add(id));
+          added += ids.length;
+        }
+        if (missing.length) done.push({ resource: 'members', action: 'create', tenant: t.tenant, detail: `${t.users?.length ?? 0} user(s), all members` });
+      },
+    );
+    deps.progress(`${created} organization(s) created, ${added} member(s) added`);
     check();
 
     // 4. The Action reads the organization, and the application for logins without one.

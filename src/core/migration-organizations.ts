@@ -1,14 +1,15 @@
 import type { ManagementPort } from '../auth0/management-port.js';
 import type { Organization, ResourceServer } from '../auth0/resources.js';
 import { actionCodeForMode } from './action-code.js';
-import { OWNER_KEY, OWNER_VALUE, TENANT_TAG } from './desired-state.js';
 import { desiredOrganization } from './desired-organization.js';
+import { organizationTenancy } from './organization-tenancy.js';
 import { driftedFields } from './drift.js';
 import type { MigrationPhase, MigrationTenant } from './plan-migration.js';
 import type { ProjectConfig } from './project-config.js';
 import type { ActionCodes, MigrationSnapshot } from './read-migration-state.js';
 import { desiredSharedApplication, findSharedApplications } from './shared-application.js';
 import { withCreationStamp } from './survivor-order.js';
+import type { TenancyState } from './tenancy.js';
 import { organizationTenantSettings, type TenantSettings } from './tenant-files.js';
 import { TenantsError } from './tenants-error.js';
 
@@ -41,64 +42,32 @@ export function migrationSettings(
   );
 }
 
-/** The tenant an organization is ours for (our marker and the tenant id in its metadata, matching its name). */
-export function ownedOrganizationTenant(org: Organization): string | undefined {
-  const meta = org.metadata ?? {};
-  return meta[OWNER_KEY] === OWNER_VALUE && meta[TENANT_TAG] === org.name ? org.name : undefined;
-}
-
 interface Deps {
   port: ManagementPort;
   now: () => number;
 }
 
-const connectionCache = new WeakMap<ManagementPort, Promise<string[]>>();
-
-/** The ids of the connections every organization enables (the database connection and the configured ones). */
-function connectionIds(port: ManagementPort, config: ProjectConfig): Promise<string[]> {
-  let ids = connectionCache.get(port);
-  if (!ids) {
-    ids = (async () => {
-      const names = [config.organizations.databaseConnection, ...config.organizations.connections];
-      const found = await Promise.all(names.map(async (name) => [name, await port.findConnection(name)] as const));
-      const missing = found.filter(([, c]) => !c).map(([n]) => n);
-      if (missing.length) {
-        throw new TenantsError('usage', 'connection_missing', `No connection named ${missing.join(', ')} in this Auth0 tenant; nothing more was changed.`, {
-          hint: 'Fix organizations.databaseConnection / organizations.connections in tenants.config.json.',
-        });
-      }
-      return found.map(([, c]) => c!.id);
-    })();
-    connectionCache.set(port, ids);
-  }
-  return ids;
-}
-
-const statusOf = (error: unknown): number | undefined => (error instanceof TenantsError ? (error.details?.['statusCode'] as number | undefined) : undefined);
-
 /**
- * Creates a tenant's organization; a 409 (the name is taken: an earlier run's create whose answer was lost, or
- * another run) is settled by reading the organization by name: ours is used, someone else's is refused.
+ * Creates a tenant's organization through the strategy (`organizationTenancy.create`: a 409 is settled by reading
+ * the organization by name, ours converged on, someone else's refused); a lost answer (5xx, dropped connection)
+ * is settled by `recover` (by name, ours only), never by a blind retry.
  */
-export async function ensureOrganization(deps: Deps, config: ProjectConfig, tenant: string): Promise<Organization> {
-  const body = desiredOrganization(config, tenant, await connectionIds(deps.port, config));
+export async function ensureOrganization(
+  deps: Deps,
+  config: ProjectConfig,
+  tenant: string,
+  connectionIds: string[],
+  state: TenancyState,
+): Promise<Organization> {
   try {
-    return await deps.port.createOrganization(body);
+    const created = await organizationTenancy.create(deps.port, config, tenant, desiredOrganization(config, tenant, connectionIds), deps.now());
+    return created.current as unknown as Organization;
   } catch (error) {
-    const existing =
-      statusOf(error) === 409 || statusOf(error) === undefined || (statusOf(error) ?? 0) >= 500 ? await deps.port.getOrganizationByName(tenant) : undefined;
-    if (!existing) throw error;
-    if (ownedOrganizationTenant(existing) !== tenant) {
-      throw new TenantsError(
-        'usage',
-        'organization_not_ours',
-        `An organization named ${tenant} (${existing.id}) exists without our marker; it was not changed.`,
-        {
-          hint: 'Rename that organization in the Auth0 dashboard if it is a leftover, or keep that tenant out of the project.',
-        },
-      );
-    }
-    return existing;
+    const status = error instanceof TenantsError ? (error.details?.['statusCode'] as number | undefined) : undefined;
+    if (status !== undefined && status < 500 && status !== 429) throw error;
+    const found = await organizationTenancy.recover(deps.port, state, tenant);
+    if (!found) throw error;
+    return found.current as unknown as Organization;
   }
 }
 

@@ -1,3 +1,4 @@
+import { MEMBERS_PER_REQUEST } from './organization-tenancy.js';
 import type { Step } from './plan.js';
 import type { TenantSettings } from './tenant-files.js';
 import { TenantsError } from './tenants-error.js';
@@ -45,9 +46,6 @@ export interface MigrationPlan {
 
 /** The desired tenant.json of a tenant in a phase, given its organization and the shared application. */
 export type SettingsFor = (tenant: MigrationTenant, phase: MigrationPhase, organizationId: string, sharedClientId: string) => TenantSettings;
-
-/** Members are added at most this many per request (Auth0's limit). */
-export const MEMBERS_PER_REQUEST = 10;
 
 const PLACEHOLDER = { org: 'org_pending', client: 'pending' };
 

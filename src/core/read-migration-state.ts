@@ -7,7 +7,8 @@ import type { ActionMode, MigrationState, MigrationTenant } from './plan-migrati
 import type { ProjectConfig } from './project-config.js';
 import { exportUsersByTenant, SEARCH_LIMIT, tenantUserQuery } from './tenant-users.js';
 import { findUserGrant } from './user-grant.js';
-import { ownedOrganizationTenant } from './migration-organizations.js';
+import { organizationTenancy, ownedOrganizationTenant } from './organization-tenancy.js';
+import type { TenancyState } from './tenancy.js';
 
 export interface MigrationReadDeps {
   port: ManagementPort;
@@ -30,9 +31,11 @@ export interface MigrationSnapshot {
   grants: ClientGrant[];
   api: ResourceServer | undefined;
   organizations: Organization[];
+  /** As the organizations strategy read it (its organizations updated as they are created), with the connections' ids. */
+  tenancyState: TenancyState;
+  connectionIds: string[];
   /** The users export, when a tenant has more than 1,000 users (read once for all of them). */
   usedExport: boolean;
-  /** Management API requests this read made (users and members per tenant). */
 }
 
 const PER_PAGE = 100;
@@ -50,13 +53,12 @@ export async function readMigrationState(
   options: { readUsers: boolean; reuse?: MigrationSnapshot | undefined },
 ): Promise<MigrationSnapshot> {
   const { port } = deps;
-  const [clients, grants, api, organizations, action] = await Promise.all([
-    port.listClients(),
-    port.listClientGrants({ audience: config.audience }),
-    port.findResourceServer(config.audience),
-    port.listOrganizations(),
-    port.findActionByName(config.actionName),
-  ]);
+  // The strategy's read (applications, the API and its grants, organizations, the connections every organization
+  // enables: a configured connection that does not exist is refused here, before any write), and the Action.
+  const [tenancyState, action] = await Promise.all([organizationTenancy.read(port, config, { optionalApi: true }), port.findActionByName(config.actionName)]);
+  const { clients, api } = tenancyState;
+  const grants = tenancyState.grants ?? [];
+  const organizations = tenancyState.organizations ?? [];
   const legacy = taggedTenants(clients);
   const ourOrgs = new Map<string, Organization>();
   const foreignOrganizations: MigrationState['foreignOrganizations'] = [];
@@ -117,6 +119,8 @@ export async function readMigrationState(
     grants,
     api,
     organizations,
+    tenancyState,
+    connectionIds: tenancyState.connectionIds ?? [],
     usedExport: overflow.length > 0,
     state: {
       strategy: config.strategy === 'organizations' ? 'organizations' : 'applications',

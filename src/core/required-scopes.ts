@@ -27,25 +27,6 @@ export const REQUIRED_SCOPES = {
     'delete:client_grants',
   ],
   users: ['read:clients', 'read:users', 'update:users'],
-  /** `migrate to-organizations`: organizations, members, the shared application and its grant, the Action in dual mode. */
-  migrate: [
-    'read:clients',
-    'create:clients',
-    'update:clients',
-    'read:client_grants',
-    'create:client_grants',
-    'read:resource_servers',
-    'read:organizations',
-    'create:organizations',
-    'read:organization_members',
-    'create:organization_members',
-    'read:connections',
-    'read:users',
-    'read:actions',
-    'update:actions',
-  ],
-  /** `migrate to-organizations --finalize`: the per-tenant applications and their grants go. */
-  migrateFinalize: ['delete:clients', 'delete:client_grants'],
   invite: ['read:clients', 'read:users', 'update:users', 'create:users', 'create:user_tickets'],
 } as const satisfies Record<string, readonly string[]>;
 
@@ -66,6 +47,32 @@ export const ORGANIZATION_SCOPES = {
   users: ['read:clients', 'read:users', 'read:connections', ...ORG_MEMBERS],
   invite: ['read:clients', 'read:users', 'read:connections', ...ORG_MEMBERS, 'create:organization_invitations'],
 } as const satisfies Record<keyof typeof REQUIRED_SCOPES, readonly string[]>;
+
+/**
+ * `tenants migrate to-organizations` (besides the lease's): the dual phase (organizations, members, the shared
+ * application and its grant, the users to read, the Action), and what `--finalize` adds. Not part of what `doctor`
+ * asks of every project: only the run that migrates needs them.
+ */
+export const MIGRATION_SCOPES = {
+  dual: [
+    'read:clients',
+    'create:clients',
+    'update:clients',
+    'read:client_grants',
+    'create:client_grants',
+    'read:resource_servers',
+    'read:organizations',
+    'create:organizations',
+    'create:organization_connections',
+    'read:organization_members',
+    'create:organization_members',
+    'read:connections',
+    'read:users',
+    'read:actions',
+    'update:actions',
+  ],
+  finalize: ['delete:clients', 'delete:client_grants'],
+} as const;
 
 /** The scopes each command needs under a strategy. */
 export const scopesFor = (strategy: string): Record<keyof typeof REQUIRED_SCOPES, readonly string[]> =>
