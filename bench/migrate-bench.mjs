@@ -101,6 +101,7 @@ function measure(from) {
     total: requests.length,
     tooMany,
     needed: requests.length - tooMany,
+    orgWrites,
     byGroup,
     writes: requests.filter((r) => r.method !== 'GET' && r.status < 400).length,
   };
