@@ -99,7 +99,54 @@ export const errorSchema = z
   .strict()
   .describe('Any command with --json that fails: the error, with its catalogued code.');
 
-export const OUTPUT_SCHEMAS = { plan: planSchema, result: resultSchema, doctor: doctorSchema, error: errorSchema } as const;
+const migrationStep = z
+  .object({
+    resource: z.enum(['api', 'action', 'binding', 'application', 'client-grant', 'files', 'users', 'organization', 'members', 'config']),
+    action: z.enum(['create', 'update', 'unchanged', 'delete', 'absent']),
+    tenant: tenantId.optional(),
+    changes: z.array(z.string()).optional(),
+    id: z.string().optional(),
+    detail: z.string().optional(),
+  })
+  .strict();
+const migrationCounts = z.object({ create: z.number().int(), update: z.number().int(), delete: z.number().int(), unchanged: z.number().int() }).strict();
+
+export const migratePlanSchema = z
+  .object({
+    schemaVersion: version,
+    dryRun: z.literal(true),
+    phase: z.enum(['dual', 'finalize']),
+    steps: z.array(migrationStep),
+    counts: migrationCounts,
+  })
+  .strict()
+  .describe('`tenants migrate to-organizations --dry-run --json`: the plan of the phase, one step per resource.');
+
+export const migrateResultSchema = z
+  .object({
+    schemaVersion: version,
+    dryRun: z.literal(false),
+    phase: z.enum(['dual', 'finalize']),
+    changed: z.boolean(),
+    seconds: z.number(),
+    steps: z.array(migrationStep),
+    counts: migrationCounts,
+    requests: z.record(z.string(), z.number().int()),
+    rateLimited: z.number().int(),
+    /** The run's lease in Auth0, when it wrote anything: requests spent on it. */
+    lease: z.object({ requests: z.number().int() }).strict().optional(),
+  })
+  .strict()
+  .describe('`tenants migrate to-organizations --json`: the steps done.');
+
+export const OUTPUT_SCHEMAS = {
+  plan: planSchema,
+  result: resultSchema,
+  doctor: doctorSchema,
+  error: errorSchema,
+  'migrate-plan': migratePlanSchema,
+  'migrate-result': migrateResultSchema,
+} as const;
 
 /** The JSON Schema of each shape, by name (schemas/<name>.schema.json). */
 export function outputJsonSchemas(): Record<keyof typeof OUTPUT_SCHEMAS, Record<string, unknown>> {

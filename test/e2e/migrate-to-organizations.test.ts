@@ -4,6 +4,7 @@ import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { decodeJwt } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { errorSchema, migratePlanSchema, migrateResultSchema } from '../../src/core/output-schemas.js';
 import type { RequestRecord, RunningEmulator } from '../../src/emulator/emulator.js';
 import { BIN, runCli, type CliResult } from '../helpers/cli.js';
 import { testEmulator } from '../helpers/emulator.js';
@@ -284,12 +285,7 @@ describe.sequential('tenants migrate to-organizations on a populated project', (
     const from = emulator.requests.length;
     const plan = await migrate('--dry-run');
     expect(plan.code, plan.stderr).toBe(0);
-    const doc = JSON.parse(plan.stdout) as {
-      schemaVersion: number;
-      dryRun: boolean;
-      phase: string;
-      steps: { resource: string; action: string; tenant?: string }[];
-    };
+    const doc = migratePlanSchema.parse(JSON.parse(plan.stdout));
     expect(doc).toMatchObject({ schemaVersion: 1, dryRun: true, phase: 'dual' });
     for (const t of TENANTS) expect(doc.steps).toContainEqual(expect.objectContaining({ resource: 'organization', action: 'create', tenant: t }));
     expect(doc.steps).toContainEqual(expect.objectContaining({ resource: 'members', action: 'create', tenant: 'acme' }));
@@ -298,7 +294,7 @@ describe.sequential('tenants migrate to-organizations on a populated project', (
 
     const early = await migrate('--finalize', '--yes');
     expect(early.code).toBe(2);
-    expect(JSON.parse(early.stdout)).toMatchObject({
+    expect(errorSchema.parse(JSON.parse(early.stdout))).toMatchObject({
       error: { code: 'migration_incomplete', hint: expect.stringContaining('tenants migrate to-organizations') },
     });
     expect(writes(emulator, from)).toEqual([]);
@@ -322,6 +318,7 @@ describe.sequential('tenants migrate to-organizations on a populated project', (
     });
     const last = await migrate('--yes');
     expect(last.code, last.stderr).toBe(0);
+    expect(migrateResultSchema.parse(JSON.parse(last.stdout))).toMatchObject({ phase: 'dual', changed: true, lease: { requests: expect.any(Number) } });
     expectDualState();
   });
 
@@ -329,7 +326,7 @@ describe.sequential('tenants migrate to-organizations on a populated project', (
     const from = emulator.requests.length;
     const again = await migrate('--yes');
     expect(again.code, again.stderr).toBe(0);
-    expect(JSON.parse(again.stdout)).toMatchObject({ schemaVersion: 1, dryRun: false, changed: false });
+    expect(migrateResultSchema.parse(JSON.parse(again.stdout))).toMatchObject({ schemaVersion: 1, dryRun: false, changed: false, steps: [] });
     expect(writes(emulator, from)).toEqual([]);
   });
 
