@@ -15,6 +15,11 @@ function define() {
     .option('--logout-urls <urls>', "the SPA's logout URLs, comma-separated (default: the callbacks)")
     .option('--web-origins <urls>', "the SPA's web origins, comma-separated (default: the callbacks' origins)")
     .option('--no-require-client-grant', 'let any application of the Auth0 tenant get user tokens for the API')
+    .option(
+      '--strategy <strategy>',
+      'how tenants are isolated: "applications" (one application per tenant, the default) or "organizations" (one Auth0 organization per tenant, one shared application)',
+    )
+    .option('--login-uri <url>', "organizations: the shared application's login URL (https), where invitation links lead")
     .option('--config <path>', `config file (default: ./${CONFIG_FILE})`)
     .option('--allow-wildcards', 'accept wildcards in the application URLs of the config (with a warning)')
     .option('--dry-run', 'show what would change, change nothing')
@@ -23,7 +28,7 @@ function define() {
     .addOption(formatOption())
     .addHelpText(
       'after',
-      `\nExamples:\n  $ tenants init --domain acme.eu.auth0.com --audience https://api.saas.example.com --claim-namespace https://saas.example.com/ --callbacks 'https://{tenant}.app.example.com/callback'\n  $ tenants init --dry-run      # what would change in Auth0, nothing written or sent`,
+      `\nExamples:\n  $ tenants init --domain acme.eu.auth0.com --audience https://api.saas.example.com --claim-namespace https://saas.example.com/ --callbacks 'https://{tenant}.app.example.com/callback'\n  $ tenants init --dry-run      # what would change in Auth0, nothing written or sent\n  $ tenants init --strategy organizations --login-uri https://app.example.com/login --callbacks 'https://{tenant}.app.example.com/callback'`,
     );
 }
 

@@ -1,13 +1,14 @@
 import { checkApplicationSettings } from '../core/check-application-settings.js';
 import { desiredApplication } from '../core/desired-state.js';
 import type { ManifestEntry } from '../core/manifest.js';
-import { readCurrentState } from '../core/provision-tenants.js';
-import { assertScopes, REQUIRED_SCOPES } from '../core/required-scopes.js';
+import type { CurrentState } from '../core/provision-tenants.js';
+import { assertScopes, scopesFor } from '../core/required-scopes.js';
 import { applySync, type SyncOutcome } from '../core/sync-apply.js';
 import { checkApplicationLimit, planSync, type SyncItem } from '../core/sync-plan.js';
-import { tenantSettings } from '../core/tenant-files.js';
+import { sharedApplicationOf } from '../core/organization-tenancy.js';
+import type { TenancyState } from '../core/tenancy.js';
+import { tenancyFor } from '../core/tenancy-for.js';
 import { TenantsError, usageError } from '../core/tenants-error.js';
-import { releaseTenantUsers } from '../core/tenant-users.js';
 import { assertWritableDir } from '../io/assert-writable-dir.js';
 import type { LoadedConfig } from '../io/config-file.js';
 import { createProgress } from '../io/progress.js';
@@ -49,28 +50,39 @@ export interface ReconcileOptions {
  * is a manifest of a and b without prune, with each tenant's recorded settings.
  */
 export async function reconcileTenants(ctx: CommandContext, loaded: LoadedConfig, entries: ManifestEntry[], options: ReconcileOptions): Promise<void> {
-  const warnings = entries.flatMap((e) =>
-    checkApplicationSettings(desiredApplication(loaded.config, e.tenant, e), e.tenant, options.source, options.allowWildcards),
-  );
+  const tenancy = tenancyFor(loaded.config);
+  const organizations = tenancy.strategy === 'organizations';
+  tenancy.checkIds(entries.map((e) => e.tenant));
+  // Organizations: one shared application, whose URLs come from tenants.config.json (checked by `init`).
+  const warnings = organizations
+    ? entries
+        .filter((e) => e.callbacks || e.logoutUrls || e.webOrigins)
+        .map(
+          (e) =>
+            `${e.tenant}: callbacks, logoutUrls and webOrigins of ${options.source} are not used with "strategy": "organizations" (the shared application's URLs come from tenants.config.json, {tenant} as {organization_name}).`,
+        )
+    : entries.flatMap((e) => checkApplicationSettings(desiredApplication(loaded.config, e.tenant, e), e.tenant, options.source, options.allowWildcards));
   assertWritableDir(loaded.outputDir, `"outputDir" in ${loaded.path}`);
   if (!options.force) entries.forEach((e) => assertFilesNotEdited(loaded.outputDir, e.tenant));
   const project = await openProject(ctx, loaded, options.pace);
   assertExitCodeUsage(options);
-  let state = await readCurrentState(project.port, project.config);
+  let state: TenancyState = await tenancy.read(project.port, project.config);
+  if (organizations) sharedApplicationOf(state, project.config); // made by `tenants init`: tenant.json names it
   let items = planSync(project.config, entries, state, { adopt: options.adopt });
   const absent = items.filter((i) => i.action === 'absent');
   const creates = items.filter((i) => i.action === 'create').length;
-  checkApplicationLimit(state, creates, options.prune ? absent.length : 0, options.applicationLimit ?? project.config.applicationLimit);
+  if (!organizations) checkApplicationLimit(state, creates, options.prune ? absent.length : 0, options.applicationLimit ?? project.config.applicationLimit);
   [...warnings, ...items.flatMap((i) => i.warnings ?? [])].forEach((w) => ctx.out.message(ctx.out.color.yellow(`Warning: ${w}`)));
   const listedOnly = options.command === 'create';
   const shown = listedOnly ? items.filter((i) => i.action !== 'absent') : items;
   if (options.dryRun) {
-    const plan = { dryRun: true, prune: options.prune, items: shown.map(publicItem), counts: countBy(shown) };
+    const plan = { dryRun: true, prune: options.prune, items: shown.map((i) => publicIds(publicItem(i), organizations)), counts: countBy(shown) };
     ctx.out.result(plan, options.format === 'markdown' ? renderMarkdown(options.command, plan) : renderPlan(shown, options.prune, ctx.out.color));
     return exitIfPending(options, hasWork(shown, options.prune));
   }
 
   const pruning = options.prune && absent.length > 0;
+  const REQUIRED_SCOPES = scopesFor(tenancy.strategy);
   assertScopes(
     project.port.grantedScopes(),
     [
@@ -95,7 +107,7 @@ export async function reconcileTenants(ctx: CommandContext, loaded: LoadedConfig
   if (lease) {
     // Never prune a tenant that was not in the plan confirmed above (another run may have made it meanwhile).
     const confirmed = new Set(absent.map((a) => a.tenant));
-    state = await readCurrentState(project.port, project.config);
+    state = await tenancy.read(project.port, project.config);
     items = planSync(project.config, entries, state, { adopt: options.adopt }).filter((i) => i.action !== 'absent' || confirmed.has(i.tenant));
   }
   try {
@@ -114,7 +126,8 @@ export async function reconcileTenants(ctx: CommandContext, loaded: LoadedConfig
       if (outcome.status !== 'done') return;
       if (outcome.action === 'delete') return removeTenantFiles(project.outputDir, outcome.tenant);
       if (!outcome.clientId) return;
-      outcome.files = writeTenantFiles(project.outputDir, tenantSettings(project.config, outcome.tenant, outcome.clientId, state.api), project.config);
+      const resource = { id: outcome.clientId, name: outcome.tenant, current: {} };
+      outcome.files = writeTenantFiles(project.outputDir, tenancy.settings(project.config, outcome.tenant, resource, state), project.config);
       const { tenant: _tenant, ...overrides } = byTenant.get(outcome.tenant) ?? { tenant: outcome.tenant };
       writeTenantOverrides(project.outputDir, outcome.tenant, overrides);
     };
@@ -123,8 +136,8 @@ export async function reconcileTenants(ctx: CommandContext, loaded: LoadedConfig
         port: project.port,
         sleep: ctx.sleep,
         stopSignal: AbortSignal.any([stop, unreachable.signal]),
-        releaseUsers: (tenant) =>
-          releaseTenantUsers({ port: project.port, sleep: ctx.sleep, now: ctx.now, progress: (t) => progress.note(t) }, tenant, {
+        releaseUsers: (tenant, resource) =>
+          tenancy.members.release({ port: project.port, sleep: ctx.sleep, now: ctx.now, progress: (t) => progress.note(t) }, tenant, resource, {
             deleteUsers: options.deleteUsers,
           }),
         onProgress: (d, t, f) => progress.update(d, t, f),
@@ -137,10 +150,11 @@ export async function reconcileTenants(ctx: CommandContext, loaded: LoadedConfig
     );
     progress.end();
     // Duplicates a concurrent run made despite the lease (expired, bypassed) converge to the same survivor in every run.
+    // (Organizations cannot be duplicated: Auth0 refuses a second organization of the same name with 409.)
     const convergence =
-      stop.aborted || project.pacer.tripped
+      stop.aborted || project.pacer.tripped || organizations
         ? undefined
-        : await convergeCreated({ port: project.port, sleep: ctx.sleep }, project.config, state, outcomes, (o) => writeFiles(o as SyncOutcome));
+        : await convergeCreated({ port: project.port, sleep: ctx.sleep }, project.config, state as CurrentState, outcomes, (o) => writeFiles(o as SyncOutcome));
     await releaseLease(lease); // every write is done: the summary below counts the lease's delete
 
     const tenants = listedOnly ? outcomes.filter((o) => byTenant.has(o.tenant)) : outcomes;
@@ -155,7 +169,7 @@ export async function reconcileTenants(ctx: CommandContext, loaded: LoadedConfig
       rateLimited: project.pacer.stats.rateLimited,
       ...(lease ? { lease: { requests: lease.requests, waitedSeconds: Math.round(lease.waitedMs / 100) / 10 } } : {}),
       ...(convergence ? { convergence: { requests: convergence.requests, removed: convergence.removed } } : {}),
-      tenants,
+      tenants: tenants.map((t) => publicIds(t, organizations)),
       ...(options.prune || listedOnly ? {} : { absent: absent.map((a) => a.tenant) }),
     };
     ctx.out.result(
@@ -190,6 +204,13 @@ export async function confirm(ctx: CommandContext, yes: boolean, what: string, q
   if (!ctx.interactive) throw usageError('confirmation_required', what, 'Add --yes to confirm.');
   const ok = await ctx.prompter.confirm({ message: question, default: false });
   if (!ok) throw new TenantsError('cancelled', 'cancelled', 'Nothing was changed.');
+}
+
+/** Under the organizations strategy a tenant's resource is an organization: its id is reported as `organizationId`. */
+function publicIds<T extends { clientId?: string | undefined }>(item: T, organizations: boolean): T {
+  if (!organizations || item.clientId === undefined) return item;
+  const { clientId, ...rest } = item;
+  return { ...rest, organizationId: clientId } as unknown as T;
 }
 
 /** A plan item without the request body it would send. */

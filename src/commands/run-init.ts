@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import { actionCodeFor } from '../core/action-code.js';
+import { actionCodeForMode } from '../core/action-code.js';
 import { credentialsFromEnv } from '../core/credentials.js';
-import { ensureSharedResources } from '../core/ensure-shared-resources.js';
+import { applySharedPlan, planSharedResources } from '../core/ensure-shared-resources.js';
 import { isWrite } from '../core/plan.js';
 import { CONFIG_FILE, projectConfigJsonSchema, SCHEMA_FILE } from '../core/project-config.js';
 import { resolveInitConfig, splitUrls } from '../core/resolve-init-config.js';
@@ -14,7 +14,8 @@ import type { CommandContext } from './context.js';
 import { announceTarget, connect } from './project.js';
 import { checkApplicationSettings } from '../core/check-application-settings.js';
 import { desiredApplication } from '../core/desired-state.js';
-import { assertScopes, REQUIRED_SCOPES } from '../core/required-scopes.js';
+import { assertScopes, scopesFor } from '../core/required-scopes.js';
+import { tenancyFor } from '../core/tenancy-for.js';
 import { assertWritableDir } from '../io/assert-writable-dir.js';
 import type { InitArgs } from './init.js';
 import { assertExitCodeUsage, exitIfPending } from '../core/changes-pending.js';
@@ -35,6 +36,8 @@ export async function runInit(context: () => CommandContext, ...[options]: InitA
       claimNamespace: options.claimNamespace,
       outputDir: options.outputDir,
       requireClientGrant: options.requireClientGrant === false ? false : undefined,
+      strategy: options.strategy,
+      loginUri: options.loginUri,
       callbacks: options.callbacks === undefined ? undefined : splitUrls(options.callbacks),
       logoutUrls: options.logoutUrls === undefined ? undefined : splitUrls(options.logoutUrls),
       webOrigins: options.webOrigins === undefined ? undefined : splitUrls(options.webOrigins),
@@ -58,33 +61,22 @@ export async function runInit(context: () => CommandContext, ...[options]: InitA
         [SCHEMA_FILE]: writeFileAtomic(join(dirname(configPath), SCHEMA_FILE), `${JSON.stringify(projectConfigJsonSchema(), null, 2)}\n`),
       };
   const { port } = await connect(ctx, credentials);
-  const shared = { config, actionCode: actionCodeFor(readTemplate('post-login-action.js'), config) };
-  // A run with something to write holds the lease: a read-only pass first says whether it has.
-  let lease: HeldLease | undefined;
-  if (
-    !options.dryRun &&
-    (await ensureSharedResources({ port, sleep: ctx.sleep, now: ctx.now, progress: () => undefined }, { ...shared, dryRun: true })).some(isWrite)
-  ) {
-    assertScopes(port.grantedScopes(), REQUIRED_SCOPES.init, 'init');
-    lease = await holdLease(ctx, { port, config }, 'init', options.waitLock);
-  }
-  let steps;
-  try {
-    steps = await ensureSharedResources(
-      {
-        port,
-        sleep: ctx.sleep,
-        now: ctx.now,
-        progress: (t) => ctx.out.message(ctx.out.color.dim(t)),
-        beforeFirstWrite: () => {
-          assertScopes(port.grantedScopes(), REQUIRED_SCOPES.init, 'init');
-          announceTarget(ctx, credentials);
-        },
-      },
-      { ...shared, dryRun: Boolean(options.dryRun) },
-    );
-  } finally {
-    await releaseLease(lease);
+  const shared = { config, actionCode: actionCodeForMode(readTemplate, config, tenancyFor(config).actionMode) };
+  // The plan, as data, from one read of Auth0: what --dry-run prints, and what is applied.
+  let plan = await planSharedResources(port, shared);
+  let steps = plan.steps;
+  if (!options.dryRun && plan.steps.some(isWrite)) {
+    const needed = scopesFor(config.strategy);
+    assertScopes(port.grantedScopes(), [...needed.init, ...(config.strategy === 'organizations' ? needed.lease : [])], 'init');
+    announceTarget(ctx, credentials);
+    // A run with something to write holds the lease, then reads and plans again: another run may have written meanwhile.
+    const lease: HeldLease | undefined = await holdLease(ctx, { port, config }, 'init', options.waitLock);
+    try {
+      plan = await planSharedResources(port, shared);
+      steps = await applySharedPlan({ port, sleep: ctx.sleep, now: ctx.now, progress: (t) => ctx.out.message(ctx.out.color.dim(t)) }, shared, plan);
+    } finally {
+      await releaseLease(lease);
+    }
   }
   const changed = steps.some(isWrite);
   const document = { dryRun: Boolean(options.dryRun), changed, config: configPath, files, steps };
@@ -92,7 +84,7 @@ export async function runInit(context: () => CommandContext, ...[options]: InitA
     document,
     options.format === 'markdown'
       ? renderMarkdown('init', document)
-      : `${options.dryRun ? 'Plan' : changed ? 'Initialised' : 'Already up to date'} (${config.audience} on ${config.domain}):\n${renderSteps(steps, ctx.out.color, Boolean(options.dryRun))}`,
+      : `${options.dryRun ? 'Plan' : changed ? 'Initialised' : 'Already up to date'} (${config.audience} on ${config.domain}${config.strategy === 'organizations' ? ', organizations' : ''}):\n${renderSteps(steps, ctx.out.color, Boolean(options.dryRun))}`,
   );
   if (options.dryRun) exitIfPending(options, changed);
 }

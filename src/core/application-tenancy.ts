@@ -52,11 +52,15 @@ export const applicationTenancy: Tenancy = {
     await port.updateClient(app.id, repairPatch(desired, changes, tenant));
   },
   remove: (port, ids) => removeDuplicates(port, ids),
-  async recover(port, state, tenant) {
+  async recover(port, state, tenants) {
     const clients = await port.listClients();
     state.clients.splice(0, state.clients.length, ...clients);
-    const found = findTagged(clients, tenant)[0];
-    return found ? resource(found) : undefined;
+    const found = new Map<string, TenantResource>();
+    for (const tenant of tenants) {
+      const app = findTagged(clients, tenant)[0];
+      if (app) found.set(tenant, resource(app));
+    }
+    return found;
   },
   async ensureGrant(deps, config, app) {
     await createUserGrant(deps, config, app.id);

@@ -1,11 +1,16 @@
-import type { Action, Binding } from '../auth0/resources.js';
+import type { Action, Binding, Client, ResourceServer } from '../auth0/resources.js';
+import { isRetryable } from '../auth0/to-tenants-error.js';
 import { isOurActionCode } from './action-code.js';
 import type { ManagementPort } from '../auth0/management-port.js';
 import { ACTION_RUNTIME, desiredResourceServer, POST_LOGIN } from './desired-state.js';
 import { driftedFields } from './drift.js';
-import type { Step } from './plan.js';
+import { isWrite, type Step } from './plan.js';
 import type { ProjectConfig } from './project-config.js';
+import { removeDuplicates } from './remove-duplicates.js';
+import { desiredSharedApplication, findSharedApplications } from './shared-application.js';
+import { withCreationStamp } from './survivor-order.js';
 import { TenantsError } from './tenants-error.js';
+import { createUserGrant, findUserGrant } from './user-grant.js';
 
 export interface SharedDeps {
   port: ManagementPort;
@@ -19,7 +24,6 @@ export interface SharedDeps {
 export interface SharedOptions {
   config: ProjectConfig;
   actionCode: string;
-  dryRun: boolean;
   /** How long to wait for Auth0 to build the Action (30 to 45 s is common on real Auth0). */
   buildTimeoutMs?: number;
   /** How long to wait for a deployment to complete (Terraform waits a minute). */
@@ -28,28 +32,156 @@ export interface SharedOptions {
 }
 
 /**
- * `tenants init` against Auth0: the shared API, the post-login Action (built, deployed) and its binding,
- * each created, repaired or left alone. Re-running converges and, when nothing drifted, writes nothing.
+ * `tenants init`'s plan, as data: one step per shared resource (the API, the post-login Action, its binding and,
+ * under the organizations strategy, the shared application, its duplicates and its user grant), each `create`,
+ * `update` (with the drifted fields) or `unchanged`; `delete` for a duplicate shared application. Made from one
+ * read of Auth0 (`planSharedResources`), rendered as it is for `--dry-run`, applied by `applySharedPlan`.
  */
-export async function ensureSharedResources(deps: SharedDeps, options: SharedOptions): Promise<Step[]> {
-  // Read first and refuse someone else's Action before anything is written.
-  const existing = await deps.port.findActionByName(options.config.actionName);
+export interface SharedPlan {
+  steps: Step[];
+  /** What the reads found, for applying without reading again. */
+  found: {
+    api: ResourceServer | undefined;
+    action: Action | undefined;
+    sharedApp: Client | undefined;
+  };
+}
+
+/** Reads Auth0 once and plans the shared resources; refuses someone else's Action before anything is written. */
+export async function planSharedResources(port: ManagementPort, options: SharedOptions): Promise<SharedPlan> {
+  const { config, actionCode } = options;
+  const existing = await port.findActionByName(config.actionName);
   if (existing && !isOurActionCode(existing.code) && !isOurActionCode(existing.deployed_version?.code)) {
     throw new TenantsError(
       'usage',
       'action_not_ours',
-      `An Action named "${options.config.actionName}" exists (${existing.id}) but its code is not ours (it does not start with the auth0-tenants header); nothing was changed.`,
+      `An Action named "${config.actionName}" exists (${existing.id}) but its code is not ours (it does not start with the auth0-tenants header); nothing was changed.`,
       {
         hint: 'Set another "actionName" in tenants.config.json and run `tenants init` again, or rename that Action in the Auth0 dashboard if it is not needed.',
       },
     );
   }
-  await checkTrigger(deps.port);
-  if (!options.dryRun) deps.beforeFirstWrite?.();
-  const api = await ensureApi(deps, options);
-  const { step: actionStep, actionId } = await ensureAction(deps, options, existing);
-  const binding = actionId ? await ensureBinding(deps, options, actionId) : { resource: 'binding' as const, action: 'create' as const };
-  return [api, actionStep, binding];
+  await checkTrigger(port);
+  const steps: Step[] = [];
+  // The API.
+  const api = await port.findResourceServer(config.audience);
+  if (!api) steps.push({ resource: 'api', action: 'create', detail: config.audience });
+  else {
+    const { identifier: _identifier, ...updatable } = desiredResourceServer(config, api);
+    const changes = driftedFields(updatable, api);
+    steps.push({
+      resource: 'api',
+      action: changes.length ? 'update' : 'unchanged',
+      id: api.id,
+      detail: config.audience,
+      ...(changes.length ? { changes } : {}),
+    });
+  }
+  // The Action: created, updated (code or runtime drifted), or deployed again (a draft not deployed, other code deployed).
+  if (!existing) steps.push({ resource: 'action', action: 'create', detail: config.actionName });
+  else {
+    const changes = driftedFields({ code: actionCode, runtime: ACTION_RUNTIME }, existing);
+    const needsDeploy = changes.length > 0 || existing.all_changes_deployed !== true || existing.deployed_version?.code !== actionCode;
+    steps.push({
+      resource: 'action',
+      action: needsDeploy ? 'update' : 'unchanged',
+      id: existing.id,
+      detail: config.actionName,
+      ...(needsDeploy ? { changes: changes.length ? changes : ['deployment'] } : {}),
+    });
+  }
+  // Its binding to post-login.
+  if (!existing) steps.push({ resource: 'binding', action: 'create', detail: POST_LOGIN });
+  else {
+    const ours = (await port.listBindings(POST_LOGIN)).filter((b) => b.action?.id === existing.id);
+    steps.push({
+      resource: 'binding',
+      action: ours.length === 1 ? 'unchanged' : ours.length === 0 ? 'create' : 'update',
+      detail: POST_LOGIN,
+      ...(ours.length === 1 ? { id: ours[0]!.id } : {}),
+      ...(ours.length > 1 ? { changes: ['duplicate bindings'] } : {}),
+    });
+  }
+  // Organizations: the one shared application (duplicates deleted) and its user grant for the API.
+  let sharedApp: Client | undefined;
+  if (config.strategy === 'organizations') {
+    const [kept, ...duplicates] = findSharedApplications(await port.listClients(), config);
+    sharedApp = kept;
+    const name = config.organizations.applicationName;
+    if (!kept) steps.push({ resource: 'application', action: 'create', detail: name });
+    else {
+      const changes = driftedFields(desiredSharedApplication(config), kept);
+      steps.push({
+        resource: 'application',
+        action: changes.length ? 'update' : 'unchanged',
+        id: kept.client_id,
+        detail: name,
+        ...(changes.length ? { changes } : {}),
+      });
+    }
+    for (const d of duplicates) steps.push({ resource: 'application', action: 'delete', id: d.client_id, detail: `${name} (duplicate of ${kept!.client_id})` });
+    if (config.requireClientGrant) {
+      const grant = kept ? findUserGrant(await port.listClientGrants({ audience: config.audience }), kept.client_id, config.audience) : undefined;
+      steps.push({
+        resource: 'client-grant',
+        action: grant ? 'unchanged' : 'create',
+        detail: `${name} -> ${config.audience}`,
+        ...(grant ? { id: grant.id } : {}),
+      });
+    }
+  }
+  return { steps, found: { api, action: existing, sharedApp } };
+}
+
+/** Applies a plan of `planSharedResources` (read just before): every write it lists, in order; returns the steps with their ids. */
+export async function applySharedPlan(deps: SharedDeps, options: SharedOptions, plan: SharedPlan): Promise<Step[]> {
+  if (plan.steps.some(isWrite)) deps.beforeFirstWrite?.();
+  const steps = plan.steps.map((s) => ({ ...s }));
+  const step = (resource: Step['resource']) => steps.find((s) => s.resource === resource)!;
+  const apiStep = step('api');
+  if (apiStep.action !== 'unchanged') apiStep.id = await applyApi(deps, options, plan.found.api, apiStep);
+  const actionId = await applyAction(deps, options, plan.found.action, step('action'));
+  const bindingStep = step('binding');
+  if (bindingStep.action !== 'unchanged') await ensureBinding(deps, options, actionId);
+  if (options.config.strategy === 'organizations') await applySharedApplication(deps, options, plan, steps);
+  return steps;
+}
+
+/** Plans and applies at once (what `init` does once it holds the lease; tests use it too). */
+export async function ensureSharedResources(deps: SharedDeps, options: SharedOptions): Promise<Step[]> {
+  return applySharedPlan(deps, options, await planSharedResources(deps.port, options));
+}
+
+/** The shared application of the organizations strategy: created (a lost answer settled by listing), repaired, de-duplicated, granted. */
+async function applySharedApplication(deps: SharedDeps, { config }: SharedOptions, plan: SharedPlan, steps: Step[]): Promise<void> {
+  const desired = desiredSharedApplication(config);
+  const appStep = steps.find((s) => s.resource === 'application' && s.action !== 'delete')!;
+  let clientId = plan.found.sharedApp?.client_id;
+  if (appStep.action === 'create') {
+    deps.progress(`Creating the shared application ${config.organizations.applicationName}`);
+    for (let attempt = 1; !clientId; attempt++) {
+      try {
+        clientId = (await deps.port.createClient(withCreationStamp(desired, deps.now()))).client_id;
+      } catch (error) {
+        // A create whose answer was lost is never retried blindly: the applications are listed and the marker decides.
+        if (!isRetryable(error) || attempt >= 4) throw error;
+        await deps.sleep(500 * attempt);
+        clientId = findSharedApplications(await deps.port.listClients(), config)[0]?.client_id;
+      }
+    }
+    appStep.id = clientId;
+  } else if (appStep.action === 'update') {
+    deps.progress(`Updating the shared application (${(appStep.changes ?? []).join(', ')})`);
+    const patch = Object.fromEntries((appStep.changes ?? []).map((k) => [k, desired[k]]));
+    await deps.port.updateClient(clientId!, patch);
+  }
+  const duplicates = steps.filter((s) => s.resource === 'application' && s.action === 'delete').map((s) => s.id!);
+  if (duplicates.length) await removeDuplicates(deps.port, duplicates);
+  const grantStep = steps.find((s) => s.resource === 'client-grant');
+  if (grantStep?.action === 'create') {
+    const grant = await createUserGrant(deps, config, clientId!);
+    if (grant !== 'exists') grantStep.id = grant.id;
+  }
 }
 
 const TRIGGER_VERSION = 'v3';
@@ -76,61 +208,48 @@ function policiesUnavailable(error: unknown): TenantsError | undefined {
   });
 }
 
-async function ensureApi({ port, progress }: SharedDeps, { config, dryRun }: SharedOptions): Promise<Step> {
-  const current = await port.findResourceServer(config.audience);
+async function applyApi({ port, progress }: SharedDeps, { config }: SharedOptions, current: ResourceServer | undefined, step: Step): Promise<string> {
   const desired = desiredResourceServer(config, current);
   if (!current) {
-    if (dryRun) return { resource: 'api', action: 'create', detail: config.audience };
     progress(`Creating the API ${config.audience}`);
     const created = await port.createResourceServer(desired).catch((error: unknown) => {
       throw policiesUnavailable(error) ?? error;
     });
-    return { resource: 'api', action: 'create', id: created.id, detail: config.audience };
+    return created.id;
   }
-  const { identifier, ...updatable } = desired;
-  const changes = driftedFields(updatable, current);
-  if (changes.length === 0) return { resource: 'api', action: 'unchanged', id: current.id, detail: config.audience };
-  if (!dryRun) {
-    progress(`Updating the API (${changes.join(', ')})`);
-    await port.updateResourceServer(current.id, Object.fromEntries(changes.map((k) => [k, updatable[k]]))).catch((error: unknown) => {
-      throw policiesUnavailable(error) ?? error;
-    });
-  }
-  return { resource: 'api', action: 'update', id: current.id, changes, detail: config.audience };
+  const { identifier: _identifier, ...updatable } = desired;
+  const changes = step.changes ?? [];
+  progress(`Updating the API (${changes.join(', ')})`);
+  await port.updateResourceServer(current.id, Object.fromEntries(changes.map((k) => [k, updatable[k]]))).catch((error: unknown) => {
+    throw policiesUnavailable(error) ?? error;
+  });
+  return current.id;
 }
 
-async function ensureAction(deps: SharedDeps, options: SharedOptions, existing: Action | undefined): Promise<{ step: Step; actionId?: string }> {
+/** Creates or updates the Action as planned, waits for the build, deploys and waits for the deployment; returns its id. */
+async function applyAction(deps: SharedDeps, options: SharedOptions, existing: Action | undefined, step: Step): Promise<string> {
   const { port, progress } = deps;
-  const { config, actionCode, dryRun } = options;
+  const { config, actionCode } = options;
   const desired = { code: actionCode, runtime: ACTION_RUNTIME, supported_triggers: [{ id: POST_LOGIN, version: 'v3' }] };
+  if (step.action === 'unchanged') {
+    // A deployment still completing in the background (a run stopped while waiting) is waited for.
+    if (existing!.deployed_version?.deployed === false) await waitUntilDeployed(deps, existing!.id, actionCode, options);
+    return existing!.id;
+  }
   let action = existing;
-  let step: Step;
   if (!action) {
-    if (dryRun) return { step: { resource: 'action', action: 'create', detail: config.actionName } };
     progress(`Creating the Action ${config.actionName}`);
     action = await port.createAction({ name: config.actionName, ...desired });
-    step = { resource: 'action', action: 'create', id: action.id, detail: config.actionName };
-  } else {
-    const changes = driftedFields({ code: desired.code, runtime: desired.runtime }, action);
-    const deployedCode = action.deployed_version?.code;
-    const needsDeploy = changes.length > 0 || action.all_changes_deployed !== true || deployedCode !== actionCode;
-    if (!needsDeploy) {
-      // A deployment still completing in the background (a run stopped while waiting) is waited for.
-      if (!dryRun && action.deployed_version?.deployed === false) await waitUntilDeployed(deps, action.id, actionCode, options);
-      return { step: { resource: 'action', action: 'unchanged', id: action.id, detail: config.actionName }, actionId: action.id };
-    }
-    step = { resource: 'action', action: 'update', id: action.id, changes: changes.length ? changes : ['deployment'], detail: config.actionName };
-    if (dryRun) return { step, actionId: action.id };
-    if (changes.length > 0) {
-      progress(`Updating the Action (${changes.join(', ')})`);
-      action = await port.updateAction(action.id, desired);
-    }
+    step.id = action.id;
+  } else if ((step.changes ?? []).some((c) => c !== 'deployment')) {
+    progress(`Updating the Action (${(step.changes ?? []).join(', ')})`);
+    action = await port.updateAction(action.id, desired);
   }
   await waitUntilBuilt(deps, action.id, options);
   progress('Deploying the Action');
   await port.deployAction(action.id);
   await waitUntilDeployed(deps, action.id, actionCode, options);
-  return { step, actionId: action.id };
+  return action.id;
 }
 
 async function waitUntilBuilt({ port, sleep, now, progress }: SharedDeps, id: string, options: SharedOptions): Promise<void> {
@@ -180,26 +299,16 @@ async function waitUntilDeployed({ port, sleep, now, progress }: SharedDeps, id:
 const BIND_ATTEMPTS = 5;
 
 /** Adds our Action to post-login after the bindings already there (their order kept), then reads back. */
-async function ensureBinding(deps: SharedDeps, options: SharedOptions, actionId: string): Promise<Step> {
+async function ensureBinding(deps: SharedDeps, options: SharedOptions, actionId: string): Promise<void> {
   const { port, progress, sleep } = deps;
-  const current = await port.listBindings(POST_LOGIN);
-  const ours = current.filter((b) => b.action?.id === actionId);
-  if (ours.length === 1) return { resource: 'binding', action: 'unchanged', id: ours[0]?.id, detail: POST_LOGIN };
-  const step: Step = {
-    resource: 'binding',
-    action: ours.length === 0 ? 'create' : 'update',
-    detail: POST_LOGIN,
-    ...(ours.length > 1 ? { changes: ['duplicate bindings'] } : {}),
-  };
-  if (options.dryRun) return step;
   progress('Binding the Action to the post-login flow');
   for (let attempt = 1; ; attempt++) {
-    const before = attempt === 1 ? current : await port.listBindings(POST_LOGIN);
+    const before = await port.listBindings(POST_LOGIN);
     const next = merged(before, actionId, options.config.actionName);
     try {
       await port.replaceBindings(POST_LOGIN, next);
       const after = await port.listBindings(POST_LOGIN);
-      if (after.filter((b) => b.action?.id === actionId).length === 1 && sameOthers(before, after, actionId)) return step;
+      if (after.filter((b) => b.action?.id === actionId).length === 1 && sameOthers(before, after, actionId)) return;
     } catch (error) {
       // Binding right after a deploy fails now and then on Auth0: try again, but not forever.
       if (attempt >= BIND_ATTEMPTS || (error instanceof TenantsError && error.kind === 'credentials')) throw error;

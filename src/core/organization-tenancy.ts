@@ -129,11 +129,15 @@ export const organizationTenancy: Tenancy = {
     for (const id of ids) await port.deleteOrganization(id);
     return ids.length;
   },
-  async recover(port, state, tenant) {
-    const org = await port.getOrganizationByName(tenant);
-    if (!org || ownedOrganizationTenant(org) === undefined) return undefined;
-    state.organizations = [...(state.organizations ?? []).filter((o) => o.id !== org.id), org];
-    return resource(org);
+  async recover(port, state, tenants) {
+    const found = new Map<string, TenantResource>();
+    for (const tenant of tenants) {
+      const org = await port.getOrganizationByName(tenant);
+      if (!org || ownedOrganizationTenant(org) === undefined) continue;
+      state.organizations = [...(state.organizations ?? []).filter((o) => o.id !== org.id), org];
+      found.set(tenant, resource(org));
+    }
+    return found;
   },
   ensureGrant: async () => undefined,
   members: {

@@ -19,6 +19,8 @@ export const planSchema = z
           tenant: tenantId,
           action: z.enum(['create', 'update', 'unchanged', 'absent']),
           clientId: z.string().optional(),
+          /** The tenant's organization (strategy "organizations"), instead of clientId. */
+          organizationId: z.string().optional(),
           changes: z.array(z.string()).optional(),
           grantMissing: z.boolean(),
           /** Our other applications for the tenant (concurrent runs made them): deleted when applied. */
@@ -61,6 +63,8 @@ export const resultSchema = z
           action: z.enum(['create', 'update', 'unchanged', 'delete']),
           status: z.enum(['done', 'failed', 'skipped']),
           clientId: z.string().optional(),
+          /** The tenant's organization (strategy "organizations"), instead of clientId. */
+          organizationId: z.string().optional(),
           changes: z.array(z.string()).optional(),
           files: z.record(z.string(), z.enum(['created', 'updated', 'unchanged'])).optional(),
           error: z.object({ code: z.string(), message: z.string() }).strict().optional(),

@@ -9,6 +9,10 @@ export interface InitFlags {
   claimNamespace?: string | undefined;
   outputDir?: string | undefined;
   requireClientGrant?: boolean | undefined;
+  /** `applications` (default) or `organizations`. */
+  strategy?: string | undefined;
+  /** organizations.loginUri: the shared application's initiate_login_uri (invitations need it). */
+  loginUri?: string | undefined;
   /** The SPA's URLs (application.callbacks, logoutUrls, webOrigins); {tenant} placeholders allowed. */
   callbacks?: string[] | undefined;
   logoutUrls?: string[] | undefined;
@@ -50,6 +54,8 @@ const FLAG_OF: Record<string, string> = {
   apiName: '--api-name',
   claimNamespace: '--claim-namespace',
   outputDir: '--output-dir',
+  strategy: '--strategy',
+  organizations: '--login-uri',
 };
 const URL_FLAG_OF: Record<string, string> = { callbacks: '--callbacks', logoutUrls: '--logout-urls', webOrigins: '--web-origins' };
 
@@ -65,8 +71,9 @@ export async function resolveInitConfig(
   ask: ((field: string, message: string, validate: (v: string) => true | string, suggested?: string) => Promise<string>) | undefined,
 ): Promise<ProjectConfig> {
   const merged: Record<string, unknown> = { ...(existing ?? {}) };
-  const { callbacks, logoutUrls, webOrigins, ...scalars } = flags;
+  const { callbacks, logoutUrls, webOrigins, loginUri, ...scalars } = flags;
   for (const [key, value] of Object.entries(scalars)) if (value !== undefined) merged[key] = value;
+  if (loginUri !== undefined) merged['organizations'] = { ...((existing?.['organizations'] as Record<string, unknown> | undefined) ?? {}), loginUri };
   const application: Record<string, unknown> = { ...((existing?.['application'] as Record<string, unknown> | undefined) ?? {}) };
   for (const [key, value] of Object.entries({ callbacks, logoutUrls, webOrigins })) if (value !== undefined) application[key] = value;
   if (merged['domain'] === undefined && envDomain) merged['domain'] = envDomain.replace(/^https:\/\//, '').replace(/\/+$/, '');

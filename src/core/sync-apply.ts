@@ -1,23 +1,18 @@
 import type { ManagementPort } from '../auth0/management-port.js';
-import type { Client } from '../auth0/resources.js';
 import { isRetryable } from '../auth0/to-tenants-error.js';
-import { repairPatch } from './desired-state.js';
-import { removeDuplicates } from './remove-duplicates.js';
-import { withCreationStamp } from './survivor-order.js';
-import { findTagged } from './find-tagged.js';
 import type { ProjectConfig } from './project-config.js';
-import type { CurrentState } from './provision-tenants.js';
 import type { SyncAction, SyncItem } from './sync-plan.js';
+import type { TenancyState, TenantResource } from './tenancy.js';
+import { tenancyFor } from './tenancy-for.js';
 import { TenantsError } from './tenants-error.js';
-import { createUserGrant } from './user-grant.js';
 
 export interface SyncDeps {
   port: ManagementPort;
   sleep: (ms: number) => Promise<void>;
   stopSignal: AbortSignal;
   onProgress: (done: number, total: number, failed: number) => void;
-  /** Detaches (or deletes) a pruned tenant's users and confirms none is left, before its application goes. */
-  releaseUsers: (tenant: string) => Promise<unknown>;
+  /** Detaches (or deletes) a pruned tenant's users and confirms none is left, before its resource goes. */
+  releaseUsers: (tenant: string, resource: TenantResource) => Promise<unknown>;
   /** Called as each tenant settles, so its files are written while other requests are in flight. */
   onSettled?: (outcome: SyncOutcome) => void;
 }
@@ -26,7 +21,9 @@ export interface SyncOutcome {
   tenant: string;
   action: SyncAction | 'delete';
   status: 'done' | 'failed' | 'skipped';
+  /** The id of the tenant's resource (an application's client_id; under organizations, reported as organizationId). */
   clientId?: string;
+  organizationId?: string;
   /** The fields repaired, for updates. */
   changes?: string[];
   /** The tenant's emitted files (name -> created, updated or unchanged), once written. */
@@ -46,9 +43,10 @@ export async function applySync(
   deps: SyncDeps,
   config: ProjectConfig,
   items: SyncItem[],
-  state: CurrentState,
+  state: TenancyState,
   options: { prune: boolean; concurrency: number },
 ): Promise<SyncOutcome[]> {
+  const tenancy = tenancyFor(config);
   const outcomes = new Map<string, SyncOutcome>();
   const work = items.filter((i) => i.action === 'create' || i.action === 'update' || i.grantMissing || (i.action === 'absent' && options.prune));
   for (const item of items) {
@@ -76,40 +74,40 @@ export async function applySync(
     });
   };
 
-  const ensureGrant = async (item: SyncItem, clientId: string) => {
-    if (item.grantMissing) await createUserGrant(deps, config, clientId);
+  const ensureGrant = async (item: SyncItem, resource: TenantResource) => {
+    if (item.grantMissing) await tenancy.ensureGrant(deps, config, resource);
   };
 
   const uncertain: SyncItem[] = [];
-  const run = async (item: SyncItem, adopted?: Client) => {
+  const run = async (item: SyncItem, adopted?: TenantResource) => {
     try {
       if (item.action === 'absent') {
         // Exactly like `tenants delete`: users first, so a stopped run still finds the tenant and finishes.
-        await deps.releaseUsers(item.tenant);
-        await removeDuplicates(deps.port, [...(item.duplicates ?? []), item.clientId!]);
+        await deps.releaseUsers(item.tenant, { id: item.clientId!, name: item.tenant, current: {} });
+        await tenancy.remove(deps.port, [...(item.duplicates ?? []), item.clientId!]);
         return finish({ tenant: item.tenant, action: 'delete', status: 'done', clientId: item.clientId! });
       }
-      let clientId = adopted?.client_id ?? item.clientId;
+      let clientId = adopted?.id ?? item.clientId;
       if (item.action === 'create' && !adopted) {
         try {
-          clientId = (await deps.port.createClient(withCreationStamp(item.desired!, Date.now()))).client_id;
+          clientId = (await tenancy.create(deps.port, config, item.tenant, item.desired!, Date.now())).id;
         } catch (error) {
           if (!isRetryable(error)) throw error;
-          uncertain.push(item); // settled after this round, by tag
+          uncertain.push(item); // settled after this round, by reading the tenant's resource again
           return;
         }
       } else if (item.action === 'update' && item.changes?.length) {
-        await deps.port.updateClient(clientId!, repairPatch(item.desired!, item.changes, item.tenant));
+        await tenancy.update(deps.port, { id: clientId!, name: item.tenant, current: {} }, item.desired!, item.changes, item.tenant);
       }
-      if (item.duplicates?.length) await removeDuplicates(deps.port, item.duplicates);
-      await ensureGrant(item, clientId!);
+      if (item.duplicates?.length) await tenancy.remove(deps.port, item.duplicates);
+      await ensureGrant(item, { id: clientId!, name: item.tenant, current: {} });
       finish({ tenant: item.tenant, action: item.action, status: 'done', clientId: clientId!, ...(item.changes ? { changes: item.changes } : {}) });
     } catch (error) {
       fail(item, error, item.action === 'absent' ? 'delete' : item.action);
     }
   };
 
-  let queue: { item: SyncItem; adopted?: Client }[] = work.map((item) => ({ item }));
+  let queue: { item: SyncItem; adopted?: TenantResource }[] = work.map((item) => ({ item }));
   for (let round = 1; queue.length > 0; round++) {
     await pool(queue, options.concurrency, deps.stopSignal, ({ item, adopted }) => run(item, adopted));
     if (deps.stopSignal.aborted) break;
@@ -121,10 +119,13 @@ export async function applySync(
       break;
     }
     await deps.sleep(500 * round);
-    const clients = await deps.port.listClients();
-    state.clients.splice(0, state.clients.length, ...clients);
+    const found = await tenancy.recover(
+      deps.port,
+      state,
+      settle.map((i) => i.tenant),
+    );
     queue = settle.map((item) => {
-      const adopted = findTagged(clients, item.tenant)[0];
+      const adopted = found.get(item.tenant);
       return adopted ? { item, adopted } : { item };
     });
   }

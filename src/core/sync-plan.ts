@@ -1,12 +1,9 @@
 import { driftedFields } from './drift.js';
-import { notOurs } from './find-tagged.js';
-import type { TenantResource } from './tenancy.js';
+import type { TenancyState, TenantResource } from './tenancy.js';
 import { tenancyFor } from './tenancy-for.js';
 import type { ManifestEntry } from './manifest.js';
 import type { ProjectConfig } from './project-config.js';
-import { requiresClientGrant, type CurrentState } from './provision-tenants.js';
 import { TenantsError } from './tenants-error.js';
-import { findUserGrant } from './user-grant.js';
 
 export type SyncAction = 'create' | 'update' | 'unchanged' | 'absent';
 
@@ -32,30 +29,29 @@ export interface SyncItem {
  * The diff between a manifest and Auth0 (`create a b` plans a manifest of a and b, without prune). With
  * `adopt`, an application that claims a listed tenant id without our marker is taken over (updated).
  */
-export function planSync(config: ProjectConfig, entries: ManifestEntry[], state: CurrentState, options: { adopt?: boolean } = {}): SyncItem[] {
-  const grantNeeded = requiresClientGrant(state.api);
+export function planSync(config: ProjectConfig, entries: ManifestEntry[], state: TenancyState, options: { adopt?: boolean } = {}): SyncItem[] {
   const tenancy = tenancyFor(config);
   const owned = tenancy.owned(state);
   const items: SyncItem[] = entries.map((entry) => {
     const { tenant: _tenant, ...overrides } = entry;
-    const desired = tenancy.desired(config, entry.tenant, overrides);
+    const desired = tenancy.desired(config, entry.tenant, overrides, state);
     const tagged = owned.get(entry.tenant) ?? [];
     // Duplicates of ours (two runs created the tenant at once) are deleted; every run keeps the same survivor, tagged[0].
     const duplicates = tagged.slice(1).map((r) => r.id);
     const warnings: string[] = [];
     const foreign = tagged.length ? [] : tenancy.foreign(state, entry.tenant);
-    if (foreign.length > 0 && !options.adopt) throw notOurs(entry.tenant, foreign);
+    if (foreign.length > 0 && !options.adopt) throw tenancy.notOurs(entry.tenant, foreign);
     if (foreign.length > 0)
-      warnings.push(`Adopting application ${foreign[0]!.id} ("${foreign[0]!.name ?? ''}"): it gets our ownership marker and the tenant settings.`);
+      warnings.push(`Adopting ${tenancy.resourceKind} ${foreign[0]!.id} ("${foreign[0]!.name ?? ''}"): it gets our ownership marker and the tenant settings.`);
     const app: TenantResource | undefined = tagged[0] ?? foreign[0];
     const notes = warnings.length ? { warnings } : {};
-    if (!app) return { tenant: entry.tenant, action: 'create', grantMissing: grantNeeded, desired, ...notes };
-    const changes = driftedFields(desired, app.current);
+    if (!app) return { tenant: entry.tenant, action: 'create', grantMissing: tenancy.grantMissing(config, state, undefined), desired, ...notes };
+    const changes = driftedFields(tenancy.driftOf(desired), app.current);
     return {
       tenant: entry.tenant,
       clientId: app.id,
       desired,
-      grantMissing: grantNeeded && !findUserGrant(state.grants, app.id),
+      grantMissing: tenancy.grantMissing(config, state, app),
       action: changes.length || duplicates.length ? 'update' : 'unchanged',
       ...(changes.length ? { changes } : {}),
       ...notes,
@@ -77,7 +73,7 @@ export function planSync(config: ProjectConfig, entries: ManifestEntry[], state:
 }
 
 /** Refuses, before any write, a plan that would cross the plan's application limit. */
-export function checkApplicationLimit(state: CurrentState, creates: number, deletes: number, limit: number): void {
+export function checkApplicationLimit(state: Pick<TenancyState, 'clients'>, creates: number, deletes: number, limit: number): void {
   const current = state.clients.filter((c) => !c.global).length;
   const after = current + creates - deletes;
   if (creates > 0 && after > limit) {

@@ -130,8 +130,11 @@ export interface Tenancy {
   update(port: ManagementPort, resource: TenantResource, desired: Body, changes: string[], tenant: string): Promise<void>;
   /** Deletes a tenant's resources (with what hangs on them: an application's grants). Deleting what is gone succeeds. */
   remove(port: ManagementPort, resourceIds: readonly string[]): Promise<number>;
-  /** After a create whose answer was lost: reads Auth0 again and returns the tenant's resource if it exists. */
-  recover(port: ManagementPort, state: TenancyState, tenant: string): Promise<TenantResource | undefined>;
+  /**
+   * After creates whose answers were lost: reads Auth0 again (applications: one listing; organizations: each by
+   * name) and returns the resources that exist, by tenant, updating `state`.
+   */
+  recover(port: ManagementPort, state: TenancyState, tenants: string[]): Promise<Map<string, TenantResource>>;
   /** Gives the tenant's resource its user grant for the API (applications; a no-op for organizations). */
   ensureGrant(deps: { port: ManagementPort; sleep: (ms: number) => Promise<void> }, config: ProjectConfig, resource: TenantResource): Promise<void>;
   /** How users belong to a tenant. */

@@ -59,10 +59,10 @@ function rowsOf(doc: Doc): Row[] {
     const action = item['action'] === 'absent' && prune ? 'delete' : String(item['action']);
     const duplicates = list(item['duplicates']) as unknown as string[];
     rows.push({
-      kind: 'application',
+      kind: item['organizationId'] !== undefined ? 'organization' : 'application',
       name: String(item['tenant']),
       action,
-      id: String(item['clientId'] ?? ''),
+      id: String(item['clientId'] ?? item['organizationId'] ?? ''),
       detail: [words(item['changes']), item['action'] === 'absent' && !prune ? '`--prune` deletes it' : ''].filter(Boolean).join('; '),
     });
     for (const id of duplicates)
@@ -75,10 +75,10 @@ function rowsOf(doc: Doc): Row[] {
       const status = String(tenant['status'] ?? 'done');
       const error = tenant['error'] as Doc | undefined;
       rows.push({
-        kind: 'application',
+        kind: tenant['organizationId'] !== undefined ? 'organization' : 'application',
         name: String(tenant['tenant']),
         action: status === 'done' ? String(tenant['action']) : status,
-        id: String(tenant['clientId'] ?? ''),
+        id: String(tenant['clientId'] ?? tenant['organizationId'] ?? ''),
         detail: error
           ? `[${String(error['code'])}] ${String(error['message'])}`
           : status === 'done' || tenant['action'] === 'unchanged'

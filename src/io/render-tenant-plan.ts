@@ -66,7 +66,8 @@ export function renderSummary(summary: TenantsSummary, outputDir: string, color:
               : written.length
                 ? `; wrote ${written.join(', ')} in ${dir}${o.tenant}/`
                 : '; files unchanged';
-          return `  ${o.tenant}${o.clientId ? color.dim(` (${o.clientId})`) : ''}: ${PAST[o.action]}${o.changes?.length ? ` (${o.changes.join(', ')})` : ''}${files}`;
+          const id = o.clientId ?? o.organizationId;
+          return `  ${o.tenant}${id ? color.dim(` (${id})`) : ''}: ${PAST[o.action]}${o.changes?.length ? ` (${o.changes.join(', ')})` : ''}${files}`;
         })
       : [];
   return [

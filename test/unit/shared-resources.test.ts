@@ -9,7 +9,7 @@ import { FakePort } from '../helpers/fake-port.js';
 
 const config = projectConfigSchema.parse({ domain: 'acme.eu.auth0.com', audience: 'https://api.example.com', claimNamespace: 'https://saas.example.com/' });
 const deps = (port: FakePort) => ({ port, sleep: async () => undefined, now: () => port.calls.length * 1000, progress: () => undefined });
-const options = { config, actionCode: `${ACTION_HEADER}\n */\nexports.onExecutePostLogin = async () => {};`, dryRun: false, pollMs: 1, buildTimeoutMs: 20_000 };
+const options = { config, actionCode: `${ACTION_HEADER}\n */\nexports.onExecutePostLogin = async () => {};`, pollMs: 1, buildTimeoutMs: 20_000 };
 
 describe('ensureSharedResources', () => {
   it('appends our binding after the others, keeping their order, and is a no-op the second time', async () => {
