@@ -49,7 +49,7 @@ export async function runMigrateToOrganizations(context: () => CommandContext, .
       },
       project.config,
       codes,
-      { readUsers: true, reuse },
+      { phase, readUsers: true, reuse },
     );
     return snapshot;
   };
@@ -118,7 +118,6 @@ export async function runMigrateToOrganizations(context: () => CommandContext, .
         project.config,
         current,
         plan,
-        codes,
         settingsFor,
       );
     } catch (error) {

@@ -1,12 +1,11 @@
 import type { ManagementPort } from '../auth0/management-port.js';
-import { ensureSharedResources } from './ensure-shared-resources.js';
-import type { Step } from './plan.js';
+import { applySharedPlan } from './ensure-shared-resources.js';
+import { isWrite, type Step } from './plan.js';
 import { missingMembers, type MigrationPlan, type MigrationTenant, type SettingsFor } from './plan-migration.js';
 import type { ProjectConfig } from './project-config.js';
-import { forEachBounded, type ActionCodes, type MigrationSnapshot } from './read-migration-state.js';
+import { forEachBounded, type MigrationSnapshot } from './read-migration-state.js';
 import type { TenantSettings } from './tenant-files.js';
-import { createUserGrant } from './user-grant.js';
-import { ensureOrganization, ensureSharedApplication } from './migration-organizations.js';
+import { ensureOrganization } from './migration-organizations.js';
 import { inBatches } from './organization-tenancy.js';
 
 export interface MigrationApplyDeps {
@@ -35,26 +34,19 @@ export async function applyMigration(
   config: ProjectConfig,
   snapshot: MigrationSnapshot,
   plan: MigrationPlan,
-  codes: ActionCodes,
   settingsFor: SettingsFor,
 ): Promise<Step[]> {
   const { port } = deps;
   const state = snapshot.state;
   const done: Step[] = [];
-  const find = (resource: Step['resource'], tenant?: string) => plan.steps.find((s) => s.resource === resource && s.tenant === tenant);
   const check = () => {
     if (deps.stopped()) throw new StoppedError();
   };
 
   if (plan.phase === 'dual') {
-    // 1. The shared application and its user grant.
-    const shared = await ensureSharedApplication(deps, config, snapshot);
-    state.shared = { clientId: shared.clientId, grantMissing: false, changes: [] };
-    if (shared.action !== 'unchanged') done.push({ resource: 'application', action: shared.action, detail: 'shared', id: shared.clientId });
-    if (find('client-grant')?.action === 'create' || shared.action === 'create') {
-      await createUserGrant(deps, config, shared.clientId);
-      done.push({ resource: 'client-grant', action: 'create', detail: 'shared application' });
-    }
+    // 1. The shared resources as `tenants init` makes them for organizations: the shared application (a lost
+    // create settled by listing), its user grant, and the Action in dual mode (built, deployed, bound).
+    done.push(...(await applyShared(deps, config, state)));
     check();
 
     // 2. Per tenant, its organization (found by name if a create's answer was lost), then its members, at most 10
@@ -86,12 +78,8 @@ export async function applyMigration(
     deps.progress(`${created} organization(s) created, ${added} member(s) added`);
     check();
 
-    // 4. The Action reads the organization, and the application for logins without one.
-    await switchAction(deps, config, codes.dual, find('action'), done);
-    check();
-
-    // 5. tenant.json accepts both kinds of tokens.
-    writeAllFiles(deps, state.tenants, 'dual', settingsFor, state.shared.clientId, done, plan);
+    // 3. tenant.json accepts both kinds of tokens.
+    writeAllFiles(deps, state.tenants, 'dual', settingsFor, state.shared!.clientId, done, plan);
     return done;
   }
 
@@ -99,7 +87,7 @@ export async function applyMigration(
   writeAllFiles(deps, state.tenants, 'finalize', settingsFor, state.shared!.clientId, done, plan);
   check();
   // ...then the Action refuses logins without an organization of ours...
-  await switchAction(deps, config, codes.organizations, find('action'), done);
+  done.push(...(await applyShared(deps, config, state)));
   check();
   // ...then the per-tenant applications go, their grants first (only ours: both were found by our marker)...
   const deletions = plan.steps.filter((s) => s.action === 'delete');
@@ -124,11 +112,17 @@ export async function applyMigration(
   return done;
 }
 
-async function switchAction(deps: MigrationApplyDeps, config: ProjectConfig, code: string, step: Step | undefined, done: Step[]): Promise<void> {
-  if (step?.action !== 'update') return;
-  deps.progress(`Switching the Action to ${step.detail}`);
-  await ensureSharedResources(deps, { config, actionCode: code, dryRun: false });
-  done.push(step);
+/**
+ * Applies the shared plan (`applySharedPlan`, as `tenants init` does under the organizations strategy) and records
+ * the shared application it ended with. Returns the steps that wrote something.
+ */
+async function applyShared(deps: MigrationApplyDeps, config: ProjectConfig, state: MigrationSnapshot['state']): Promise<Step[]> {
+  if (!state.sharedPlan.steps.some(isWrite)) return [];
+  deps.progress('Shared resources: the shared application, its grant and the Action');
+  const steps = await applySharedPlan(deps, { config: { ...config, strategy: 'organizations' }, actionCode: state.actionCode }, state.sharedPlan);
+  const app = steps.find((s) => s.resource === 'application' && s.action !== 'delete');
+  if (app?.id) state.shared = { clientId: app.id, grantMissing: false };
+  return steps.filter(isWrite);
 }
 
 function writeAllFiles(

@@ -3,12 +3,9 @@ import type { Organization, ResourceServer } from '../auth0/resources.js';
 import { actionCodeForMode } from './action-code.js';
 import { desiredOrganization } from './desired-organization.js';
 import { organizationTenancy } from './organization-tenancy.js';
-import { driftedFields } from './drift.js';
 import type { MigrationPhase, MigrationTenant } from './plan-migration.js';
 import type { ProjectConfig } from './project-config.js';
-import type { ActionCodes, MigrationSnapshot } from './read-migration-state.js';
-import { desiredSharedApplication, findSharedApplications } from './shared-application.js';
-import { withCreationStamp } from './survivor-order.js';
+import type { ActionCodes } from './read-migration-state.js';
 import type { TenancyState } from './tenancy.js';
 import { organizationTenantSettings, type TenantSettings } from './tenant-files.js';
 import { TenantsError } from './tenants-error.js';
@@ -65,35 +62,8 @@ export async function ensureOrganization(
   } catch (error) {
     const status = error instanceof TenantsError ? (error.details?.['statusCode'] as number | undefined) : undefined;
     if (status !== undefined && status < 500 && status !== 429) throw error;
-    const found = await organizationTenancy.recover(deps.port, state, tenant);
+    const found = (await organizationTenancy.recover(deps.port, state, [tenant])).get(tenant);
     if (!found) throw error;
     return found.current as unknown as Organization;
-  }
-}
-
-/**
- * The project's shared application: created when missing (a create whose answer was lost is settled by listing
- * the applications again, never by a blind retry), repaired when it drifted.
- */
-export async function ensureSharedApplication(
-  deps: Deps,
-  config: ProjectConfig,
-  snapshot: MigrationSnapshot,
-): Promise<{ clientId: string; action: 'create' | 'update' | 'unchanged' }> {
-  const desired = desiredSharedApplication(config);
-  const existing = findSharedApplications(snapshot.clients, config)[0];
-  if (existing) {
-    const changes = driftedFields(desired, existing);
-    if (changes.length === 0) return { clientId: existing.client_id, action: 'unchanged' };
-    await deps.port.updateClient(existing.client_id, Object.fromEntries(changes.map((k) => [k, desired[k]])));
-    return { clientId: existing.client_id, action: 'update' };
-  }
-  try {
-    const created = await deps.port.createClient(withCreationStamp(desired, deps.now()));
-    return { clientId: created.client_id, action: 'create' };
-  } catch (error) {
-    const found = findSharedApplications(await deps.port.listClients(), config)[0];
-    if (!found) throw error;
-    return { clientId: found.client_id, action: 'create' };
   }
 }

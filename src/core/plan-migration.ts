@@ -1,3 +1,4 @@
+import type { SharedPlan } from './ensure-shared-resources.js';
 import { MEMBERS_PER_REQUEST } from './organization-tenancy.js';
 import type { Step } from './plan.js';
 import type { TenantSettings } from './tenant-files.js';
@@ -31,8 +32,13 @@ export interface MigrationState {
   tenants: MigrationTenant[];
   /** Tenants whose organization name is taken by an organization without our marker: refused, never changed. */
   foreignOrganizations: { tenant: string; id: string }[];
-  /** This project's shared application (the one kept first), its user grant, and the fields that drifted. */
-  shared: { clientId: string; grantMissing: boolean; changes: string[] } | undefined;
+  /** This project's shared application (the one kept first) and whether its user grant is missing. */
+  shared: { clientId: string; grantMissing: boolean } | undefined;
+  /** The shared resources as `tenants init` plans them for the organizations strategy, the Action in this phase's mode. */
+  sharedPlan: SharedPlan;
+  /** The Action code that plan deploys. */
+  actionCode: string;
+  /** The Action's id and which of our modes its deployed code is. */
   action: { id: string | undefined; mode: ActionMode };
 }
 
@@ -78,24 +84,15 @@ export function planMigration(state: MigrationState, phase: MigrationPhase, sett
   };
 
   if (phase === 'dual') {
+    // The shared application, its grant and the Action in dual mode first: the dual Action treats logins to the
+    // per-tenant applications exactly as before, so switching it early changes nothing for them.
+    steps.push(...state.sharedPlan.steps);
     for (const t of state.tenants)
       steps.push(
         t.organization
           ? { resource: 'organization', action: 'unchanged', tenant: t.tenant, id: t.organization.id }
           : { resource: 'organization', action: 'create', tenant: t.tenant },
       );
-    steps.push(
-      state.shared
-        ? {
-            resource: 'application',
-            action: state.shared.changes.length ? 'update' : 'unchanged',
-            detail: 'shared (organization_usage: require)',
-            id: state.shared.clientId,
-            ...(state.shared.changes.length ? { changes: state.shared.changes } : {}),
-          }
-        : { resource: 'application', action: 'create', detail: 'shared (organization_usage: require)' },
-    );
-    steps.push({ resource: 'client-grant', action: state.shared && !state.shared.grantMissing ? 'unchanged' : 'create', detail: 'shared application' });
     for (const t of state.tenants) {
       const missing = missingMembers(t);
       steps.push({
@@ -107,7 +104,6 @@ export function planMigration(state: MigrationState, phase: MigrationPhase, sett
           : `${t.users?.length ?? 0} user(s), all members`,
       });
     }
-    steps.push(actionStep(state, 'dual'));
     for (const t of state.tenants) steps.push(settingsStep(t, 'dual'));
     return { phase, steps, incomplete: [] };
   }
@@ -116,7 +112,7 @@ export function planMigration(state: MigrationState, phase: MigrationPhase, sett
   const incomplete = dualGaps(state, settingsFor);
   if (incomplete.length) return { phase, steps: [], incomplete };
   for (const t of state.tenants) steps.push(settingsStep(t, 'finalize'));
-  steps.push(actionStep(state, 'organizations'));
+  steps.push(...state.sharedPlan.steps);
   for (const t of state.tenants) {
     for (const app of t.legacy) {
       for (const grant of app.grantIds) steps.push({ resource: 'client-grant', action: 'delete', tenant: t.tenant, id: grant });
@@ -139,18 +135,6 @@ const describeSettings = (phase: MigrationPhase) =>
   phase === 'dual'
     ? 'tenant.json: the application and the organization (organization.required: false)'
     : 'tenant.json: the organization only; spa.env: the shared application';
-
-function actionStep(state: MigrationState, mode: 'dual' | 'organizations'): Step {
-  // The finalized Action is also a complete dual one: a finalize stopped after switching it is not undone.
-  const done = state.action.mode === mode || (mode === 'dual' && state.action.mode === 'organizations');
-  return {
-    resource: 'action',
-    action: done ? 'unchanged' : 'update',
-    detail: `${mode} mode`,
-    ...(state.action.id ? { id: state.action.id } : {}),
-    ...(done ? {} : { changes: ['code'] }),
-  };
-}
 
 /**
  * What keeps the dual state from being complete (empty: complete). Parts the finalize phase has already moved on

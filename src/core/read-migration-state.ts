@@ -1,9 +1,8 @@
 import type { ManagementPort } from '../auth0/management-port.js';
 import type { Client, ClientGrant, Organization, ResourceServer } from '../auth0/resources.js';
-import { desiredSharedApplication, findSharedApplications } from './shared-application.js';
-import { driftedFields } from './drift.js';
+import { planSharedResources } from './ensure-shared-resources.js';
 import { taggedTenants } from './find-tagged.js';
-import type { ActionMode, MigrationState, MigrationTenant } from './plan-migration.js';
+import type { ActionMode, MigrationPhase, MigrationState, MigrationTenant } from './plan-migration.js';
 import type { ProjectConfig } from './project-config.js';
 import { exportUsersByTenant, SEARCH_LIMIT, tenantUserQuery } from './tenant-users.js';
 import { findUserGrant } from './user-grant.js';
@@ -50,7 +49,7 @@ export async function readMigrationState(
   deps: MigrationReadDeps,
   config: ProjectConfig,
   codes: ActionCodes,
-  options: { readUsers: boolean; reuse?: MigrationSnapshot | undefined },
+  options: { phase: MigrationPhase; readUsers: boolean; reuse?: MigrationSnapshot | undefined },
 ): Promise<MigrationSnapshot> {
   const { port } = deps;
   // The strategy's read (applications, the API and its grants, organizations, the connections every organization
@@ -111,9 +110,13 @@ export async function readMigrationState(
     for (const t of overflow) t.users = exported.get(t.tenant) ?? [];
   }
 
-  const sharedApps = findSharedApplications(clients, config);
-  const shared = sharedApps[0];
-  const desiredShared = desiredSharedApplication(config);
+  // The shared resources as `tenants init` plans them under the organizations strategy (the API, the Action in the
+  // phase's mode, its binding, the shared application and its grant). A finalize already under way keeps the
+  // Action in organizations mode, even when the dual phase is run again.
+  const mode = actionMode(action?.deployed_version?.code, codes);
+  const actionCode = options.phase === 'finalize' || mode === 'organizations' ? codes.organizations : codes.dual;
+  const sharedPlan = await planSharedResources(port, { config: { ...config, strategy: 'organizations' }, actionCode });
+  const shared = sharedPlan.found.sharedApp;
   return {
     clients,
     grants,
@@ -127,13 +130,11 @@ export async function readMigrationState(
       tenants,
       foreignOrganizations,
       shared: shared
-        ? {
-            clientId: shared.client_id,
-            grantMissing: !findUserGrant(grants, shared.client_id, config.audience),
-            changes: driftedFields(desiredShared, shared),
-          }
+        ? { clientId: shared.client_id, grantMissing: config.requireClientGrant && !findUserGrant(grants, shared.client_id, config.audience) }
         : undefined,
-      action: { id: action?.id, mode: actionMode(action?.deployed_version?.code, codes) },
+      sharedPlan,
+      actionCode,
+      action: { id: action?.id, mode },
     },
   };
 }

@@ -301,14 +301,15 @@ describe.sequential('tenants migrate to-organizations on a populated project', (
     expect(snapshot(join(work.path, 'tenants'))).toEqual(files);
   });
 
-  it('killed while creating organizations, adding members, then switching the Action, a re-run reaches the dual state with nothing duplicated', async () => {
-    const first = await migrateKilledAt(isPost(/^\/api\/v2\/organizations$/), 2, '--yes');
+  it('killed while switching the Action, creating organizations, then adding members, a re-run reaches the dual state with nothing duplicated', async () => {
+    // Killed while the Action switches to dual mode (the first write after the API), then while creating the
+    // second organization, then while adding the first members.
+    const first = await migrateKilledAt((r) => r.method === 'PATCH' && /^\/api\/v2\/actions\/actions\//.test(r.path), 1, '--yes');
     expect(first.killed).toBe(true);
-    expect(orgs().length).toBeGreaterThanOrEqual(1);
-    const second = await migrateKilledAt(isPost(/^\/api\/v2\/organizations\/[^/]+\/members$/), 1, '--yes');
+    const second = await migrateKilledAt(isPost(/^\/api\/v2\/organizations$/), 2, '--yes');
     expect(second.killed).toBe(true);
-    // Killed while the Action switches to dual mode: organizations and members are there, the files not yet.
-    const third = await migrateKilledAt((r) => r.method === 'PATCH' && /^\/api\/v2\/actions\/actions\//.test(r.path), 1, '--yes');
+    expect(orgs().length).toBeGreaterThanOrEqual(1);
+    const third = await migrateKilledAt(isPost(/^\/api\/v2\/organizations\/[^/]+\/members$/), 1, '--yes');
     expect(third.killed).toBe(true);
     // A half-done dual state is not complete: finalize is still refused.
     const refused = await migrate('--finalize', '--yes');

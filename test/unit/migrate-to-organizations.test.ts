@@ -26,16 +26,16 @@ function project(acmeUsers: number): { port: FakePort; files: Map<string, Tenant
   return { port, files: new Map() };
 }
 
-const read = (port: FakePort, files: Map<string, TenantSettings>) =>
+const read = (port: FakePort, files: Map<string, TenantSettings>, phase: 'dual' | 'finalize' = 'dual') =>
   readMigrationState(
     { port, sleep: async () => undefined, now: () => 0, progress: () => undefined, readSettings: (t) => files.get(t), concurrency: 4 },
     config,
     codes,
-    { readUsers: true },
+    { phase, readUsers: true },
   );
 
 const apply = async (port: FakePort, files: Map<string, TenantSettings>, phase: 'dual' | 'finalize') => {
-  const snapshot = await read(port, files);
+  const snapshot = await read(port, files, phase);
   const plan = planMigration(snapshot.state, phase, settingsFor);
   const steps = await applyMigration(
     {
@@ -51,7 +51,6 @@ const apply = async (port: FakePort, files: Map<string, TenantSettings>, phase: 
     config,
     snapshot,
     plan,
-    codes,
     settingsFor,
   );
   return { snapshot, plan, steps };
@@ -80,14 +79,14 @@ describe('migrate to-organizations (core, against an in-memory Management API)',
 
   it('--finalize is refused while a user is not a member yet, and names what is missing', async () => {
     const { port, files } = project(3);
-    const early = planMigration((await read(port, files)).state, 'finalize', settingsFor);
+    const early = planMigration((await read(port, files, 'finalize')).state, 'finalize', settingsFor);
     expect(early.steps).toEqual([]);
     expect(early.incomplete).toEqual(
       expect.arrayContaining(['the shared application does not exist', 'acme has no organization', 'globex has no organization']),
     );
     await apply(port, files, 'dual');
     port.users.push({ user_id: 'auth0|late', app_metadata: { tenant: 'globex' } });
-    const late = planMigration((await read(port, files)).state, 'finalize', settingsFor);
+    const late = planMigration((await read(port, files, 'finalize')).state, 'finalize', settingsFor);
     expect(late.incomplete).toEqual(['globex: 1 user(s) are not members of its organization']);
     await apply(port, files, 'dual');
     const { steps } = await apply(port, files, 'finalize');
