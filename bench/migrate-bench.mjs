@@ -109,6 +109,11 @@ function measure(from) {
 /** The endpoint family of a request outside the organization groups: /clients, /users, /jobs, ... */
 const routeOf = (path) => path.replace(/^\/api\/v2\//, '').split('/')[0];
 
+// Progress on stderr while a phase runs (the phases take a minute or two each at these limits).
+const ticker = setInterval(() => {
+  const last = emulator.requests.at(-1);
+  process.stderr.write(`  ${emulator.requests.length} requests so far${last ? ` (last: ${last.method} ${last.path} ${last.status})` : ''}\n`);
+}, 15_000);
 const phases = [];
 for (const [label, flags] of [
   ['dual', []],
@@ -121,6 +126,7 @@ for (const [label, flags] of [
   if (result.code !== 0) throw new Error(`${label} failed (${result.code}): ${result.stderr}`);
   phases.push({ label, seconds: result.seconds, ...measure(mark) });
 }
+clearInterval(ticker);
 const data = emulator.tenant.state.data;
 const orgs = Object.values(data.organizations ?? {}).length;
 const members = Object.values(data.organizationMembers ?? {}).reduce((sum, list) => sum + list.length, 0);
