@@ -6,7 +6,14 @@ function define() {
     .description('run the whole flow against the embedded Auth0 emulator: init, create acme and globex, show the results')
     .option('--dir <path>', 'work in this folder (default: a new temporary folder)')
     .option('--serve', "afterwards keep the emulator, a sample SPA and acme's and globex's FastAPI backends running on 127.0.0.1 until Ctrl-C")
-    .addHelpText('after', `\nExamples:\n  $ tenants demo\n  $ tenants demo --serve   # then open the sample SPA it prints`);
+    .option(
+      '--strategy <strategy>',
+      'how tenants are isolated: "applications" (default) or "organizations" (one Auth0 organization per tenant, one shared application)',
+    )
+    .addHelpText(
+      'after',
+      `\nExamples:\n  $ tenants demo\n  $ tenants demo --serve   # then open the sample SPA it prints\n  $ tenants demo --strategy organizations`,
+    );
 }
 
 /** The arguments and options of the command, as its code (loaded when it runs) receives them. */

@@ -66,7 +66,7 @@ export async function reconcileTenants(ctx: CommandContext, loaded: LoadedConfig
   if (!options.force) entries.forEach((e) => assertFilesNotEdited(loaded.outputDir, e.tenant));
   const project = await openProject(ctx, loaded, options.pace);
   assertExitCodeUsage(options);
-  let state: TenancyState = await tenancy.read(project.port, project.config);
+  let state: TenancyState = await tenancy.read(project.port, project.config, { forWrite: true });
   if (organizations) sharedApplicationOf(state, project.config); // made by `tenants init`: tenant.json names it
   let items = planSync(project.config, entries, state, { adopt: options.adopt });
   const absent = items.filter((i) => i.action === 'absent');
@@ -107,7 +107,7 @@ export async function reconcileTenants(ctx: CommandContext, loaded: LoadedConfig
   if (lease) {
     // Never prune a tenant that was not in the plan confirmed above (another run may have made it meanwhile).
     const confirmed = new Set(absent.map((a) => a.tenant));
-    state = await tenancy.read(project.port, project.config);
+    state = await tenancy.read(project.port, project.config, { forWrite: true });
     items = planSync(project.config, entries, state, { adopt: options.adopt }).filter((i) => i.action !== 'absent' || confirmed.has(i.tenant));
   }
   try {

@@ -1,8 +1,7 @@
-import { findTagged, foreignClaims, notOurs } from '../core/find-tagged.js';
-import type { Step } from '../core/plan.js';
-import { assertScopes, REQUIRED_SCOPES } from '../core/required-scopes.js';
+import { isWrite, type Step } from '../core/plan.js';
+import { assertScopes, scopesFor } from '../core/required-scopes.js';
 import { parseTenantIds } from '../core/tenant-id.js';
-import { releaseTenantUsers } from '../core/tenant-users.js';
+import { tenancyFor } from '../core/tenancy-for.js';
 import { TenantsError } from '../core/tenants-error.js';
 import { removeTenantFiles } from '../io/remove-tenant-files.js';
 import { renderSteps } from '../io/render-steps.js';
@@ -11,50 +10,68 @@ import { announceTarget, openProject } from './project.js';
 import type { DeleteArgs } from './delete.js';
 import { holdLease, releaseLease } from './hold-lease.js';
 
-/** `tenants delete`: what runs (imported on demand, so `--help` and other commands never load it). */
+/**
+ * `tenants delete`: what runs (imported on demand, so `--help` and other commands never load it). The plan is
+ * data (the tenant's users, its resources, its files), read once through the strategy: `--dry-run` prints it;
+ * otherwise it is confirmed, then applied under the lease, users first.
+ */
 export async function runDelete(context: () => CommandContext, ...[tenantArg, options]: DeleteArgs): Promise<void> {
   const ctx = context();
   const [tenant] = parseTenantIds([tenantArg]) as [string];
-  if (!options.yes && !ctx.interactive) {
+  if (!options.dryRun && !options.yes && !ctx.interactive) {
     throw new TenantsError('usage', 'confirmation_required', `Deleting ${tenant} needs confirmation.`, { hint: `Pass --yes: tenants delete ${tenant} --yes` });
   }
   const project = await openProject(ctx, options.config);
-  const clients = await project.port.listClients();
-  const apps = findTagged(clients, tenant);
-  // An id that another team's application claims is theirs: its users are not ours to detach.
-  if (apps.length === 0 && foreignClaims(clients, tenant).length > 0) throw notOurs(tenant, foreignClaims(clients, tenant));
+  const tenancy = tenancyFor(project.config);
+  tenancy.checkIds([tenant]);
+  const state = await tenancy.read(project.port, project.config, { optionalApi: true });
+  const resources = tenancy.owned(state).get(tenant) ?? [];
+  // An id that another team's resource claims is theirs: its users are not ours to detach.
+  const foreign = tenancy.foreign(state, tenant);
+  if (resources.length === 0 && foreign.length > 0) throw tenancy.notOurs(tenant, foreign);
+  const users = options.deleteUsers ? 'deleted' : 'detached';
+  const members = resources[0] ? await tenancy.members.count(project.port, tenant, resources[0]) : 0;
+  const plan: Step[] = [
+    { resource: 'users', action: members > 0 ? 'delete' : 'absent', tenant, detail: `${members} user(s) to be ${users}` },
+    ...(resources.length
+      ? resources.map((r): Step => ({ resource: tenancy.resourceKind as Step['resource'], action: 'delete', tenant, id: r.id }))
+      : [{ resource: tenancy.resourceKind as Step['resource'], action: 'absent', tenant } satisfies Step]),
+    { resource: 'files', action: 'delete', tenant },
+  ];
+  if (options.dryRun) {
+    ctx.out.result({ dryRun: true, tenant, steps: plan }, `Plan (delete ${tenant}):\n${renderSteps(plan, ctx.out.color, true)}`);
+    return;
+  }
+  const needed = scopesFor(tenancy.strategy);
   assertScopes(
     project.port.grantedScopes(),
-    [...REQUIRED_SCOPES.delete, ...(apps.length ? REQUIRED_SCOPES.lease : []), ...(options.deleteUsers ? REQUIRED_SCOPES.deleteUsers : [])],
+    [...needed.delete, ...(resources.length ? needed.lease : []), ...(options.deleteUsers ? needed.deleteUsers : [])],
     'delete',
   );
   if (!options.yes) {
-    const what = apps.length ? `application ${apps.map((a) => a.client_id).join(', ')}` : 'no application (already gone)';
-    const users = options.deleteUsers ? 'DELETE its users' : 'detach its users';
-    const ok = await ctx.prompter.confirm({ message: `Delete tenant ${tenant} on ${project.config.domain}: ${what}, ${users} and its files?`, default: false });
+    const what = resources.length ? `${tenancy.resourceKind} ${resources.map((r) => r.id).join(', ')}` : `no ${tenancy.resourceKind} (already gone)`;
+    const verb = options.deleteUsers ? `DELETE its ${members} user(s)` : `detach its ${members} user(s)`;
+    const ok = await ctx.prompter.confirm({ message: `Delete tenant ${tenant} on ${project.config.domain}: ${what}, ${verb} and its files?`, default: false });
     if (!ok) throw new TenantsError('cancelled', 'cancelled', 'Nothing was deleted.');
   }
   announceTarget(ctx, project);
-  const lease = apps.length ? await holdLease(ctx, project, 'delete', options.waitLock) : undefined;
+  const lease = plan.some((s) => isWrite(s) && s.resource !== 'files') ? await holdLease(ctx, project, 'delete', options.waitLock) : undefined;
   const steps: Step[] = [];
   try {
-    // Users first, confirmed by a search that shows none: a run stopped here still finds the tenant (its application) and finishes the job.
-    const released = await releaseTenantUsers(
+    // Users first, confirmed by a read that shows none: a run stopped here still finds the tenant and finishes the job.
+    const released = await tenancy.members.release(
       { port: project.port, sleep: ctx.sleep, now: ctx.now, progress: (t) => ctx.out.message(ctx.out.color.dim(t)) },
       tenant,
+      resources[0],
       { deleteUsers: Boolean(options.deleteUsers) },
     );
-    steps.push({
-      resource: 'users',
-      action: released.released ? 'delete' : 'absent',
-      tenant,
-      detail: `${released.released} user(s) ${options.deleteUsers ? 'deleted' : 'detached'}; search confirms none left`,
-    });
-    for (const app of apps) {
-      await project.port.deleteClient(app.client_id);
-      steps.push({ resource: 'application', action: 'delete', tenant, id: app.client_id });
-    }
-    if (apps.length === 0) steps.push({ resource: 'application', action: 'absent', tenant });
+    const confirmedBy = tenancy.strategy === 'organizations' ? 'the member list confirms none left' : 'search confirms none left';
+    steps.push({ resource: 'users', action: released.released ? 'delete' : 'absent', tenant, detail: `${released.released} user(s) ${users}; ${confirmedBy}` });
+    await tenancy.remove(
+      project.port,
+      resources.map((r) => r.id),
+    );
+    steps.push(...plan.filter((s) => s.resource === tenancy.resourceKind));
     // Only the files we emit: anything else someone put there stays.
     removeTenantFiles(project.outputDir, tenant);
     steps.push({ resource: 'files', action: 'delete', tenant });

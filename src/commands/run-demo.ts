@@ -3,7 +3,8 @@ import { mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { TenantsError } from '../core/tenants-error.js';
+import { TENANCY_STRATEGIES } from '../core/tenancy.js';
+import { TenantsError, usageError } from '../core/tenants-error.js';
 import type { RunningEmulator } from '../emulator/emulator.js';
 import type { CommandContext } from './context.js';
 import { SERVED_TENANTS, startServing, type Served } from './demo-serve.js';
@@ -15,6 +16,15 @@ const NAMESPACE = 'https://demo-saas.example.com/';
 /** `tenants demo`: what runs (imported on demand, so `--help` and other commands never load it). */
 export async function runDemo(context: () => CommandContext, ...[options]: DemoArgs): Promise<void> {
   const ctx = context();
+  const strategy = options.strategy ?? 'applications';
+  if (!(TENANCY_STRATEGIES as readonly string[]).includes(strategy))
+    throw usageError('invalid_option', `Invalid --strategy ${strategy}: "applications" or "organizations".`, 'Pass --strategy organizations, or leave it out.');
+  if (strategy === 'organizations' && options.serve)
+    throw usageError(
+      'invalid_option',
+      '--serve runs the applications strategy only for now (the sample SPA does not log in through organizations yet).',
+      'Run `tenants demo --strategy organizations` without --serve.',
+    );
   const { startEmulator } = await import('../emulator/emulator.js');
   const dir = options.dir ? resolve(ctx.cwd, options.dir) : mkdtempSync(join(tmpdir(), 'auth0-tenants-demo-'));
   mkdirSync(dir, { recursive: true });
@@ -54,6 +64,10 @@ export async function runDemo(context: () => CommandContext, ...[options]: DemoA
     return code;
   };
   try {
+    if (strategy === 'organizations') {
+      const { organizationsDemo } = await import('./demo-organizations.js');
+      return ctx.out.result(await organizationsDemo({ emulator, dir, run, say, c, bin: BIN, login: (body) => emulatorLogin(emulator, body) }));
+    }
     say(c.bold(`Auth0 emulator running on https://${emulator.domain} (no Auth0 account needed)`));
     say(c.dim(`Working in ${dir}; credentials come from AUTH0_DOMAIN, AUTH0_CLIENT_ID and AUTH0_CLIENT_SECRET, never from flags.`));
     // The SPA's URLs: the sample SPA's pages with --serve, else where each tenant's SPA would live.

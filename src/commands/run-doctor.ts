@@ -1,10 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { actionCodeFor } from '../core/action-code.js';
+import { actionCodeForMode } from '../core/action-code.js';
 import { POST_LOGIN } from '../core/desired-state.js';
 import { diagnose, type DoctorInputs, type Finding } from '../core/doctor.js';
-import { taggedTenants } from '../core/find-tagged.js';
-import { renderTenantFiles, tenantSettings } from '../core/tenant-files.js';
+import { renderTenantFiles } from '../core/tenant-files.js';
+import { tenancyFor } from '../core/tenancy-for.js';
 import { TenantsError } from '../core/tenants-error.js';
 import { loadConfig } from '../io/config-file.js';
 import { readTemplate } from '../io/templates.js';
@@ -60,36 +60,51 @@ export async function runDoctor(context: () => CommandContext, ...[options]: Doc
     throw error;
   }
   const config = loaded.config;
+  const tenancy = tenancyFor(config);
+  const organizations = tenancy.strategy === 'organizations';
   const api = await read('resource_servers', () => project.port.findResourceServer(config.audience));
   const action = await read('actions', () => project.port.findActionByName(config.actionName));
   const bindings = await read('actions', () => project.port.listBindings(POST_LOGIN));
   const grants = await read('client_grants', () => project.port.listClientGrants({ audience: config.audience }));
-  const usersByTenant = await read('users', () => countUsersByTenant(project.port));
+  // Users carrying app_metadata.tenant matter to the applications strategy only (organizations: membership).
+  const usersByTenant = organizations ? undefined : await read('users', () => countUsersByTenant(project.port));
+  const orgs = organizations ? await read('organizations', () => project.port.listOrganizations()) : undefined;
+  const state = { clients: clients ?? [], api, grants, organizations: orgs };
   const files: DoctorInputs['files'] = {};
   const edited: Record<string, string[]> = {};
   const overrides: NonNullable<DoctorInputs['overrides']> = {};
-  for (const [tenant, apps] of taggedTenants(clients ?? [])) {
-    const expected = renderTenantFiles(tenantSettings(config, tenant, apps[0]!.client_id, api), config, readTemplate);
+  const owned = clients ? tenancy.owned(state) : new Map();
+  for (const [tenant, resources] of owned) {
+    let settings;
+    try {
+      settings = tenancy.settings(config, tenant, resources[0]!, state);
+    } catch (error) {
+      // organizations without the shared application: reported once by diagnoseShared (shared_application_missing).
+      if (error instanceof TenantsError && error.code === 'shared_application_missing') continue;
+      throw error;
+    }
+    const expected = renderTenantFiles(settings, config, readTemplate);
     edited[tenant] = editedFiles(loaded.outputDir, tenant);
     overrides[tenant] = readTenantOverrides(loaded.outputDir, tenant);
     files[tenant] = Object.fromEntries(Object.entries(expected).map(([name, content]) => [name, onDisk(join(loaded.outputDir, tenant, name), content)]));
   }
   const findings = diagnose({
     config,
-    expectedActionCode: actionCodeFor(readTemplate('post-login-action.js'), config),
+    expectedActionCode: actionCodeForMode(readTemplate, config, tenancy.actionMode),
     forbidden: [...new Set(forbidden)],
     api,
     action,
     bindings,
     clients,
     grants,
+    organizations: orgs,
     files,
     edited,
     overrides,
     usersByTenant,
     grantedScopes: project.port.grantedScopes(),
   });
-  report(ctx, findings, taggedTenants(clients ?? []).size);
+  report(ctx, findings, owned.size);
 }
 
 /** Users carrying any tenant (Auth0's search, at most 1,000), counted by tenant id. */

@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { taggedTenants } from '../core/find-tagged.js';
+import { tenancyFor } from '../core/tenancy-for.js';
 import { renderTable } from '../io/render-table.js';
 import type { CommandContext } from './context.js';
 import { openProject } from './project.js';
@@ -10,14 +10,16 @@ import type { ListArgs } from './list.js';
 export async function runList(context: () => CommandContext, ...[options]: ListArgs): Promise<void> {
   const ctx = context();
   const project = await openProject(ctx, options.config);
-  const byTenant = taggedTenants(await project.port.listClients());
-  const tenants = [...byTenant.entries()]
+  const tenancy = tenancyFor(project.config);
+  const organizations = tenancy.strategy === 'organizations';
+  const owned = tenancy.owned(await tenancy.read(project.port, project.config, { optionalApi: true }));
+  const tenants = [...owned.entries()]
     .sort(([a], [b]) => a.localeCompare(b))
-    .map(([tenant, apps]) => ({
+    .map(([tenant, resources]) => ({
       tenant,
-      clientId: apps[0]!.client_id,
-      name: apps[0]!.name ?? '',
-      duplicates: apps.slice(1).map((a) => a.client_id),
+      ...(organizations ? { organizationId: resources[0]!.id } : { clientId: resources[0]!.id }),
+      name: String((organizations ? resources[0]!.current['display_name'] : resources[0]!.name) ?? ''),
+      duplicates: resources.slice(1).map((r) => r.id),
       filesEmitted: existsSync(join(project.outputDir, tenant, 'tenant.json')),
     }));
   ctx.out.result(
@@ -25,10 +27,10 @@ export async function runList(context: () => CommandContext, ...[options]: ListA
     tenants.length === 0
       ? 'No tenants yet. Create one with: tenants create <tenant>'
       : renderTable(
-          ['TENANT', 'CLIENT ID', 'NAME', 'FILES'],
+          ['TENANT', organizations ? 'ORGANIZATION ID' : 'CLIENT ID', 'NAME', 'FILES'],
           tenants.map((t) => [
             t.tenant,
-            t.clientId,
+            ('organizationId' in t ? t.organizationId : t.clientId) ?? '',
             t.name,
             (t.filesEmitted ? 'emitted' : 'missing') + (t.duplicates.length ? ` (+${t.duplicates.length} duplicate)` : ''),
           ]),

@@ -1,10 +1,9 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { findTagged, tenantNotFound } from '../core/find-tagged.js';
-import { readCurrentState, requiresClientGrant } from '../core/provision-tenants.js';
-import { issuersOf, TENANT_FILES, tenantSettings } from '../core/tenant-files.js';
+import { tenantNotFound } from '../core/find-tagged.js';
+import { clientIdsOf, issuersOf, TENANT_FILES } from '../core/tenant-files.js';
 import { parseTenantIds } from '../core/tenant-id.js';
-import { findUserGrant } from '../core/user-grant.js';
+import { tenancyFor } from '../core/tenancy-for.js';
 import type { CommandContext } from './context.js';
 import { openProject } from './project.js';
 import type { ShowArgs } from './show.js';
@@ -14,46 +13,58 @@ export async function runShow(context: () => CommandContext, ...[tenantArg, opti
   const ctx = context();
   const [tenant] = parseTenantIds([tenantArg]) as [string];
   const project = await openProject(ctx, options.config);
-  const state = await readCurrentState(project.port, project.config);
-  const [app, ...duplicates] = findTagged(state.clients, tenant);
-  if (!app) {
-    throw tenantNotFound([tenant]);
-  }
-  const grant = findUserGrant(state.grants, app.client_id);
-  const settings = tenantSettings(project.config, tenant, app.client_id, state.api);
+  const tenancy = tenancyFor(project.config);
+  tenancy.checkIds([tenant]);
+  const state = await tenancy.read(project.port, project.config);
+  const resources = tenancy.owned(state).get(tenant);
+  if (!resources) throw tenantNotFound([tenant], tenancy.resourceKind);
+  const settings = tenancy.settings(project.config, tenant, resources[0]!, state);
   const files = Object.fromEntries(
     TENANT_FILES.map((f) => {
       const path = join(project.outputDir, tenant, f);
       return [f, { path, exists: existsSync(path) }];
     }),
   );
-  const view = {
-    tenant,
-    clientId: app.client_id,
-    name: app.name ?? '',
-    duplicates: duplicates.map((d) => d.client_id),
-    application: { appType: app.app_type, callbacks: app.callbacks ?? [], logoutUrls: app.allowed_logout_urls ?? [], webOrigins: app.web_origins ?? [] },
-    clientGrant: requiresClientGrant(state.api) ? (grant ? { id: grant.id, audience: grant.audience } : null) : 'not required',
-    settings,
-    files,
-  };
+  const described = tenancy.describe(project.config, tenant, resources, state);
+  const view = { tenant, ...described, settings, files };
   const c = ctx.out.color;
-  ctx.out.result(
-    view,
-    [
-      `${c.bold(tenant)}  ${app.name ?? ''}`,
-      `  client id      ${app.client_id}`,
-      `  audience       ${settings.audience}`,
-      `  issuer         ${issuersOf(settings)
-        .map((i) => i.issuer)
-        .join(', ')}`,
-      `  tenant claim   ${settings.tenantClaim}`,
-      `  client grant   ${typeof view.clientGrant === 'string' ? view.clientGrant : view.clientGrant ? view.clientGrant.id : c.red('missing (run tenants create again)')}`,
-      `  callbacks      ${view.application.callbacks.join(', ') || '-'}`,
-      `  logout URLs    ${view.application.logoutUrls.join(', ') || '-'}`,
-      `  web origins    ${view.application.webOrigins.join(', ') || '-'}`,
-      ...Object.entries(files).map(([name, f]) => `  ${name.padEnd(14)} ${f.exists ? f.path : c.red(`missing (run tenants emit ${tenant})`)}`),
-      ...(duplicates.length ? [c.yellow(`  duplicates     ${duplicates.map((d) => d.client_id).join(', ')}`)] : []),
-    ].join('\n'),
-  );
+  const common = [
+    `  audience       ${settings.audience}`,
+    `  issuer         ${issuersOf(settings)
+      .map((i) => i.issuer)
+      .join(', ')}`,
+    `  tenant claim   ${settings.tenantClaim}`,
+  ];
+  const fileLines = Object.entries(files).map(([name, f]) => `  ${name.padEnd(14)} ${f.exists ? f.path : c.red(`missing (run tenants emit ${tenant})`)}`);
+  let lines: string[];
+  if (tenancy.strategy === 'organizations') {
+    const org = described['organization'] as { id: string; name: string; displayName: string | null };
+    lines = [
+      `${c.bold(tenant)}  ${org.displayName ?? ''}`,
+      `  organization   ${org.id}`,
+      `  application    ${clientIdsOf(settings).join(', ')} (shared by every tenant; logins go through the organization)`,
+      ...common,
+      ...fileLines,
+    ];
+  } else {
+    const app = described as {
+      clientId: string;
+      name: string;
+      duplicates: string[];
+      application: { callbacks: string[]; logoutUrls: string[]; webOrigins: string[] };
+      clientGrant: { id: string } | null | string;
+    };
+    lines = [
+      `${c.bold(tenant)}  ${app.name}`,
+      `  client id      ${app.clientId}`,
+      ...common,
+      `  client grant   ${typeof app.clientGrant === 'string' ? app.clientGrant : app.clientGrant ? app.clientGrant.id : c.red('missing (run tenants create again)')}`,
+      `  callbacks      ${app.application.callbacks.join(', ') || '-'}`,
+      `  logout URLs    ${app.application.logoutUrls.join(', ') || '-'}`,
+      `  web origins    ${app.application.webOrigins.join(', ') || '-'}`,
+      ...fileLines,
+      ...(app.duplicates.length ? [c.yellow(`  duplicates     ${app.duplicates.join(', ')}`)] : []),
+    ];
+  }
+  ctx.out.result(view, lines.join('\n'));
 }

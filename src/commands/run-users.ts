@@ -1,18 +1,20 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { findTagged, tenantNotFound } from '../core/find-tagged.js';
+import { tenantNotFound } from '../core/find-tagged.js';
 import { parseTenantIds } from '../core/tenant-id.js';
-import { inviteUsers, parseInviteEmails, ticketResultUrl } from '../core/invite-users.js';
-import { applyMembership, assertMembershipAllowed, listTenantUsers, planMembership, resolveUsers, type Membership } from '../core/tenant-users.js';
+import { parseInviteEmails } from '../core/invite-users.js';
+import { assertMembershipAllowed, planMembership, resolveUsers, type Membership } from '../core/tenant-users.js';
+import type { Tenancy, TenancyState, TenantResource } from '../core/tenancy.js';
+import { tenancyFor } from '../core/tenancy-for.js';
 import { usageError } from '../core/tenants-error.js';
 import { renderTable } from '../io/render-table.js';
 import type { CommandContext } from './context.js';
 import { announceTarget, openProject, type Project } from './project.js';
-import { assertScopes, REQUIRED_SCOPES } from '../core/required-scopes.js';
+import { assertScopes, scopesFor } from '../core/required-scopes.js';
 
 import type { UsersAddArgs, UsersInviteArgs, UsersListArgs } from './users.js';
 
-const VERB: Record<Membership['action'], string> = {
+const VERB: Record<Membership['action'] | 'invited', string> = {
   add: 'added',
   move: 'moved',
   unchanged: 'already a member',
@@ -20,6 +22,7 @@ const VERB: Record<Membership['action'], string> = {
   not_member: 'not a member',
   refused: 'refused',
   not_found: 'not found',
+  invited: 'invited',
 };
 
 /** `tenants users add|remove`: what runs (imported on demand). */
@@ -30,12 +33,28 @@ export async function runUsersMembership(context: () => CommandContext, mode: 'a
   if (all.length === 0)
     throw usageError('missing_user', 'Name at least one user (email or user_id), or --file.', `Example: tenants users ${mode} ${tenant} ann@example.com`);
   const project = await openProject(ctx, options.config);
-  await requireTenant(project, tenant);
-  assertScopes(project.port.grantedScopes(), REQUIRED_SCOPES.users, `users ${mode}`);
-  const plan = planMembership(tenant, await resolveUsers(project.port, [...new Set(all)]), mode, mode === 'add' && Boolean(options.move));
+  const { tenancy, state, resource } = await requireTenant(project, tenant);
+  assertScopes(project.port.grantedScopes(), scopesFor(tenancy.strategy).users, `users ${mode}`);
+  const resolved = await resolveUsers(project.port, [...new Set(all)]);
+  const memberships = await tenancy.members.tenantsOf(
+    project.port,
+    resolved.flatMap((r) => r.users),
+    state,
+  );
+  const plan = planMembership(tenant, resolved, mode, mode === 'add' && Boolean(options.move), memberships);
   assertMembershipAllowed(plan, tenant);
   announceTarget(ctx, project);
-  await applyMembership(project.port, tenant, plan);
+  const adding = plan.filter((m) => m.action === 'add' || m.action === 'move');
+  if (adding.length)
+    await tenancy.members.add(
+      project.port,
+      tenant,
+      resource,
+      adding.map((m) => ({ userId: m.userId!, from: m.action === 'move' ? [m.from!, ...(m.alsoFrom ?? [])] : [] })),
+      state,
+    );
+  const removing = plan.filter((m) => m.action === 'remove').map((m) => m.userId!);
+  if (removing.length) await tenancy.members.remove(project.port, tenant, resource, removing);
   ctx.out.result(
     { tenant, users: plan },
     renderTable(
@@ -50,8 +69,8 @@ export async function runUsersList(context: () => CommandContext, ...[tenantArg,
   const ctx = context();
   const [tenant] = parseTenantIds([tenantArg]) as [string];
   const project = await openProject(ctx, options.config);
-  await requireTenant(project, tenant);
-  const found = await listTenantUsers(project.port, tenant);
+  const { tenancy, resource } = await requireTenant(project, tenant);
+  const found = await tenancy.members.list(project.port, tenant, resource);
   const rows = found.map((u) => ({ userId: u.user_id, email: u.email ?? null }));
   ctx.out.result(
     { tenant, users: rows },
@@ -69,26 +88,45 @@ export async function runUsersInvite(context: () => CommandContext, ...[tenantAr
   const ctx = context();
   const [tenant] = parseTenantIds([tenantArg]) as [string];
   const emails = parseInviteEmails(refs);
+  const ttlSec = options.ttl === undefined ? undefined : Number(options.ttl);
+  if (ttlSec !== undefined && !(Number.isInteger(ttlSec) && ttlSec >= 0 && ttlSec <= 2_592_000))
+    throw usageError(
+      'invalid_option',
+      `Invalid --ttl ${options.ttl}: seconds from 0 to 2592000 (30 days).`,
+      "Pass --ttl 604800 for 7 days (0: Auth0's default, 7 days).",
+    );
   const project = await openProject(ctx, options.config);
-  const [app] = findTagged(await project.port.listClients(), tenant);
-  if (!app) throw tenantNotFound([tenant]);
-  assertScopes(project.port.grantedScopes(), REQUIRED_SCOPES.invite, 'users invite');
+  const { tenancy, state, resource } = await requireTenant(project, tenant, true);
+  assertScopes(project.port.grantedScopes(), scopesFor(tenancy.strategy).invite, 'users invite');
   announceTarget(ctx, project);
-  const invited = await inviteUsers(project.port, tenant, emails, { move: Boolean(options.move), resultUrl: ticketResultUrl(app) });
+  const invited = await tenancy.invite(
+    project.port,
+    project.config,
+    tenant,
+    resource,
+    emails,
+    { move: Boolean(options.move), ttlSec, inviter: options.inviter, sendEmail: Boolean(options.sendEmail) },
+    state,
+  );
+  const organizations = tenancy.strategy === 'organizations';
   const result = (i: (typeof invited)[number]) => (i.created ? 'created' : i.action === 'move' ? `moved from ${i.from}` : VERB[i.action]);
   ctx.out.result(
-    { tenant, users: invited },
+    { tenant, users: organizations ? invited.map(({ ticketUrl: _t, ...i }) => ({ ...i, invitationUrl: i.url })) : invited.map(({ url: _u, ...i }) => i) },
     renderTable(
-      ['EMAIL', 'RESULT', 'PASSWORD LINK (single use, 5 days)'],
-      invited.map((i) => [i.email, result(i), i.ticketUrl]),
+      ['EMAIL', 'RESULT', organizations ? 'INVITATION LINK' : 'PASSWORD LINK (single use, 5 days)'],
+      invited.map((i) => [i.email, result(i), i.url]),
     ),
   );
 }
 
-async function requireTenant(project: Project, tenant: string): Promise<void> {
-  if (findTagged(await project.port.listClients(), tenant).length === 0) {
-    throw tenantNotFound([tenant]);
-  }
+/** The tenant's resource under the project's strategy, or `tenant_not_found` (exit 2) before anything is written. */
+async function requireTenant(project: Project, tenant: string, forWrite = false): Promise<{ tenancy: Tenancy; state: TenancyState; resource: TenantResource }> {
+  const tenancy = tenancyFor(project.config);
+  tenancy.checkIds([tenant]);
+  const state = await tenancy.read(project.port, project.config, { optionalApi: true, forWrite });
+  const resource = tenancy.owned(state).get(tenant)?.[0];
+  if (!resource) throw tenantNotFound([tenant], tenancy.resourceKind);
+  return { tenancy, state, resource };
 }
 
 function readList(path: string): string[] {

@@ -3,7 +3,11 @@ import type { CommandContext } from './context.js';
 
 const membership = (mode: 'add' | 'remove') =>
   new Command(mode)
-    .description(mode === 'add' ? 'put users into a tenant (sets app_metadata.tenant)' : 'take users out of a tenant (removes app_metadata.tenant)')
+    .description(
+      mode === 'add'
+        ? 'put users into a tenant (sets app_metadata.tenant; organizations: adds them as members)'
+        : 'take users out of a tenant (removes app_metadata.tenant; organizations: removes the membership)',
+    )
     .argument('<tenant>', 'tenant id')
     .argument('[users...]', 'emails or user_ids')
     .option('--file <path>', 'more emails or user_ids, one per line (# comments allowed)')
@@ -23,12 +27,20 @@ const list = () =>
 
 const invite = () =>
   new Command('invite')
-    .description('create database users if missing (unverified, random password), put them into a tenant, and print a link where each sets a password')
+    .description(
+      "create database users if missing (unverified, random password), put them into a tenant, and print a link where each sets a password (organizations: an invitation to the tenant's organization, its link printed)",
+    )
     .argument('<tenant>', 'tenant id')
     .argument('<emails...>', 'email addresses')
     .option('--config <path>', 'config file (default: ./tenants.config.json)')
     .option('--move', 'move users who belong to another tenant')
-    .addHelpText('after', '\nExamples:\n  $ tenants users invite acme ann@acme.example   # prints a single-use password link');
+    .option('--ttl <seconds>', 'organizations: how long the invitation is valid (0: 7 days, at most 2592000)')
+    .option('--inviter <name>', 'organizations: who invites, shown in the invitation (default: auth0-tenants)')
+    .option('--send-email', 'organizations: let Auth0 email the invitation too')
+    .addHelpText(
+      'after',
+      '\nExamples:\n  $ tenants users invite acme ann@acme.example   # prints a single-use password link (organizations: the invitation link)\n  $ tenants users invite acme ann@acme.example --inviter "Acme admin" --send-email',
+    );
 
 type ArgsOf<C extends { action: (fn: never) => unknown }> = Parameters<Parameters<C['action']>[0]>;
 /** The arguments and options of each subcommand, as its code (loaded when it runs) receives them. */

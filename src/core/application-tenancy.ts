@@ -68,6 +68,7 @@ export const applicationTenancy: Tenancy = {
   members: {
     query: tenantUserQuery,
     tenantOf,
+    count: async (port, tenant) => (await port.searchUsers(tenantUserQuery(tenant), 0, 1)).total,
     list: (port, tenant) => listTenantUsers(port, tenant),
     tenantsOf: async (_port, users) => new Map(users.map((u) => [u.user_id, [tenantOf(u)].filter((t): t is string => t !== undefined)])),
     async add(port, tenant, _app, users) {

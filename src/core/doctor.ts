@@ -1,4 +1,4 @@
-import type { Action, Binding, Client, ClientGrant, ResourceServer } from '../auth0/resources.js';
+import type { Action, Binding, Client, ClientGrant, Organization, ResourceServer } from '../auth0/resources.js';
 import { POST_LOGIN, type ApplicationOverrides } from './desired-state.js';
 import { allScopesFor, missingScopes } from './required-scopes.js';
 import { TENANT_ID_PATTERN } from './tenant-id.js';
@@ -23,6 +23,8 @@ export interface DoctorInputs {
   bindings: Binding[] | undefined;
   clients: Client[] | undefined;
   grants: ClientGrant[] | undefined;
+  /** Every organization (organizations strategy; undefined when not read). */
+  organizations?: Organization[] | undefined;
   /** The scopes of the Management API token (undefined when it could not be read). */
   grantedScopes?: string[] | undefined;
   /** Users carrying app_metadata.tenant (from a search; undefined when not read), by tenant id: how many. */
@@ -41,6 +43,7 @@ const SCOPE_OF: Record<string, string> = {
   actions: 'read:actions',
   client_grants: 'read:client_grants',
   users: 'read:users',
+  organizations: 'read:organizations',
 };
 
 /** Every problem with the setup, one finding each, with the command that fixes it. Pure. */
@@ -96,7 +99,9 @@ export function diagnose(input: DoctorInputs): Finding[] {
 
   if (input.clients) {
     const tenancy = tenancyFor(config);
-    const state = { clients: input.clients, api: input.api, grants: input.grants };
+    const organizations = tenancy.strategy === 'organizations';
+    const state = { clients: input.clients, api: input.api, grants: input.grants, organizations: input.organizations };
+    findings.push(...tenancy.diagnoseShared(config, state));
     for (const [tenant, resources] of [...tenancy.owned(state)].sort(([a], [b]) => a.localeCompare(b))) {
       findings.push(...tenancy.diagnose(config, tenant, resources, state, input.overrides?.[tenant] ?? {}));
       const files = input.files[tenant] ?? {};
@@ -120,10 +125,20 @@ export function diagnose(input: DoctorInputs): Finding[] {
         );
       }
     }
-    for (const app of tenancy.foreign(state)) {
+    for (const foreign of tenancy.foreign(state)) {
+      if (organizations) {
+        add(
+          'organization_foreign',
+          `Organization "${foreign.name ?? ''}" (${foreign.id}) carries tenant metadata but not our ownership marker: not ours, left alone by every command.`,
+          'Nothing to do: tenants never changes it',
+          undefined,
+          'info',
+        );
+        continue;
+      }
       add(
         'application_foreign',
-        `Application "${app.name ?? ''}" (${app.id}) has client_metadata.tenant=${JSON.stringify((app.current['client_metadata'] as Record<string, unknown> | undefined)?.['tenant'])} but no ownership marker: not ours, left alone by every command.`,
+        `Application "${foreign.name ?? ''}" (${foreign.id}) has client_metadata.tenant=${JSON.stringify((foreign.current['client_metadata'] as Record<string, unknown> | undefined)?.['tenant'])} but no ownership marker: not ours, left alone by every command.`,
         'Nothing to do: tenants never changes it',
         undefined,
         'info',
@@ -145,6 +160,7 @@ export function diagnose(input: DoctorInputs): Finding[] {
     }
     const count = input.clients.filter((c) => !c.global).length;
     const limit = config.applicationLimit;
+    if (organizations) return findings; // one shared application: the application limit is not a tenant limit
     if (count >= limit)
       add(
         'application_limit',

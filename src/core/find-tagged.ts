@@ -55,7 +55,7 @@ export function notOurs(tenant: string, apps: { id: string; name?: string | unde
 }
 
 /** The error for tenants that have no application of ours (exit 2: nothing was changed). */
-export const tenantNotFound = (tenants: string[]): TenantsError =>
-  new TenantsError('usage', 'tenant_not_found', `No application of ours is tagged for ${tenants.join(', ')}.`, {
+export const tenantNotFound = (tenants: string[], kind = 'application'): TenantsError =>
+  new TenantsError('usage', 'tenant_not_found', `No ${kind} of ours ${kind === 'organization' ? 'is named' : 'is tagged for'} ${tenants.join(', ')}.`, {
     hint: `Create it with: tenants create ${tenants.join(' ')}`,
   });

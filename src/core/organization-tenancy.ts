@@ -84,7 +84,7 @@ export const organizationTenancy: Tenancy = {
       port.listClientGrants({ audience: config.audience }),
       port.listOrganizations(),
     ]);
-    return { api, clients, grants, organizations, connectionIds: await connectionIds(port, config) };
+    return { api, clients, grants, organizations, ...(options.forWrite ? { connectionIds: await connectionIds(port, config) } : {}) };
   },
   owned: (state) => new Map(ourOrganizations(state).map((o) => [o.name, [resource(o)]])),
   foreign: (state, tenant) =>
@@ -143,6 +143,7 @@ export const organizationTenancy: Tenancy = {
   members: {
     query: (tenant) => `organization:${tenant}`,
     tenantOf: () => undefined,
+    count: async (port, _tenant, org) => (await port.listOrganizationMembers(org.id)).length,
     list: async (port, _tenant, org) => (await port.listOrganizationMembers(org.id)).map((m): Member => ({ user_id: m.user_id, email: m.email })),
     async tenantsOf(port, users) {
       const result = new Map<string, string[]>();

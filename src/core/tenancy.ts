@@ -71,6 +71,8 @@ export interface TenantMembers {
   query(tenant: string): string;
   /** The user's tenant as stored on the user (applications: app_metadata.tenant; organizations: never on the user). */
   tenantOf(user: { app_metadata?: Record<string, unknown> | undefined }): string | undefined;
+  /** How many members the tenant has, for a plan (applications: the user search's total; organizations: the member list). */
+  count(port: ManagementPort, tenant: string, resource: TenantResource): Promise<number>;
   /** Every member (organizations: checkpoint paging, no 1,000 cap; applications: user search, up to 1,000). */
   list(port: ManagementPort, tenant: string, resource: TenantResource): Promise<Member[]>;
   /** For each user, the tenants of ours it belongs to now (read before any write). */
@@ -108,8 +110,11 @@ export interface Tenancy {
   readonly resourceKind: string;
   /** Refuses tenant ids this strategy cannot represent (exit 2, named, before anything is read or sent). */
   checkIds(tenants: string[]): void;
-  /** Reads what the strategy needs, once: the API (required unless `optionalApi`), applications, grants and its own collection. */
-  read(port: ManagementPort, config: ProjectConfig, options?: { optionalApi?: boolean }): Promise<TenancyState>;
+  /**
+   * Reads what the strategy needs, once: the API (required unless `optionalApi`), applications, grants and its own
+   * collection; `forWrite` also what creating needs (organizations: the connection ids, a missing one refused).
+   */
+  read(port: ManagementPort, config: ProjectConfig, options?: { optionalApi?: boolean; forWrite?: boolean }): Promise<TenancyState>;
   /** How a tenant is found: every tenant we own, by id, its resources oldest first (more than one is a duplicate). */
   owned(state: TenancyState): Map<string, TenantResource[]>;
   /** Resources that claim a tenant id without our ownership marker: another team's, refused unless adopted. */

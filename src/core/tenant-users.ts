@@ -12,6 +12,8 @@ export interface Membership {
   email?: string;
   /** The tenant the user belonged to before. */
   from?: string | null;
+  /** Other tenants of ours the user also leaves on a move (organizations: a user can be in several). */
+  alsoFrom?: string[];
 }
 
 const tenantOf = (user: User): string | null => {
@@ -35,17 +37,28 @@ export async function resolveUsers(port: ManagementPort, refs: string[]): Promis
   return resolved;
 }
 
-/** What adding or removing these users means, decided before any write. */
-export function planMembership(tenant: string, resolved: { ref: string; users: User[] }[], mode: 'add' | 'remove', move: boolean): Membership[] {
+/**
+ * What adding or removing these users means, decided before any write. `memberships` (the strategy's
+ * `members.tenantsOf`) says which of our tenants each user belongs to now; without it, app_metadata.tenant.
+ */
+export function planMembership(
+  tenant: string,
+  resolved: { ref: string; users: User[] }[],
+  mode: 'add' | 'remove',
+  move: boolean,
+  memberships?: Map<string, string[]>,
+): Membership[] {
   return resolved.flatMap(({ ref, users }) => {
     if (users.length === 0) return [{ ref, action: 'not_found' as const }];
     return users.map((user): Membership => {
-      const from = tenantOf(user);
+      const current = memberships ? (memberships.get(user.user_id) ?? []) : [tenantOf(user)].filter((t): t is string => t !== null);
+      const others = current.filter((t) => t !== tenant);
+      const from = current.includes(tenant) ? tenant : (others[0] ?? null);
       const base = { ref, userId: user.user_id, ...(user.email ? { email: user.email } : {}), from };
-      if (mode === 'remove') return { ...base, action: from === tenant ? 'remove' : 'not_member' };
-      if (from === tenant) return { ...base, action: 'unchanged' };
-      if (from === null) return { ...base, action: 'add' };
-      return { ...base, action: move ? 'move' : 'refused' };
+      if (mode === 'remove') return { ...base, action: current.includes(tenant) ? 'remove' : 'not_member' };
+      if (current.includes(tenant)) return { ...base, action: 'unchanged' };
+      if (others.length === 0) return { ...base, action: 'add' };
+      return { ...base, action: move ? 'move' : 'refused', ...(others.length > 1 ? { alsoFrom: others.slice(1) } : {}) };
     });
   });
 }
