@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { z } from 'zod';
 import { applyMigration, StoppedError } from '../core/apply-migration.js';
 import { migrationActionCodes, migrationSettings } from '../core/migration-organizations.js';
+import { assertOrganizationNames } from '../core/organization-name.js';
 import { countSteps, planMigration, planWrites, type MigrationPhase, type MigrationPlan, type SettingsFor } from '../core/plan-migration.js';
 import { readMigrationState, type MigrationSnapshot } from '../core/read-migration-state.js';
 import { assertScopes, MIGRATION_SCOPES, REQUIRED_SCOPES } from '../core/required-scopes.js';
@@ -60,6 +61,8 @@ export async function runMigrateToOrganizations(context: () => CommandContext, .
       hint: 'Create tenants first (tenants create <tenant>), or check AUTH0_DOMAIN and tenants.config.json.',
     });
   }
+  // A tenant id is its organization's name: ids Auth0 cannot take as one (over 50 characters) are refused up front.
+  assertOrganizationNames(current.state.tenants.map((t) => t.tenant));
   let plan = planMigration(current.state, phase, settingsFor);
   refuseIncomplete(plan);
   current.state.tenants.forEach((t) => assertFilesNotEdited(project.outputDir, t.tenant));

@@ -90,7 +90,7 @@ export async function applyMigration(
   done.push(...(await applyShared(deps, config, state)));
   check();
   // ...then the per-tenant applications go, their grants first (only ours: both were found by our marker)...
-  const deletions = plan.steps.filter((s) => s.action === 'delete');
+  const deletions = plan.steps.filter((s) => s.action === 'delete' && s.tenant !== undefined);
   await forEachBounded(
     state.tenants.filter((t) => t.legacy.length > 0),
     deps.concurrency,

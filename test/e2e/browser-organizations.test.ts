@@ -158,7 +158,7 @@ describe("a real browser in an organizations project: invitations, logins throug
     expect(sent.searchParams.get('invitation')).toBe(link.searchParams.get('invitation'));
     expect(sent.searchParams.get('organization')).toBe(settingsOf('acme').organization.id);
     expect(sent.searchParams.get('client_id')).toBe(settingsOf('acme').clientIds[0]);
-    expect(await page.$eval('#username', (e) => (e as HTMLInputElement).value)).toBe('ann@acme.example');
+    expect(await page.$eval('#username', (e) => (e as unknown as { value: string }).value)).toBe('ann@acme.example');
     await page.type('#password', 'Ann-s3cret-pass');
     await Promise.all([page.waitForNavigation(), page.click('button[type=submit]')]);
     await ready();
