@@ -56,6 +56,8 @@ export async function ensureOrganization(
   connectionIds: string[],
   state: TenancyState,
 ): Promise<Organization> {
+  // Without its connections nobody could log in through the organization: never create one without them.
+  if (connectionIds.length === 0) throw new Error(`No connection to enable in ${tenant}'s organization (the strategy's read was not made for writing).`);
   try {
     const created = await organizationTenancy.create(deps.port, config, tenant, desiredOrganization(config, tenant, connectionIds), deps.now());
     return created.current as unknown as Organization;

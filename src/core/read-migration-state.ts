@@ -54,7 +54,10 @@ export async function readMigrationState(
   const { port } = deps;
   // The strategy's read (applications, the API and its grants, organizations, the connections every organization
   // enables: a configured connection that does not exist is refused here, before any write), and the Action.
-  const [tenancyState, action] = await Promise.all([organizationTenancy.read(port, config, { optionalApi: true }), port.findActionByName(config.actionName)]);
+  const [tenancyState, action] = await Promise.all([
+    organizationTenancy.read(port, config, { optionalApi: true, forWrite: true }),
+    port.findActionByName(config.actionName),
+  ]);
   const { clients, api } = tenancyState;
   const grants = tenancyState.grants ?? [];
   const organizations = tenancyState.organizations ?? [];

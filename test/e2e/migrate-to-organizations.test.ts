@@ -246,6 +246,11 @@ function expectDualState(): void {
     expect(spaEnv(t)).not.toContain('VITE_AUTH0_ORGANIZATION');
   }
   expect(grants().filter((g) => g.client_id === shared && g.audience === AUDIENCE)).toHaveLength(1);
+  // One Action of ours, bound to post-login once.
+  const actions = table<{ id: string; name: string }>('actions').filter((a) => a.name === 'auth0-tenants-tenant-claim');
+  expect(actions).toHaveLength(1);
+  const bindings = (data()['bindings'] as Record<string, { action_id: string }[]>)['post-login'] ?? [];
+  expect(bindings.filter((b) => b.action_id === actions[0]!.id)).toHaveLength(1);
   // The per-tenant applications are all still there, one each.
   for (const t of TENANTS)
     expect(
