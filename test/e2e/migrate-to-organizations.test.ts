@@ -237,6 +237,9 @@ function expectDualState(): void {
       .map((o) => o.name)
       .sort(),
   ).toEqual([...TENANTS]);
+  // Each with the database connection enabled in its create call (whichever run made it), so its members can log in.
+  for (const org of orgs())
+    expect((org as { __connections?: { connection_id: string }[] }).__connections?.map((c) => c.connection_id)).toEqual(['con_0000000000000001']);
   const shared = sharedClientId();
   for (const t of TENANTS) {
     expect(members(orgOf(t))).toEqual(USERS[t].map((u) => userIds[u]).sort());
