@@ -12,7 +12,6 @@ import { editedFiles } from '../io/write-tenant-files.js';
 import { readTenantOverrides } from '../io/tenant-overrides-file.js';
 import type { CommandContext } from './context.js';
 import { openProject, type Project } from './project.js';
-import type { ManagementPort } from '../auth0/management-port.js';
 import type { DoctorArgs } from './doctor.js';
 
 /** `tenants doctor`: what runs (imported on demand, so `--help` and other commands never load it). */
@@ -66,8 +65,9 @@ export async function runDoctor(context: () => CommandContext, ...[options]: Doc
   const action = await read('actions', () => project.port.findActionByName(config.actionName));
   const bindings = await read('actions', () => project.port.listBindings(POST_LOGIN));
   const grants = await read('client_grants', () => project.port.listClientGrants({ audience: config.audience }));
-  // Users carrying app_metadata.tenant matter to the applications strategy only (organizations: membership).
-  const usersByTenant = organizations ? undefined : await read('users', () => countUsersByTenant(project.port));
+  // Users whose stored tenant has no resource (applications: app_metadata.tenant; organizations keep no tenant on users).
+  const census = tenancy.members.countByTenant;
+  const usersByTenant = census ? await read('users', () => census(project.port)) : undefined;
   const orgs = organizations ? await read('organizations', () => project.port.listOrganizations()) : undefined;
   const state = { clients: clients ?? [], api, grants, organizations: orgs };
   const files: DoctorInputs['files'] = {};
@@ -105,20 +105,6 @@ export async function runDoctor(context: () => CommandContext, ...[options]: Doc
     grantedScopes: project.port.grantedScopes(),
   });
   report(ctx, findings, owned.size);
-}
-
-/** Users carrying any tenant (Auth0's search, at most 1,000), counted by tenant id. */
-async function countUsersByTenant(port: ManagementPort): Promise<Map<string, number>> {
-  const counts = new Map<string, number>();
-  for (let page = 0; page < 10; page++) {
-    const { users } = await port.searchUsers('_exists_:app_metadata.tenant', page, 100);
-    for (const user of users) {
-      const tenant = user.app_metadata?.['tenant'];
-      if (typeof tenant === 'string') counts.set(tenant, (counts.get(tenant) ?? 0) + 1);
-    }
-    if (users.length < 100) break;
-  }
-  return counts;
 }
 
 function onDisk(path: string, expected: string): boolean | undefined {

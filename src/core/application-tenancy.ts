@@ -69,6 +69,18 @@ export const applicationTenancy: Tenancy = {
     query: tenantUserQuery,
     tenantOf,
     count: async (port, tenant) => (await port.searchUsers(tenantUserQuery(tenant), 0, 1)).total,
+    async countByTenant(port) {
+      const counts = new Map<string, number>();
+      for (let page = 0; page < 10; page++) {
+        const { users } = await port.searchUsers(`_exists_:app_metadata.${TENANT_TAG}`, page, 100);
+        for (const user of users) {
+          const tenant = tenantOf(user);
+          if (tenant !== undefined) counts.set(tenant, (counts.get(tenant) ?? 0) + 1);
+        }
+        if (users.length < 100) break;
+      }
+      return counts;
+    },
     list: (port, tenant) => listTenantUsers(port, tenant),
     tenantsOf: async (_port, users) => new Map(users.map((u) => [u.user_id, [tenantOf(u)].filter((t): t is string => t !== undefined)])),
     async add(port, tenant, _app, users) {

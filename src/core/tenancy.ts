@@ -71,6 +71,11 @@ export interface TenantMembers {
   query(tenant: string): string;
   /** The user's tenant as stored on the user (applications: app_metadata.tenant; organizations: never on the user). */
   tenantOf(user: { app_metadata?: Record<string, unknown> | undefined }): string | undefined;
+  /**
+   * Users by the tenant stored on them (applications: a search for app_metadata.tenant, at most 1,000), for doctor's
+   * `users_orphaned`; absent when a strategy stores no tenant on users (organizations).
+   */
+  countByTenant?: ((port: ManagementPort) => Promise<Map<string, number>>) | undefined;
   /** How many members the tenant has, for a plan (applications: the user search's total; organizations: the member list). */
   count(port: ManagementPort, tenant: string, resource: TenantResource): Promise<number>;
   /** Every member (organizations: checkpoint paging, no 1,000 cap; applications: user search, up to 1,000). */

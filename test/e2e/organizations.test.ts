@@ -250,6 +250,34 @@ describe('users and logins through an organization', () => {
     });
   });
 
+  it('refuses before the first write when the token lacks an organization scope, naming it; doctor names it too', async () => {
+    const token = await managementToken();
+    const call = (path: string, body: unknown) =>
+      fetch(`${emulator.url}/api/v2${path}`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      }).then((r) => r.json() as Promise<Record<string, string>>);
+    const limited = await call('/clients', { name: 'limited', app_type: 'non_interactive', grant_types: ['client_credentials'] });
+    const scopes = ['read:clients', 'read:resource_servers', 'create:resource_servers', 'update:resource_servers', 'delete:resource_servers'];
+    await call('/client-grants', {
+      client_id: limited['client_id'],
+      audience: `https://${emulator.domain}/api/v2/`,
+      scope: [...scopes, 'read:client_grants', 'read:organizations', 'read:connections'],
+    });
+    const limitedEnv = { AUTH0_CLIENT_ID: limited['client_id']!, AUTH0_CLIENT_SECRET: limited['client_secret']! };
+    const from = emulator.requests.length;
+    const run = await runCli(['--json', 'create', 'hooli'], { cwd: work.path, env: { ...env, ...limitedEnv } });
+    expect(run.code).toBe(4);
+    expect(errorOf(run.stdout).code).toBe('scope_missing');
+    expect(errorOf(run.stdout).message).toContain('create:organizations');
+    expect(writesFrom(from)).toEqual([]);
+    const doctor = await runCli(['--json', 'doctor'], { cwd: work.path, env: { ...env, ...limitedEnv } });
+    expect(json<{ findings: { code: string; message: string }[] }>(doctor.stdout).findings.find((f) => f.code === 'scopes_missing')?.message).toContain(
+      'create:organization_members',
+    );
+  });
+
   it('doctor is healthy, without warnings', async () => {
     const doctor = await cli(['--json', 'doctor']);
     expect(doctor.code, doctor.stdout).toBe(0);
