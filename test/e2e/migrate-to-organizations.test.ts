@@ -337,6 +337,11 @@ describe.sequential('tenants migrate to-organizations on a populated project', (
     expect(again.code, again.stderr).toBe(0);
     expect(migrateResultSchema.parse(JSON.parse(again.stdout))).toMatchObject({ schemaVersion: 1, dryRun: false, changed: false, steps: [] });
     expect(writes(emulator, from)).toEqual([]);
+    // doctor knows the dual state, and never advises what would undo it (init, emit).
+    const doctor = JSON.parse((await cli(['doctor', '--json'])).stdout) as { findings: { code: string; fix: string }[] };
+    expect(doctor.findings.map((f) => f.code)).toContain('migration_in_progress');
+    expect(doctor.findings.map((f) => f.code)).not.toContain('action_code_changed');
+    for (const f of doctor.findings) expect(f.fix).not.toMatch(/^tenants (init|emit)/);
   });
 
   it('dual: legacy tokens and organization tokens are both accepted for their tenant, refused for another', async () => {
