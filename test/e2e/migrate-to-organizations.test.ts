@@ -71,12 +71,16 @@ async function tokenOf(clientId: string, username: string, organization?: string
   return answer.body.access_token!;
 }
 
-/** `tenants verify-token --tenant <t> --json`: the verdict's code (undefined when accepted). */
-async function verdict(tenant: TenantId, token: string): Promise<string | undefined> {
-  const run = await cli(['verify-token', '--tenant', tenant, '--json'], token);
-  const parsed = JSON.parse(run.stdout) as { valid: boolean; code?: string };
-  expect(run.code, run.stderr).toBe(parsed.valid ? 0 : 3);
-  return parsed.valid ? undefined : parsed.code;
+/** `tenants verify-token --tenant <t> --batch --json`: each token's verdict code (undefined when accepted), in order. */
+async function verdicts(tenant: TenantId, tokens: string[]): Promise<(string | undefined)[]> {
+  const run = await cli(['verify-token', '--tenant', tenant, '--batch', '--json'], `${tokens.join('\n')}\n`);
+  const lines = run.stdout
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l) as { valid: boolean; code?: string });
+  expect(lines).toHaveLength(tokens.length);
+  expect(run.code, run.stderr).toBe(lines.every((v) => v.valid) ? 0 : 3);
+  return lines.map((v) => (v.valid ? undefined : v.code));
 }
 
 const freePort = () =>
@@ -171,7 +175,8 @@ const isPost = (path: RegExp) => (r: RequestRecord) => r.method === 'POST' && pa
 
 /** The same-tenant and cross-tenant checks of one phase, through login, verify-token and FastAPI. */
 async function checkPhase(phase: 'before' | 'dual' | 'after'): Promise<void> {
-  const api = await startFastApi();
+  // uvicorn starts while the logins run.
+  const starting = startFastApi();
   try {
     const legacyLogins = phase !== 'after';
     const orgLogins = phase !== 'before';
@@ -207,16 +212,24 @@ async function checkPhase(phase: 'before' | 'dual' | 'after'): Promise<void> {
       expect((await login(legacyClient.acme!, 'ann@acme.example')).status).not.toBe(200);
       refused.push({ tenant: 'acme', token: legacyTokens.acme!, code: 'wrong_application' });
     }
-    for (const { tenant, token } of accepted) {
-      expect(await verdict(tenant, token), `${phase}: verify-token ${tenant}`).toBeUndefined();
-      expect(await api.call(tenant, token), `${phase}: FastAPI ${tenant}`).toEqual({ status: 200, tenant });
+    // verify-token: one batch per tenant, the tokens it must accept then those it must refuse.
+    for (const tenant of TENANTS) {
+      const mine = accepted.filter((a) => a.tenant === tenant);
+      const theirs = refused.filter((r) => r.tenant === tenant);
+      if (mine.length + theirs.length === 0) continue;
+      expect(
+        await verdicts(
+          tenant,
+          [...mine, ...theirs].map((x) => x.token),
+        ),
+        `${phase}: verify-token ${tenant}`,
+      ).toEqual([...mine.map(() => undefined), ...theirs.map((r) => r.code)]);
     }
-    for (const { tenant, token, code } of refused) {
-      expect(await verdict(tenant, token), `${phase}: verify-token ${tenant}`).toBe(code);
-      expect(await api.call(tenant, token), `${phase}: FastAPI ${tenant}`).toEqual({ status: 401, code });
-    }
+    const api = await starting;
+    for (const { tenant, token } of accepted) expect(await api.call(tenant, token), `${phase}: FastAPI ${tenant}`).toEqual({ status: 200, tenant });
+    for (const { tenant, token, code } of refused) expect(await api.call(tenant, token), `${phase}: FastAPI ${tenant}`).toEqual({ status: 401, code });
   } finally {
-    api.close();
+    (await starting).close();
   }
 }
 
