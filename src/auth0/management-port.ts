@@ -81,6 +81,10 @@ export interface ManagementPort {
   addOrganizationMembers(id: string, userIds: string[]): Promise<void>;
   /** At most 10 user ids per call (Auth0's limit; callers batch). */
   removeOrganizationMembers(id: string, userIds: string[]): Promise<void>;
+  /** The ids of the connections an organization has enabled (GET /organizations/{id}/enabled_connections). */
+  listOrganizationConnections(id: string): Promise<string[]>;
+  /** Enables a connection for an organization; one already enabled (409) is the state wanted. */
+  enableOrganizationConnection(id: string, connectionId: string): Promise<void>;
   /** The organizations a user is a member of (GET /users/{id}/organizations). */
   listUserOrganizations(userId: string): Promise<Organization[]>;
   /** POST /organizations/{id}/invitations: the invitation with its `invitation_url`. */

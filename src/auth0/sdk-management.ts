@@ -240,6 +240,20 @@ export async function createSdkManagement(credentials: Credentials, pacer?: Requ
     removeOrganizationMembers: async (id, userIds) => {
       await call('removing organization members', () => sdk.organizations.members.delete(id, { members: userIds }));
     },
+    listOrganizationConnections: (id) =>
+      all(
+        "listing an organization's connections",
+        () => sdk.organizations.enabledConnections.list(id, { per_page: PER_PAGE }),
+        (x) => z.looseObject({ connection_id: z.string() }).parse(x).connection_id,
+      ),
+    enableOrganizationConnection: async (id, connectionId) => {
+      try {
+        await sdk.organizations.enabledConnections.add(id, { connection_id: connectionId, assign_membership_on_login: false });
+      } catch (error) {
+        if ((error as { statusCode?: number }).statusCode === 409) return;
+        throw pacer?.tripped ?? toTenantsError(error, 'enabling a connection for an organization');
+      }
+    },
     listUserOrganizations: (userId) =>
       all(
         "listing a user's organizations",

@@ -124,6 +124,12 @@ export const organizationTenancy: Tenancy = {
     if (patch['metadata']) patch['metadata'] = ownedMetadata(tenant);
     delete patch['enabled_connections'];
     if (Object.keys(patch).length) await port.updateOrganization(target.id, patch);
+    // Our marker was missing or wrong (an adopted organization): its connections were not set by us, so enable ours.
+    if (changes.includes('metadata')) {
+      const wanted = ((desired['enabled_connections'] as { connection_id: string }[] | undefined) ?? []).map((c) => c.connection_id);
+      const enabled = await port.listOrganizationConnections(target.id);
+      for (const id of wanted.filter((w) => !enabled.includes(w))) await port.enableOrganizationConnection(target.id, id);
+    }
   },
   async remove(port, ids) {
     for (const id of ids) await port.deleteOrganization(id);

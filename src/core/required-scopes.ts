@@ -31,7 +31,14 @@ export const REQUIRED_SCOPES = {
 } as const satisfies Record<string, readonly string[]>;
 
 const LEASE = ['read:resource_servers', 'create:resource_servers', 'update:resource_servers', 'delete:resource_servers'] as const;
-const ORG_WRITE = ['read:organizations', 'create:organizations', 'update:organizations', 'create:organization_connections', 'read:connections'] as const;
+const ORG_WRITE = [
+  'read:organizations',
+  'create:organizations',
+  'update:organizations',
+  'read:organization_connections',
+  'create:organization_connections',
+  'read:connections',
+] as const;
 const ORG_MEMBERS = ['read:organizations', 'read:organization_members', 'create:organization_members', 'delete:organization_members'] as const;
 
 /** The same, for the organizations strategy (`strategy: "organizations"`): organizations, members, invitations, the shared application. */

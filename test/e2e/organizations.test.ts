@@ -165,6 +165,8 @@ describe('create, list, show, emit', () => {
     const adopted = await cli(['--json', 'create', 'initech', '--adopt']);
     expect(adopted.code, adopted.stderr).toBe(0);
     expect(orgNamed('initech')!['metadata']).toEqual({ team: 'billing', tenant: 'initech', tenants_managed_by: 'auth0-tenants' });
+    // Adopted: our connections are enabled too (Auth0 refuses a login through a connection the organization has not enabled).
+    expect((orgNamed('initech')!['__connections'] as { connection_id: string }[]).map((c) => c.connection_id)).toEqual(['con_0000000000000001']);
     expect((await cli(['delete', 'initech', '--yes'])).code).toBe(0);
     expect(orgNamed('initech')).toBeUndefined();
   });

@@ -249,6 +249,16 @@ export class FakePort implements ManagementPort {
     if (userIds.length > 10) throw new Error('more than 10 members in one request');
     this.members[oid] = (this.members[oid] ?? []).filter((uid) => !userIds.includes(uid));
   }
+  connections: Record<string, string[]> = {};
+  async listOrganizationConnections(oid: string) {
+    this.hit('listOrganizationConnections');
+    return [...(this.connections[oid] ?? [])];
+  }
+  async enableOrganizationConnection(oid: string, connectionId: string) {
+    this.hit('enableOrganizationConnection');
+    const list = (this.connections[oid] ??= []);
+    if (!list.includes(connectionId)) list.push(connectionId);
+  }
   async listUserOrganizations(userId: string) {
     this.hit('listUserOrganizations');
     return structuredClone(this.organizations.filter((o) => (this.members[o.id] ?? []).includes(userId)));
