@@ -9,6 +9,7 @@ import { emitCommand } from './commands/emit.js';
 import { emulatorCommand } from './commands/emulator.js';
 import { initCommand } from './commands/init.js';
 import { listCommand } from './commands/list.js';
+import { migrateCommand } from './commands/migrate.js';
 import { showCommand } from './commands/show.js';
 import { syncCommand } from './commands/sync.js';
 import { usersCommand } from './commands/users.js';
@@ -40,6 +41,7 @@ export function buildProgram(context: () => CommandContext, readStdin: () => Pro
   program.addCommand(usersCommand(context));
   program.addCommand(verifyTokenCommand(context, readStdin));
   program.addCommand(doctorCommand(context));
+  program.addCommand(migrateCommand(context));
   program.addCommand(demoCommand(context));
   program.addCommand(emulatorCommand(context));
   const override = (command: Command) => {

@@ -94,6 +94,7 @@ export async function runDoctor(context: () => CommandContext, ...[options]: Doc
   const findings = diagnose({
     config,
     expectedActionCode: actionCodeForMode(readTemplate, config, tenancy.actionMode),
+    dualActionCode: actionCodeForMode(readTemplate, config, 'dual'),
     forbidden: [...new Set(forbidden)],
     api,
     action,

@@ -17,6 +17,8 @@ export interface Finding {
 export interface DoctorInputs {
   config: ProjectConfig;
   expectedActionCode: string;
+  /** The Action's code in the dual mode of `tenants migrate to-organizations`: deployed, the project is mid-migration. */
+  dualActionCode?: string | undefined;
   forbidden: string[];
   api: ResourceServer | undefined;
   action: Action | undefined;
@@ -86,6 +88,14 @@ export function diagnose(input: DoctorInputs): Finding[] {
     if (!action) add('action_missing', `The Action "${config.actionName}" does not exist.`, 'tenants init');
     else {
       if (!action.deployed_version) add('action_not_deployed', `The Action "${config.actionName}" was never deployed.`, 'tenants init');
+      else if (input.dualActionCode !== undefined && action.deployed_version.code === input.dualActionCode && config.strategy === 'applications')
+        add(
+          'migration_in_progress',
+          'The project is in the dual state of `tenants migrate to-organizations`: the Action and tenant.json accept both per-tenant application and organization tokens.',
+          'tenants migrate to-organizations --finalize (once the backends have the dual tenant.json); `tenants init` and `tenants emit` would undo the dual state',
+          undefined,
+          'warning',
+        );
       else if (action.deployed_version.code !== input.expectedActionCode)
         add('action_code_changed', `The deployed code of "${config.actionName}" is not ours (edited in the dashboard, or an older version).`, 'tenants init');
       if (action.all_changes_deployed === false)
@@ -114,7 +124,11 @@ export function diagnose(input: DoctorInputs): Finding[] {
       if (missing.length)
         add('files_missing', `${tenant}'s ${missing.join(', ')} ${missing.length > 1 ? 'are' : 'is'} missing.`, `tenants emit ${tenant}`, tenant);
       const edited = (input.edited?.[tenant] ?? []).filter((n) => stale.includes(n));
-      if (stale.length) {
+      const migrating = findings.some((f) => f.code === 'migration_in_progress');
+      if (stale.length && migrating) {
+        // Mid-migration the files have the dual shape on purpose: rewriting them is the migration's job.
+        add('files_stale', `${tenant}'s ${stale.join(', ')} are not the applications strategy's.`, 'tenants migrate to-organizations', tenant, 'info');
+      } else if (stale.length) {
         add(
           'files_stale',
           `${tenant}'s ${stale.join(', ')} do${stale.length > 1 ? '' : 'es'} not match Auth0's current state.`,

@@ -37,6 +37,7 @@ export const ERROR_CATALOGUE = {
   application_not_ours: { kind: 'usage' },
   tenant_not_found: { kind: 'usage' },
   confirmation_required: { kind: 'usage' },
+  migration_incomplete: { kind: 'usage' },
   invalid_url: { kind: 'usage' },
   wildcard_url: { kind: 'usage' },
   invalid_application_name: { kind: 'usage' },

@@ -103,10 +103,10 @@ export const errorSchema = z
   .strict()
   .describe('Any command with --json that fails: the error, with its catalogued code.');
 
-/** A step of init's and delete's plans (src/core/plan.ts). */
+/** A step of init's, delete's and the migration's plans (src/core/plan.ts). */
 const step = z
   .object({
-    resource: z.enum(['api', 'action', 'binding', 'application', 'organization', 'client-grant', 'files', 'users']),
+    resource: z.enum(['api', 'action', 'binding', 'application', 'organization', 'client-grant', 'files', 'users', 'members', 'config']),
     action: z.enum(['create', 'update', 'unchanged', 'delete', 'absent']),
     tenant: tenantId.optional(),
     changes: z.array(z.string()).optional(),
@@ -279,6 +279,36 @@ export const verdictLineSchema = z
   .strict()
   .describe('`tenants verify-token --batch --json`: one verdict per line of output (NDJSON), for the token on `line` of stdin.');
 
+const migrationCounts = z.object({ create: z.number().int(), update: z.number().int(), delete: z.number().int(), unchanged: z.number().int() }).strict();
+
+export const migratePlanSchema = z
+  .object({
+    schemaVersion: version,
+    dryRun: z.literal(true),
+    phase: z.enum(['dual', 'finalize']),
+    steps: z.array(step),
+    counts: migrationCounts,
+  })
+  .strict()
+  .describe('`tenants migrate to-organizations --dry-run --json`: the plan of the phase, one step per resource.');
+
+export const migrateResultSchema = z
+  .object({
+    schemaVersion: version,
+    dryRun: z.literal(false),
+    phase: z.enum(['dual', 'finalize']),
+    changed: z.boolean(),
+    seconds: z.number(),
+    steps: z.array(step),
+    counts: migrationCounts,
+    requests: z.record(z.string(), z.number().int()),
+    rateLimited: z.number().int(),
+    /** The run's lease in Auth0, when it wrote anything: requests spent on it. */
+    lease: z.object({ requests: z.number().int() }).strict().optional(),
+  })
+  .strict()
+  .describe('`tenants migrate to-organizations --json`: the steps done.');
+
 export const OUTPUT_SCHEMAS = {
   plan: planSchema,
   result: resultSchema,
@@ -294,6 +324,8 @@ export const OUTPUT_SCHEMAS = {
   'users-invite': usersInviteSchema,
   verdict: verdictSchema,
   'verdict-line': verdictLineSchema,
+  'migrate-plan': migratePlanSchema,
+  'migrate-result': migrateResultSchema,
 } as const;
 
 /** The JSON Schema of each shape, by name (schemas/<name>.schema.json). */

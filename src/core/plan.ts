@@ -2,7 +2,7 @@
 export type StepAction = 'create' | 'update' | 'unchanged' | 'delete' | 'absent';
 
 export interface Step {
-  resource: 'api' | 'action' | 'binding' | 'application' | 'organization' | 'client-grant' | 'files' | 'users';
+  resource: 'api' | 'action' | 'binding' | 'application' | 'organization' | 'client-grant' | 'files' | 'users' | 'members' | 'config';
   action: StepAction;
   tenant?: string;
   /** Names of the fields that drifted, for updates. */

@@ -55,6 +55,32 @@ export const ORGANIZATION_SCOPES = {
   invite: ['read:clients', 'read:users', 'read:connections', ...ORG_MEMBERS, 'create:organization_invitations'],
 } as const satisfies Record<keyof typeof REQUIRED_SCOPES, readonly string[]>;
 
+/**
+ * `tenants migrate to-organizations` (besides the lease's): the dual phase (organizations, members, the shared
+ * application and its grant, the users to read, the Action), and what `--finalize` adds. Not part of what `doctor`
+ * asks of every project: only the run that migrates needs them.
+ */
+export const MIGRATION_SCOPES = {
+  dual: [
+    'read:clients',
+    'create:clients',
+    'update:clients',
+    'read:client_grants',
+    'create:client_grants',
+    'read:resource_servers',
+    'read:organizations',
+    'create:organizations',
+    'create:organization_connections',
+    'read:organization_members',
+    'create:organization_members',
+    'read:connections',
+    'read:users',
+    'read:actions',
+    'update:actions',
+  ],
+  finalize: ['delete:clients', 'delete:client_grants'],
+} as const;
+
 /** The scopes each command needs under a strategy. */
 export const scopesFor = (strategy: string): Record<keyof typeof REQUIRED_SCOPES, readonly string[]> =>
   strategy === 'organizations' ? ORGANIZATION_SCOPES : REQUIRED_SCOPES;

@@ -144,7 +144,11 @@ export const TENANT_FILE_TEMPLATES: readonly TenantFileTemplate[] = [
       [
         envLine('VITE_AUTH0_DOMAIN', config.customDomain ?? config.domain),
         envLine('VITE_AUTH0_CLIENT_ID', clientIdsOf(settings)[0]!),
-        ...(settings.schemaVersion === 2 && settings.organization ? [envLine('VITE_AUTH0_ORGANIZATION', settings.organization.id)] : []),
+        // The organization only when tokens must carry it: during a migration (`required: false`) the SPA still logs in
+        // through the tenant's own application (the first client id), which takes no organization parameter.
+        ...(settings.schemaVersion === 2 && settings.organization && settings.organization.required !== false
+          ? [envLine('VITE_AUTH0_ORGANIZATION', settings.organization.id)]
+          : []),
         envLine('VITE_AUTH0_AUDIENCE', settings.audience),
       ].join('\n') +
       '\n',

@@ -188,18 +188,34 @@ export async function releaseTenantUsers(deps: ReleaseDeps, tenant: string, opti
 /** The ids of a tenant's users from a users export job (polled until completed, bounded). */
 async function exportedTenantUsers(deps: ReleaseDeps, tenant: string, options: ReleaseOptions): Promise<string[]> {
   deps.progress(`${tenant}: more than ${SEARCH_LIMIT} users, reading them through a users export job`);
+  return (await exportUsersByTenant(deps, { waitMs: (options.waitMs ?? 120_000) * 5, pollMs: options.pollMs ?? 2000 })).get(tenant) ?? [];
+}
+
+/**
+ * Every user carrying `app_metadata.tenant`, by tenant, from one users export job of the whole Auth0 tenant
+ * (polled until completed, bounded): what a pass over tenants with more than 1,000 users each reads once.
+ */
+export async function exportUsersByTenant(
+  deps: Pick<ReleaseDeps, 'port' | 'sleep' | 'now' | 'progress'>,
+  options: { waitMs?: number; pollMs?: number } = {},
+): Promise<Map<string, string[]>> {
   const jobId = await deps.port.exportUsers([{ name: 'user_id' }, { name: 'app_metadata' }]);
-  const deadline = deps.now() + (options.waitMs ?? 120_000) * 5;
+  const deadline = deps.now() + (options.waitMs ?? 600_000);
   for (;;) {
     const job = await deps.port.getJob(jobId);
     if (job.status === 'completed' && job.location) {
-      const records = await deps.port.downloadExport(job.location);
-      return records.filter((r) => exportedTenant(r) === tenant).map((r) => String(r['user_id']));
+      const byTenant = new Map<string, string[]>();
+      for (const record of await deps.port.downloadExport(job.location)) {
+        const tenant = exportedTenant(record);
+        if (typeof tenant !== 'string') continue;
+        byTenant.set(tenant, [...(byTenant.get(tenant) ?? []), String(record['user_id'])]);
+      }
+      return byTenant;
     }
     if (job.status === 'failed') throw new TenantsError('auth0', 'export_failed', `Auth0's users export job ${jobId} failed.`, { hint: 'Re-run the command.' });
     if (deps.now() >= deadline)
       throw new TenantsError('auth0', 'export_timeout', `Auth0's users export job ${jobId} is still ${job.status}.`, { hint: 'Re-run the command later.' });
-    deps.progress(`${tenant}: export job ${job.status}`);
+    deps.progress(`users export job ${job.status}`);
     await deps.sleep(options.pollMs ?? 2000);
   }
 }

@@ -58,7 +58,8 @@ const APP_JS = `(function () {
   const redirect_uri = location.origin + '/' + tenant + '/';
   const options = (useRefreshTokens) => ({
     domain: env.VITE_AUTH0_DOMAIN, clientId: env.VITE_AUTH0_CLIENT_ID, cacheLocation: 'memory', useRefreshTokens, authorizeTimeoutInSeconds: 10,
-    authorizationParams: { audience: env.VITE_AUTH0_AUDIENCE, redirect_uri },
+    // Organizations: the tenant's organization (spa.env names it); Auth0 puts its id in the tokens as org_id.
+    authorizationParams: { audience: env.VITE_AUTH0_AUDIENCE, redirect_uri, ...(env.VITE_AUTH0_ORGANIZATION ? { organization: env.VITE_AUTH0_ORGANIZATION } : {}) },
   });
   const show = (label, value) => { document.getElementById('out').textContent = label + '\\n' + (typeof value === 'string' ? value : JSON.stringify(value, null, 2)); };
   const failure = (e) => ({ error: e && e.error ? e.error : String(e), error_description: e && e.error_description ? e.error_description : (e && e.message) || '' });
@@ -76,6 +77,11 @@ const APP_JS = `(function () {
     };
     app.logout = (returnTo) => rotating.logout({ logoutParams: { returnTo: returnTo || redirect_uri } });
     const query = new URLSearchParams(location.search);
+    // An organization invitation link (the application's login URI, sent on here): log in with it, as Auth0 asks.
+    if (query.has('invitation') && query.has('organization')) {
+      app.ready = true;
+      return rotating.loginWithRedirect({ authorizationParams: { invitation: query.get('invitation'), organization: query.get('organization') } });
+    }
     if ((query.has('code') || query.has('error')) && query.has('state')) {
       try {
         await rotating.handleRedirectCallback();
@@ -123,6 +129,13 @@ export async function startSampleSpa(options: SampleSpaOptions): Promise<Running
           options.tenants.filter((t) => t !== tenant),
         ),
       );
+    }
+    // The login URI of an organizations project (invitation links lead here): on to the organization's tenant page.
+    if (path === '/login') {
+      const query = new URL(req.url ?? '/', 'https://spa').searchParams;
+      const tenant = query.get('organization_name') ?? '';
+      const target = options.tenants.includes(tenant) ? `/${tenant}/?${query}` : '/';
+      return res.writeHead(302, { location: target, 'cache-control': 'no-store' }).end();
     }
     if (path === '/')
       return send(

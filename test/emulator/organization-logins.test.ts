@@ -229,6 +229,25 @@ describe('/authorize with organizations', () => {
     expect(decodeJwt(tokens.access_token)['org_id']).toBe(acme.id);
   });
 
+  it('evaluates {organization_name} in callbacks only in the context of an organization, with its name', async () => {
+    const placeholder = await spa('placeholder', { organization_usage: 'require', callbacks: [`${APP}/{organization_name}/`] });
+    const plain = await spa('plain', { callbacks: [`${APP}/{organization_name}/`] });
+    const at = (client: string, redirectUri: string, extra: Record<string, string> = {}) =>
+      new Browser().get(`${authorize(client, extra).replace(encodeURIComponent(CALLBACK), encodeURIComponent(redirectUri))}`);
+    // acme's login may come back to acme's URL, not to globex's, nor to the placeholder written out.
+    expect((await at(placeholder, `${APP}/acme/`, { organization: acme.id })).status).toBe(200);
+    for (const [uri, org] of [
+      [`${APP}/globex/`, acme.id],
+      [`${APP}/{organization_name}/`, acme.id],
+    ] as const) {
+      const refused = await at(placeholder, uri, { organization: org });
+      expect(refused.status).toBe(400);
+      expect(await refused.text()).toContain('Callback URL mismatch');
+    }
+    // An application that takes no organization never evaluates the placeholder.
+    expect((await at(plain, `${APP}/acme/`)).status).toBe(400);
+  });
+
   it('an invitation signs a new person up as a member, once; an existing user joins by logging in', async () => {
     const invitation = (
       await api('POST', `/organizations/${globex.id}/invitations`, {

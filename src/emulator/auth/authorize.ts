@@ -12,6 +12,7 @@ import { OAuthError } from '../oauth.js';
 import type { Entity } from '../state.js';
 import { RESPONSE_MODES, sendAuthorizationResponse, sendErrorPage, type ResponseMode } from './authorization-response.js';
 import { findLoginClient, scopesOf, urlListed, userByEmail } from './common.js';
+import { organizationNamesAllowed } from '../management/tenant-settings.js';
 import { currentSession, startSession, type Session } from './sessions.js';
 
 const CODE_TTL_S = 600;
@@ -28,7 +29,7 @@ export async function authorize(req: IncomingMessage, res: ServerResponse, url: 
   const client = findLoginClient(tenant, q['client_id']);
   if (!client) return sendErrorPage(res, 400, 'invalid_request', `Unknown client: ${q['client_id'] ?? '(none)'}`);
   const redirectUri = q['redirect_uri'] ?? '';
-  if (!urlListed(client['callbacks'], redirectUri)) {
+  if (!urlListed(client['callbacks'], redirectUri, organizationContext(tenant, client, q))) {
     return sendErrorPage(res, 400, 'invalid_request', `Callback URL mismatch. ${redirectUri} is not in the list of allowed callback URLs`);
   }
   const mode = q['response_mode'] ?? 'query';
@@ -79,6 +80,20 @@ export async function authorize(req: IncomingMessage, res: ServerResponse, url: 
   }
   if (fresh && !prompts.includes('login')) return finishLogin(req, res, tenant, client, q, session);
   return showPage(res, tenant, q, client, 'login');
+}
+
+/**
+ * The organization a transaction is in, for URLs with `{organization_name}`: its name when the application takes
+ * organizations and the request names one of the tenant's (by id, or by name with the tenant setting); any name
+ * when the organization prompt will ask for it; otherwise none (the placeholder entries are not evaluated).
+ */
+function organizationContext(tenant: Tenant, client: Entity, q: Query): string | { any: true } | undefined {
+  const usage = usageOf(client);
+  if (usage === 'deny') return undefined;
+  const param = q['organization'];
+  if (!param) return usage === 'require' && requireBehaviorOf(client) !== 'no_prompt' ? { any: true } : undefined;
+  const org = orgState(tenant).organizations[param] ?? (organizationNamesAllowed(tenant) ? organizationByName(tenant, param.toLowerCase()) : undefined);
+  return org ? String(org['name']) : undefined;
 }
 
 const HTML = { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' };

@@ -38,9 +38,27 @@ export function loginClient(tenant: Tenant, clientId: unknown): Entity {
 
 const escapeRegExp = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
-/** Auth0's URL lists (callbacks, logout URLs): exact match, or `*` standing for one subdomain label. */
-export function urlListed(list: unknown, url: string): boolean {
-  return ((list as string[] | undefined) ?? []).some((entry) => {
+/** Auth0's placeholder for the organization's name in an application's URLs. */
+export const ORGANIZATION_NAME_PLACEHOLDER = '{organization_name}';
+
+/**
+ * Auth0's URL lists (callbacks, logout URLs): exact match, or `*` standing for one subdomain label. An entry with
+ * `{organization_name}` is evaluated only in the context of an organization (Auth0: the application's
+ * `organization_usage` is allow or require and the transaction names an organization), with that organization's
+ * name in its place; `organization: 'any'` (a login whose organization a prompt asks for later) lets the placeholder
+ * stand for any organization name.
+ */
+export function urlListed(list: unknown, url: string, organization?: string | { any: true }): boolean {
+  return ((list as string[] | undefined) ?? []).some((raw) => {
+    let entry = raw;
+    if (entry.includes(ORGANIZATION_NAME_PLACEHOLDER)) {
+      if (organization === undefined) return false;
+      if (typeof organization === 'object') {
+        const [before, ...rest] = entry.split(ORGANIZATION_NAME_PLACEHOLDER).map(escapeRegExp);
+        return new RegExp(`^${[before, ...rest].join('[a-z0-9_-]{1,50}').replaceAll('\\*', '[^./]+')}$`).test(url);
+      }
+      entry = entry.replaceAll(ORGANIZATION_NAME_PLACEHOLDER, organization);
+    }
     if (!entry.includes('*')) return entry === url;
     return new RegExp(`^${entry.split('*').map(escapeRegExp).join('[^./]+')}$`).test(url);
   });

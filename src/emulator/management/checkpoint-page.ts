@@ -1,11 +1,16 @@
 import { ApiError } from '../api-error.js';
 
+/** Code-point order: the order `from` is compared in (`localeCompare` puts "a" before "B", `>` does not). */
+const byCodePoint = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
+
 /**
  * Auth0's checkpoint paging (`from`/`take`), keyed: `next` names the last item served, so items added or
  * removed between pages never make a page skip or repeat one. `take` defaults to 50; `next` is absent on
- * the last page. Items must be sorted by `key`.
+ * the last page. Items are served in the code-point order of `key`, whatever order they come in (a list sorted
+ * with `localeCompare` would make mixed-case ids skip or repeat across pages).
  */
-export function checkpointPage<T>(items: T[], key: (item: T) => string, query: Record<string, unknown>, name: string): Record<string, unknown> {
+export function checkpointPage<T>(unsorted: T[], key: (item: T) => string, query: Record<string, unknown>, name: string): Record<string, unknown> {
+  const items = [...unsorted].sort((a, b) => byCodePoint(key(a), key(b)));
   const take = query['take'] === undefined ? 50 : Number(query['take']);
   let start = 0;
   if (query['from'] !== undefined && query['from'] !== '') {
