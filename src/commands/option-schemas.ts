@@ -40,6 +40,12 @@ const urls = (example: string) =>
     .optional()
     .describe(`Give comma-separated https URLs ({tenant} allowed), e.g. ${example}.`);
 const strategy = z.enum(['applications', 'organizations']).optional().describe('Pass --strategy applications or --strategy organizations.');
+const maxRps = z.coerce
+  .number({ error: 'expected a number' })
+  .positive('expected a number above 0')
+  .max(1000, 'expected at most 1000')
+  .describe('Give requests per second above 0, at most 1000, e.g. --max-rps 2.');
+const concurrency = count(1, 64, '--concurrency 8');
 const writing = { config, waitLock, exitCode: flag, format, dryRun: flag, allowWildcards: flag };
 
 export const OPTION_SCHEMAS = {
@@ -67,15 +73,12 @@ export const OPTION_SCHEMAS = {
     yes: flag,
     deleteUsers: flag,
     force: flag,
-    maxRps: z.coerce
-      .number({ error: 'expected a number' })
-      .positive('expected a number above 0')
-      .max(1000, 'expected at most 1000')
-      .describe('Give requests per second above 0, at most 1000, e.g. --max-rps 2.'),
-    concurrency: count(1, 64, '--concurrency 8'),
+    maxRps,
+    concurrency,
     applicationLimit: count(1, 1_000_000, '--application-limit 100').optional(),
   }),
   delete: z.object({ config, waitLock, yes: flag, deleteUsers: flag, dryRun: flag }),
+  migrate: z.object({ config, waitLock, yes: flag, dryRun: flag, finalize: flag, maxRps, concurrency }),
   list: z.object({ config }),
   show: z.object({ config }),
   doctor: z.object({ config }),

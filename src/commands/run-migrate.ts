@@ -1,6 +1,5 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { z } from 'zod';
 import { applyMigration, StoppedError } from '../core/apply-migration.js';
 import { migrationActionCodes, migrationSettings } from '../core/migration-organizations.js';
 import { assertOrganizationNames } from '../core/organization-name.js';
@@ -19,17 +18,13 @@ import { holdLease, releaseLease } from './hold-lease.js';
 import type { MigrateToOrganizationsArgs } from './migrate.js';
 import { parseOptions } from './parse-options.js';
 import { announceTarget, openProject, type Project } from './project.js';
-import { confirm } from './reconcile-tenants.js';
-
-const schema = z.object({
-  maxRps: z.coerce.number().positive().max(1000),
-  concurrency: z.coerce.number().int().min(1).max(64),
-});
+import { confirm } from './confirm.js';
+import { OPTION_SCHEMAS } from './option-schemas.js';
 
 /** `tenants migrate to-organizations`: what runs (imported on demand, so `--help` and other commands never load it). */
 export async function runMigrateToOrganizations(context: () => CommandContext, ...[raw]: MigrateToOrganizationsArgs): Promise<void> {
   const ctx = context();
-  const options = parseOptions(schema, raw);
+  const options = parseOptions(OPTION_SCHEMAS.migrate, raw);
   const phase: MigrationPhase = raw.finalize ? 'finalize' : 'dual';
   const loaded = loadConfig(ctx.cwd, raw.config);
   assertWritableDir(loaded.outputDir, `"outputDir" in ${loaded.path}`);
