@@ -9,7 +9,8 @@ import { assertScopes, MIGRATION_SCOPES, REQUIRED_SCOPES } from '../core/require
 import { TenantsError } from '../core/tenants-error.js';
 import { assertWritableDir } from '../io/assert-writable-dir.js';
 import { loadConfig } from '../io/config-file.js';
-import { renderSteps } from '../io/render-steps.js';
+import { renderMigrationPlan } from '../io/render-migration-plan.js';
+import { renderMigrationResult } from '../io/render-migration-result.js';
 import { readTemplate } from '../io/templates.js';
 import { writeFileAtomic } from '../io/write-file-atomic.js';
 import { assertFilesNotEdited, writeTenantFiles } from '../io/write-tenant-files.js';
@@ -63,7 +64,7 @@ export async function runMigrateToOrganizations(context: () => CommandContext, .
   current.state.tenants.forEach((t) => assertFilesNotEdited(project.outputDir, t.tenant));
   if (raw.dryRun) {
     const doc = { dryRun: true, phase, steps: plan.steps, counts: countSteps(plan.steps) };
-    ctx.out.result(doc, renderPlanText(plan, ctx));
+    ctx.out.result(doc, renderMigrationPlan(plan, ctx.out.color));
     return;
   }
   if (!planWrites(plan)) {
@@ -125,7 +126,8 @@ export async function runMigrateToOrganizations(context: () => CommandContext, .
       throw error;
     }
     await releaseLease(lease);
-    ctx.out.result(summary(plan, done, project, started, ctx, lease.requests), renderDone(plan, done, project, started, ctx));
+    const result = summary(plan, done, project, started, ctx, lease.requests);
+    ctx.out.result(result, renderMigrationResult(result, ctx.out.color));
   } finally {
     await releaseLease(lease);
   }
@@ -137,15 +139,6 @@ function refuseIncomplete(plan: MigrationPlan): void {
     hint: 'Run `tenants migrate to-organizations` (without --finalize) first; it brings every tenant to the dual state, then finalize.',
     details: { incomplete: plan.incomplete },
   });
-}
-
-function renderPlanText(plan: MigrationPlan, ctx: CommandContext): string {
-  const c = countSteps(plan.steps);
-  const title = plan.phase === 'dual' ? 'Migration to organizations, phase 1 (dual state)' : 'Migration to organizations, phase 2 (--finalize)';
-  return [
-    `${title}: ${c.create} to create, ${c.update} to update, ${c.delete} to delete, ${c.unchanged} unchanged.`,
-    renderSteps(plan.steps, ctx.out.color, true),
-  ].join('\n');
 }
 
 function summary(plan: MigrationPlan, done: MigrationPlan['steps'], project: Project, started: number, ctx: CommandContext, leaseRequests?: number) {
@@ -160,18 +153,6 @@ function summary(plan: MigrationPlan, done: MigrationPlan['steps'], project: Pro
     rateLimited: project.pacer.stats.rateLimited,
     ...(leaseRequests === undefined ? {} : { lease: { requests: leaseRequests } }),
   };
-}
-
-function renderDone(plan: MigrationPlan, done: MigrationPlan['steps'], project: Project, started: number, ctx: CommandContext): string {
-  const s = summary(plan, done, project, started, ctx);
-  const requests = Object.entries(s.requests)
-    .map(([m, n]) => `${m} ${n}`)
-    .join(', ');
-  const next =
-    plan.phase === 'dual'
-      ? 'Dual state reached: both kinds of tokens are accepted. Deploy the new tenant.json to the backends, then: tenants migrate to-organizations --finalize'
-      : 'Migrated: the project uses organizations. Deploy the new tenant.json and spa.env.';
-  return [renderSteps(done, ctx.out.color, false) || '  (nothing changed)', `Management API requests: ${requests || 'none'}; ${s.seconds} s.`, next].join('\n');
 }
 
 function readJson(path: string): unknown {
