@@ -7,6 +7,7 @@ import { renderTenantFiles } from '../core/tenant-files.js';
 import { tenancyFor } from '../core/tenancy-for.js';
 import { TenantsError } from '../core/tenants-error.js';
 import { loadConfig } from '../io/config-file.js';
+import { renderDoctor } from '../io/render-doctor.js';
 import { readTemplate } from '../io/templates.js';
 import { editedFiles } from '../io/write-tenant-files.js';
 import { readTenantOverrides } from '../io/tenant-overrides-file.js';
@@ -120,14 +121,7 @@ function onDisk(path: string, expected: string): boolean | undefined {
 }
 
 function report(ctx: CommandContext, findings: Finding[], tenants?: number): void {
-  const c = ctx.out.color;
   const errors = findings.filter((f) => f.severity === 'error').length;
-  const warnings = findings.filter((f) => f.severity === 'warning').length;
-  const mark = { error: c.red('✗'), warning: c.yellow('!'), info: c.dim('i') } as const;
-  const lines = findings.map((f) => `${mark[f.severity]} [${f.code}] ${f.message} ${c.dim(f.severity === 'info' ? 'Note:' : 'Fix:')} ${f.fix}`);
-  const verdict = errors
-    ? c.red(`${errors} problem(s) found${warnings ? `, ${warnings} warning(s)` : ''}.`)
-    : c.green(`Healthy${tenants !== undefined ? ` (${tenants} tenant(s))` : ''}${warnings ? `, ${warnings} warning(s)` : ''}.`);
-  ctx.out.result({ healthy: errors === 0, findings }, [...lines, verdict].join('\n'));
+  ctx.out.result({ healthy: errors === 0, findings }, renderDoctor(findings, tenants, ctx.out.color));
   if (errors) throw new TenantsError('auth0', 'unhealthy', `${errors} problem(s) found.`, { alreadyReported: true });
 }
