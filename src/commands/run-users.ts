@@ -3,11 +3,13 @@ import { resolve } from 'node:path';
 import { tenantNotFound } from '../core/find-tagged.js';
 import { parseTenantIds } from '../core/tenant-id.js';
 import { parseInviteEmails } from '../core/invite-users.js';
-import { assertMembershipAllowed, planMembership, resolveUsers, type Membership } from '../core/tenant-users.js';
+import { assertMembershipAllowed, planMembership, resolveUsers } from '../core/tenant-users.js';
 import type { Tenancy, TenancyState, TenantResource } from '../core/tenancy.js';
 import { tenancyFor } from '../core/tenancy-for.js';
 import { usageError } from '../core/tenants-error.js';
-import { renderTable } from '../io/render-table.js';
+import { renderInvitations } from '../io/render-invitations.js';
+import { renderMembership } from '../io/render-membership.js';
+import { renderUsersList } from '../io/render-users-list.js';
 import type { CommandContext } from './context.js';
 import { announceTarget, openProject, type Project } from './project.js';
 import { assertScopes, scopesFor } from '../core/required-scopes.js';
@@ -15,17 +17,6 @@ import { assertScopes, scopesFor } from '../core/required-scopes.js';
 import type { UsersAddArgs, UsersInviteArgs, UsersListArgs } from './users.js';
 import { OPTION_SCHEMAS } from './option-schemas.js';
 import { parseOptions } from './parse-options.js';
-
-const VERB: Record<Membership['action'] | 'invited', string> = {
-  add: 'added',
-  move: 'moved',
-  unchanged: 'already a member',
-  remove: 'removed',
-  not_member: 'not a member',
-  refused: 'refused',
-  not_found: 'not found',
-  invited: 'invited',
-};
 
 /** `tenants users add|remove`: what runs (imported on demand). */
 export async function runUsersMembership(context: () => CommandContext, mode: 'add' | 'remove', ...[tenantArg, refs, options]: UsersAddArgs): Promise<void> {
@@ -58,13 +49,7 @@ export async function runUsersMembership(context: () => CommandContext, mode: 'a
     );
   const removing = plan.filter((m) => m.action === 'remove').map((m) => m.userId!);
   if (removing.length) await tenancy.members.remove(project.port, tenant, resource, removing);
-  ctx.out.result(
-    { tenant, users: plan },
-    renderTable(
-      ['USER', 'RESULT'],
-      plan.map((m) => [m.email ?? m.userId ?? m.ref, `${VERB[m.action]}${m.action === 'move' ? ` from ${m.from}` : ''}`]),
-    ),
-  );
+  ctx.out.result({ tenant, users: plan }, renderMembership(plan));
 }
 
 /** `tenants users list`. */
@@ -76,15 +61,7 @@ export async function runUsersList(context: () => CommandContext, ...[tenantArg,
   const { tenancy, resource } = await requireTenant(project, tenant);
   const found = await tenancy.members.list(project.port, tenant, resource);
   const rows = found.map((u) => ({ userId: u.user_id, email: u.email ?? null }));
-  ctx.out.result(
-    { tenant, users: rows },
-    rows.length
-      ? renderTable(
-          ['USER ID', 'EMAIL'],
-          rows.map((r) => [r.userId, r.email ?? '-']),
-        )
-      : `No users in ${tenant}. Add some with: tenants users add ${tenant} <email>`,
-  );
+  ctx.out.result({ tenant, users: rows }, renderUsersList(tenant, rows));
 }
 
 /** `tenants users invite`. */
@@ -114,13 +91,9 @@ export async function runUsersInvite(context: () => CommandContext, ...[tenantAr
     state,
   );
   const organizations = tenancy.strategy === 'organizations';
-  const result = (i: (typeof invited)[number]) => (i.created ? 'created' : i.action === 'move' ? `moved from ${i.from}` : VERB[i.action]);
   ctx.out.result(
     { tenant, users: organizations ? invited.map(({ ticketUrl: _t, ...i }) => ({ ...i, invitationUrl: i.url })) : invited.map(({ url: _u, ...i }) => i) },
-    renderTable(
-      ['EMAIL', 'RESULT', organizations ? 'INVITATION LINK' : 'PASSWORD LINK (single use, 5 days)'],
-      invited.map((i) => [i.email, result(i), i.url]),
-    ),
+    renderInvitations(invited, organizations),
   );
 }
 
