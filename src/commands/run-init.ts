@@ -7,7 +7,7 @@ import { isWrite } from '../core/plan.js';
 import { CONFIG_FILE, projectConfigJsonSchema, SCHEMA_FILE } from '../core/project-config.js';
 import { resolveInitConfig, splitUrls } from '../core/resolve-init-config.js';
 import { TenantsError } from '../core/tenants-error.js';
-import { renderSteps } from '../io/render-steps.js';
+import { renderInit } from '../io/render-init.js';
 import { readTemplate } from '../io/templates.js';
 import { writeFileAtomic } from '../io/write-file-atomic.js';
 import type { CommandContext } from './context.js';
@@ -83,12 +83,7 @@ export async function runInit(context: () => CommandContext, ...[options]: InitA
   }
   const changed = steps.some(isWrite);
   const document = { dryRun: Boolean(options.dryRun), changed, config: configPath, files, steps };
-  ctx.out.result(
-    document,
-    options.format === 'markdown'
-      ? renderMarkdown('init', document)
-      : `${options.dryRun ? 'Plan' : changed ? 'Initialised' : 'Already up to date'} (${config.audience} on ${config.domain}${config.strategy === 'organizations' ? ', organizations' : ''}):\n${renderSteps(steps, ctx.out.color, Boolean(options.dryRun))}`,
-  );
+  ctx.out.result(document, options.format === 'markdown' ? renderMarkdown('init', document) : renderInit(document, config, ctx.out.color));
   if (options.dryRun) exitIfPending(options, changed);
 }
 
