@@ -3,7 +3,7 @@ import { assertScopes, scopesFor } from '../core/required-scopes.js';
 import { parseTenantIds } from '../core/tenant-id.js';
 import { tenancyFor } from '../core/tenancy-for.js';
 import { removeTenantFiles } from '../io/remove-tenant-files.js';
-import { renderSteps } from '../io/render-steps.js';
+import { renderDeletion } from '../io/render-deletion.js';
 import type { CommandContext } from './context.js';
 import { announceTarget, openProject } from './project.js';
 import type { DeleteArgs } from './delete.js';
@@ -44,7 +44,7 @@ export async function runDelete(context: () => CommandContext, ...[tenantArg, op
     { resource: 'files', action: 'delete', tenant },
   ];
   if (options.dryRun) {
-    ctx.out.result({ dryRun: true, tenant, steps: plan }, `Plan (delete ${tenant}):\n${renderSteps(plan, ctx.out.color, true)}`);
+    ctx.out.result({ dryRun: true, tenant, steps: plan }, renderDeletion(tenant, plan, true, ctx.out.color));
     return;
   }
   const needed = scopesFor(tenancy.strategy);
@@ -80,5 +80,5 @@ export async function runDelete(context: () => CommandContext, ...[tenantArg, op
   } finally {
     await releaseLease(lease);
   }
-  ctx.out.result({ tenant, steps }, `Deleted ${tenant}:\n${renderSteps(steps, ctx.out.color, false)}`);
+  ctx.out.result({ tenant, steps }, renderDeletion(tenant, steps, false, ctx.out.color));
 }
