@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { HINTS, type RejectionCode } from './verify-token.js';
 
 /**
  * The shapes of every command's `--json` document (and of each `verify-token --batch` line), and of every error, as zod types; the JSON
@@ -242,26 +243,8 @@ export const usersInviteSchema = z
 const verdictFields = {
   schemaVersion: version,
   valid: z.boolean(),
-  code: z
-    .enum([
-      'missing_token',
-      'malformed',
-      'opaque_token',
-      'alg_not_allowed',
-      'unknown_kid',
-      'bad_signature',
-      'wrong_issuer',
-      'wrong_audience',
-      'id_token',
-      'expired',
-      'not_yet_valid',
-      'wrong_application',
-      'missing_organization',
-      'wrong_organization',
-      'missing_tenant_claim',
-      'wrong_tenant',
-    ])
-    .nullable(),
+  // The verifier's own codes (HINTS has one entry per RejectionCode), so the schema cannot fall behind them.
+  code: z.enum(Object.keys(HINTS) as [RejectionCode, ...RejectionCode[]]).nullable(),
   message: z.string(),
   hint: z.string(),
   tenant: z.string(),
