@@ -1,7 +1,7 @@
 import { ApiError } from '../api-error.js';
 
 /** Code-point order: the order `from` is compared in (`localeCompare` puts "a" before "B", `>` does not). */
-const byCodePoint = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
+export const byCodePoint = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 
 /**
  * Auth0's checkpoint paging (`from`/`take`), keyed: `next` names the last item served, so items added or

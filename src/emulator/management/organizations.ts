@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { ApiError } from '../api-error.js';
 import { newId, type Entity, type StateData } from '../state.js';
-import { checkpointPage } from './checkpoint-page.js';
+import { byCodePoint, checkpointPage } from './checkpoint-page.js';
 import { DATABASE_CONNECTION_ENTITY } from './connections.js';
 import { noContent, ok, type Handlers, type Tenant } from './handler.js';
 import { paginate } from './paginate.js';
@@ -15,9 +15,6 @@ const PAGING_MESSAGE = `Requesting page exceeds the allowed maximum of ${OFFSET_
 /** Members are added and removed at most this many per request. */
 export const MEMBERS_PER_REQUEST = 10;
 const INVITATION_TTL_DEFAULT_S = 7 * 24 * 3600;
-
-/** Ids in code-unit order, the order checkpoint paging's cursor compares in (localeCompare would not be: 'a' < 'B'). */
-const byCodeUnits = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 
 type OrgState = Required<Pick<StateData, 'organizations' | 'organizationMembers' | 'organizationInvitations'>>;
 
@@ -152,7 +149,7 @@ export const organizationHandlers: Handlers = {
   },
   get_organizations: ({ tenant, query }) => {
     const orgs = Object.values(orgState(tenant).organizations)
-      .sort((a, b) => byCodeUnits(String(a['id']), String(b['id'])))
+      .sort((a, b) => byCodePoint(String(a['id']), String(b['id'])))
       .map(view);
     if (query['from'] !== undefined || query['take'] !== undefined) return ok(checkpointPage(orgs, (o) => String(o['id']), query, 'organizations'));
     return ok(paginate(orgs, query, 'organizations', { maxResults: OFFSET_LIMIT, pagingMessage: PAGING_MESSAGE }));
@@ -226,7 +223,7 @@ export const organizationHandlers: Handlers = {
     findUser(tenant, userId);
     const orgs = Object.values(orgState(tenant).organizations)
       .filter((o) => isMember(tenant, String(o['id']), userId))
-      .sort((a, b) => byCodeUnits(String(a['id']), String(b['id'])))
+      .sort((a, b) => byCodePoint(String(a['id']), String(b['id'])))
       .map(view);
     return ok(paginate(orgs, query, 'organizations', { maxResults: OFFSET_LIMIT, pagingMessage: PAGING_MESSAGE }));
   },
