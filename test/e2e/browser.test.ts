@@ -1,14 +1,15 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import puppeteer, { type Browser, type HTTPRequest, type Page } from 'puppeteer-core';
+import type { Browser, HTTPRequest, Page } from 'puppeteer-core';
 import { decodeJwt } from 'jose';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startSampleSpa, type RunningSampleSpa } from '../../src/demo/sample-spa.js';
 import { startTenantBackend, type RunningTenantBackend } from '../../src/demo/tenant-backend.js';
 import type { RunningEmulator } from '../../src/emulator/emulator.js';
-import { collect, runCli } from '../helpers/cli.js';
+import { runCli } from '../helpers/cli.js';
+import { launchTrustingBrowser } from '../helpers/browser.js';
 import { testEmulator } from '../helpers/emulator.js';
-import { CERTUTIL, CHROMIUM, PYTHON } from '../helpers/test-deps.js';
+import { PYTHON } from '../helpers/test-deps.js';
 import { credentialsEnv, tempDir } from '../helpers/workspace.js';
 
 // The browser half, for real: Debian's Chromium runs @auth0/auth0-spa-js in a SPA configured only from the
@@ -77,26 +78,7 @@ beforeAll(async () => {
   backends['globex'] = running[1]!.url;
 
   // The browser trusts the emulator's CA through an NSS database in its own HOME, as a person's browser would.
-  const home = join(work.path, 'home');
-  const nssdb = join(home, '.pki', 'nssdb');
-  mkdirSync(nssdb, { recursive: true });
-  expect((await collect(CERTUTIL, ['-N', '-d', `sql:${nssdb}`, '--empty-password'])).code).toBe(0);
-  expect((await collect(CERTUTIL, ['-A', '-d', `sql:${nssdb}`, '-n', 'auth0-tenants emulator', '-t', 'CT,C,C', '-i', emulator.caCertFile])).code).toBe(0);
-  browser = await puppeteer.launch({
-    executablePath: CHROMIUM,
-    headless: true,
-    userDataDir: join(work.path, 'profile'),
-    env: { ...process.env, HOME: home },
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
-  });
+  browser = await launchTrustingBrowser(work.path, emulator.caCertFile);
   page = await browser.newPage();
   page.on('console', (message) => consoleLines.push(`${message.type()}: ${message.text()}`));
   page.on('pageerror', (error) => consoleLines.push(`pageerror: ${String(error)}`));
