@@ -2,58 +2,22 @@
 // Auth0 (--rate-limit 20 --latency 40), as two CI pipelines would. Prints the wall time of each run, the
 // requests each spent on the lease and on the convergence of duplicates, the applications left per tenant,
 // and the ratio of the pair's wall time to one sync alone. Run: npm run bench:concurrent [-- --tenants 30 --rate 20]
-import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { startEmulator } from '../dist/emulator/emulator.js';
+import { arg, manifest, tenantIds, workspace as benchWorkspace } from './lib/bench-workspace.mjs';
 
-const arg = (name, fallback) => (process.argv.includes(name) ? Number(process.argv[process.argv.indexOf(name) + 1]) : fallback);
 const TENANTS = arg('--tenants', 30);
 const RATE = arg('--rate', 20);
 const LATENCY_MS = arg('--latency', 40);
-const AUDIENCE = 'https://api.bench.example.com';
-const BIN = fileURLToPath(new URL('../bin/tenants.js', import.meta.url));
 
-function run(args, env, cwd) {
-  return new Promise((resolve, reject) => {
-    const started = performance.now();
-    const child = spawn(process.execPath, [BIN, ...args], { cwd, env: { ...process.env, ...env, CI: 'true' }, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => (stderr += d));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr, seconds: (performance.now() - started) / 1000 }));
-  });
-}
-
+/** An emulator limited like Auth0, `tenants init` done, and the manifest of TENANTS ids. */
 async function workspace() {
-  const emulator = await startEmulator({ rateLimit: RATE, latencyMs: LATENCY_MS, plan: 'enterprise', actionBuildMs: 100 });
-  const dir = mkdtempSync(join(tmpdir(), 'tenants-bench-ci-'));
-  const env = {
-    AUTH0_DOMAIN: emulator.domain,
-    AUTH0_CLIENT_ID: emulator.clientId,
-    AUTH0_CLIENT_SECRET: emulator.clientSecret,
-    NODE_EXTRA_CA_CERTS: emulator.caCertFile,
-  };
-  const init = await run(['init', '--domain', emulator.domain, '--audience', AUDIENCE, '--claim-namespace', 'https://bench.example.com/'], env, dir);
-  if (init.code !== 0) throw new Error(`init failed: ${init.stderr}`);
-  const names = Array.from({ length: TENANTS }, (_, i) => `tenant-${String(i).padStart(3, '0')}`);
-  writeFileSync(join(dir, 'tenants.yaml'), `tenants:\n${names.map((n) => `  - ${n}`).join('\n')}\n`);
-  return {
-    emulator,
-    dir,
-    env,
-    close: async () => {
-      await emulator.close();
-      rmSync(dir, { recursive: true, force: true });
-    },
-  };
+  const w = await benchWorkspace({ rateLimit: RATE, latencyMs: LATENCY_MS });
+  writeFileSync(join(w.dir, 'tenants.yaml'), manifest(tenantIds(TENANTS)));
+  return w;
 }
 
-const sync = (w) => run(['sync', 'tenants.yaml', '--max-rps', String(RATE), '--json'], w.env, w.dir);
+const sync = (w) => w.cli(['sync', 'tenants.yaml', '--max-rps', String(RATE), '--json']);
 const perTenant = (emulator) => {
   const counts = {};
   for (const c of Object.values(emulator.tenant.state.data.clients)) {

@@ -4,15 +4,13 @@
 // Management API requests of each phase by endpoint group and method, the 429s, the wall time and its ratio to
 // the rate-limit floor, and a re-run of each phase (which must write nothing).
 // Run: npm run build && node bench/migrate-bench.mjs [-- --tenants 300 --users 2 --big 1100 --rate 20 --org-write 5 --latency 40]
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { startEmulator } from '../dist/emulator/emulator.js';
+import { arg, credentialsEnv, manifest, run, tenantIds } from './lib/bench-workspace.mjs';
 import { rateLimitGroup } from '../dist/auth0/rate-limit-group.js';
 
-const arg = (name, fallback) => (process.argv.includes(name) ? Number(process.argv[process.argv.indexOf(name) + 1]) : fallback);
 const TENANTS = arg('--tenants', 300);
 const USERS = arg('--users', 2);
 const BIG = arg('--big', 1100);
@@ -20,38 +18,17 @@ const RATE = arg('--rate', 20);
 const ORG_WRITE = arg('--org-write', 5);
 const LATENCY_MS = arg('--latency', 40);
 const AUDIENCE = 'https://api.migrate-bench.example.com';
-const BIN = fileURLToPath(new URL('../bin/tenants.js', import.meta.url));
-
-function run(args, env, cwd) {
-  return new Promise((resolve, reject) => {
-    const started = performance.now();
-    const child = spawn(process.execPath, [BIN, ...args], { cwd, env: { ...process.env, ...env, CI: 'true' }, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => (stderr += d));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr, seconds: (performance.now() - started) / 1000 }));
-  });
-}
-
-const envOf = (emulator) => ({
-  AUTH0_DOMAIN: emulator.domain,
-  AUTH0_CLIENT_ID: emulator.clientId,
-  AUTH0_CLIENT_SECRET: emulator.clientSecret,
-  NODE_EXTRA_CA_CERTS: emulator.caCertFile,
-});
 
 // Set-up on an unlimited emulator (not measured), saved to a state file, then the same tenant served again with limits.
 const dir = mkdtempSync(join(tmpdir(), 'tenants-migrate-bench-'));
 const stateFile = join(dir, 'state.json');
 const setup = await startEmulator({ stateFile, plan: 'enterprise', actionBuildMs: 50 });
 const port = Number(setup.domain.split(':')[1]);
-let env = envOf(setup);
+let env = credentialsEnv(setup);
 const init = await run(['init', '--domain', setup.domain, '--audience', AUDIENCE, '--claim-namespace', 'https://bench.example.com/'], env, dir);
 if (init.code !== 0) throw new Error(`init failed: ${init.stderr}`);
-const names = Array.from({ length: TENANTS }, (_, i) => `tenant-${String(i).padStart(4, '0')}`);
-writeFileSync(join(dir, 'tenants.yaml'), `tenants:\n${names.map((n) => `  - ${n}`).join('\n')}\n`);
+const names = tenantIds(TENANTS);
+writeFileSync(join(dir, 'tenants.yaml'), manifest(names));
 const sync = await run(['sync', 'tenants.yaml', '--max-rps', '500', '--concurrency', '16', '--application-limit', '100000'], env, dir);
 if (sync.code !== 0) throw new Error(`sync failed: ${sync.stderr}`);
 // Users: one made through the API, the others copies of it (hashing 1,700 passwords would take a minute).
@@ -84,7 +61,7 @@ const emulator = await startEmulator({
   plan: 'enterprise',
   actionBuildMs: 100,
 });
-env = envOf(emulator);
+env = credentialsEnv(emulator);
 
 function measure(from) {
   const requests = emulator.requests.slice(from);

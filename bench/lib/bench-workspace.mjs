@@ -27,6 +27,14 @@ export function run(args, env, cwd, script = BIN) {
   });
 }
 
+/** The environment that points the CLI at an emulator (credentials never go on the command line). */
+export const credentialsEnv = (emulator) => ({
+  AUTH0_DOMAIN: emulator.domain,
+  AUTH0_CLIENT_ID: emulator.clientId,
+  AUTH0_CLIENT_SECRET: emulator.clientSecret,
+  NODE_EXTRA_CA_CERTS: emulator.caCertFile,
+});
+
 /**
  * An emulator (`emulatorOptions`, on the enterprise plan) and a folder where `tenants init` has run with `initArgs`
  * added; `cli(args)` runs the CLI there with the emulator's credentials.
@@ -34,12 +42,7 @@ export function run(args, env, cwd, script = BIN) {
 export async function workspace(emulatorOptions = {}, initArgs = []) {
   const emulator = await startEmulator({ plan: 'enterprise', actionBuildMs: 100, ...emulatorOptions });
   const dir = mkdtempSync(join(tmpdir(), 'tenants-bench-'));
-  const env = {
-    AUTH0_DOMAIN: emulator.domain,
-    AUTH0_CLIENT_ID: emulator.clientId,
-    AUTH0_CLIENT_SECRET: emulator.clientSecret,
-    NODE_EXTRA_CA_CERTS: emulator.caCertFile,
-  };
+  const env = credentialsEnv(emulator);
   const cli = (args) => run(args, env, dir);
   const init = await cli(['init', '--domain', emulator.domain, '--audience', AUDIENCE, '--claim-namespace', 'https://bench.example.com/', ...initArgs]);
   if (init.code !== 0) throw new Error(`init failed (${init.code}): ${init.stderr}`);
